@@ -1,0 +1,68 @@
+import { sleep } from 'n8n-workflow';
+
+export class JobTimeoutError extends Error {
+	constructor(
+		readonly jobId: string,
+		readonly lastStatus: string,
+		readonly waitedMs: number,
+	) {
+		super(`Job ${jobId} was still "${lastStatus}" after ${Math.round(waitedMs / 1000)} s`);
+		this.name = 'JobTimeoutError';
+	}
+}
+
+export class JobFailedError extends Error {
+	constructor(
+		readonly jobId: string,
+		readonly lastStatus: string,
+		readonly reason: string,
+	) {
+		super(`Job ${jobId} failed: ${reason}`);
+		this.name = 'JobFailedError';
+	}
+}
+
+export interface PollOptions<T> {
+	jobId: string;
+	getStatus: () => Promise<T>;
+	isDone: (state: T) => boolean;
+	isFailed: (state: T) => boolean;
+	/** Short status text for errors ("processing"). */
+	describe: (state: T) => string;
+	/** Why a failed job failed, in the provider's words. */
+	failureReason?: (state: T) => string;
+	timeoutMs: number;
+	intervalMs: number;
+	maxIntervalMs: number;
+	signal?: AbortSignal;
+	now?: () => number;
+}
+
+/**
+ * Polls until a job is done or failed, waiting longer between polls (×1.5 up to `maxIntervalMs`) and
+ * never past the deadline; the execution's cancel signal stops it between polls.
+ */
+export async function pollJob<T>(options: PollOptions<T>): Promise<T> {
+	const now = options.now ?? Date.now;
+	const started = now();
+	let interval = options.intervalMs;
+	for (;;) {
+		const state = await options.getStatus();
+		if (options.isDone(state)) return state;
+		if (options.isFailed(state)) {
+			throw new JobFailedError(
+				options.jobId,
+				options.describe(state),
+				options.failureReason?.(state) ?? options.describe(state),
+			);
+		}
+		const waited = now() - started;
+		const remaining = options.timeoutMs - waited;
+		if (options.signal?.aborted) {
+			throw new Error(`Stopped waiting for job ${options.jobId} ("${options.describe(state)}"): the execution was cancelled`);
+		}
+		if (remaining <= 0) throw new JobTimeoutError(options.jobId, options.describe(state), waited);
+		await sleep(Math.min(interval, remaining));
+		interval = Math.min(interval * 1.5, options.maxIntervalMs);
+	}
+}

@@ -1,0 +1,241 @@
+import {
+	NodeApiError,
+	sleep,
+	type IDataObject,
+	type IExecuteFunctions,
+	type IHttpRequestMethods,
+	type IHttpRequestOptions,
+	type JsonObject,
+} from 'n8n-workflow';
+
+import { extractProviderMessage } from './provider-message';
+import { redactText, redactValue, secretsOf } from './redact';
+import {
+	DEFAULT_RETRY_TIMING,
+	isRetryableNetworkCode,
+	isRetryableStatus,
+	parseRetryAfter,
+	retryDelayMs,
+	type RetryTiming,
+} from './retry-policy';
+
+/** What the door needs to know about a provider; each provider folder exports one. */
+export interface HttpProvider {
+	displayName: string;
+	credentialType: string;
+	/** Reads the provider's message from an error body when the generic reader is not enough. */
+	readErrorMessage?: (body: unknown) => string | undefined;
+}
+
+export interface ProviderRequest {
+	method: IHttpRequestMethods;
+	/** Path under the credential's base URL, e.g. `/v1/ocr`. */
+	path: string;
+	itemIndex: number;
+	body?: unknown;
+	qs?: IDataObject;
+	headers?: IDataObject;
+	/** `binary` returns the body as a Buffer (downloads); default parses JSON. */
+	responseType?: 'json' | 'binary';
+	timeoutMs: number;
+	maxRetries: number;
+	retryTiming?: RetryTiming;
+}
+
+export interface ProviderResponse<T = unknown> {
+	statusCode: number;
+	headers: Record<string, string | string[] | undefined>;
+	body: T;
+	/** Attempts it took, for diagnostics and tests. */
+	attempts: number;
+}
+
+/**
+ * Joins a credential's base URL and an API path. People paste base URLs with or without a trailing
+ * slash or `/v1`; both must reach the same endpoint.
+ */
+export function buildProviderUrl(baseUrl: string, path: string): string {
+	let base = baseUrl.trim().replace(/\/+$/, '');
+	const cleanPath = path.startsWith('/') ? path : `/${path}`;
+	if (base.endsWith('/v1') && (cleanPath === '/v1' || cleanPath.startsWith('/v1/'))) base = base.slice(0, -3);
+	return `${base}${cleanPath}`;
+}
+
+interface RawResponse {
+	statusCode: number;
+	headers: Record<string, string | string[] | undefined>;
+	body: unknown;
+}
+
+function headerValue(headers: RawResponse['headers'], name: string): string | undefined {
+	const value = headers[name] ?? headers[name.toLowerCase()];
+	return Array.isArray(value) ? value[0] : value;
+}
+
+/** Network-level failure (no HTTP answer): n8n wraps axios errors, the code sits on the cause. */
+function networkCode(error: unknown): string | undefined {
+	const candidates = [error, (error as { cause?: unknown })?.cause];
+	for (const candidate of candidates) {
+		const code = (candidate as { code?: unknown })?.code;
+		if (typeof code === 'string' && code) return code;
+	}
+	const message = String((error as Error)?.message ?? '');
+	if (/timeout/i.test(message)) return 'ETIMEDOUT';
+	if (/socket hang up/i.test(message)) return 'ECONNRESET';
+	return undefined;
+}
+
+/**
+ * Plain words for network failures. Raw codes stay out of the message: n8n swaps any message that
+ * contains one for its own generic sentence, which would hide the provider's name.
+ */
+function describeNetworkFailure(code: string | undefined): string {
+	switch (code) {
+		case 'ECONNREFUSED':
+			return 'the connection was refused';
+		case 'ECONNRESET':
+		case 'EPIPE':
+		case 'UND_ERR_SOCKET':
+			return 'the connection was dropped';
+		case 'ENOTFOUND':
+		case 'EAI_AGAIN':
+			return 'the host name could not be resolved';
+		case 'EHOSTUNREACH':
+		case 'ENETUNREACH':
+			return 'the host is unreachable';
+		default:
+			return 'the request failed before an answer came back';
+	}
+}
+
+function hintFor(status: number, provider: HttpProvider): string {
+	if (status === 401 || status === 403) {
+		return `Check the API key in the ${provider.displayName} credential and that it may use this model.`;
+	}
+	if (status === 402) return `The ${provider.displayName} account is out of credit or pages: check its balance or plan.`;
+	if (status === 404) return 'Check the base URL in the credential and the model name.';
+	if (status === 408) return 'The provider timed out: retry later or send fewer pages at once.';
+	if (status === 413) return 'The file is too large for this provider: send fewer pages or a smaller file.';
+	if (status === 422 || status === 400) return 'The provider refused the request: check the options and the file.';
+	if (status === 429) return 'Rate limited: lower Concurrency, or raise Max Retries so the node waits longer.';
+	if (status >= 500) return `${provider.displayName} had a problem on its side: try again later.`;
+	return 'See the provider message above.';
+}
+
+function bodyForError(body: unknown): JsonObject {
+	if (Buffer.isBuffer(body)) return { body: body.toString('utf8').slice(0, 2000) };
+	if (body && typeof body === 'object') return body as JsonObject;
+	return { body: body === undefined ? '' : String(body).slice(0, 2000) };
+}
+
+async function sendOnce(
+	context: IExecuteFunctions,
+	provider: HttpProvider,
+	options: IHttpRequestOptions,
+): Promise<RawResponse> {
+	const response = (await context.helpers.httpRequestWithAuthentication.call(
+		context,
+		provider.credentialType,
+		options,
+	)) as { statusCode: number; headers: RawResponse['headers']; body: unknown };
+	return { statusCode: response.statusCode, headers: response.headers ?? {}, body: response.body };
+}
+
+/**
+ * The one way provider calls leave the pack: credentials applied by n8n, a timeout on every attempt,
+ * bounded retries on 408/429/5xx and dropped connections (honouring Retry-After), and failures turned
+ * into a NodeApiError carrying the provider's own message, its status and a hint, with secrets removed.
+ */
+export async function providerRequest<T = unknown>(
+	this: IExecuteFunctions,
+	provider: HttpProvider,
+	request: ProviderRequest,
+): Promise<ProviderResponse<T>> {
+	const credentials = (await this.getCredentials(provider.credentialType, request.itemIndex)) as Record<
+		string,
+		unknown
+	>;
+	const secrets = secretsOf(credentials);
+	const url = buildProviderUrl(String(credentials.baseUrl ?? ''), request.path);
+	const timing = request.retryTiming ?? DEFAULT_RETRY_TIMING;
+	const binary = request.responseType === 'binary';
+	const options: IHttpRequestOptions = {
+		method: request.method,
+		url,
+		qs: request.qs,
+		headers: request.headers,
+		body: request.body as IHttpRequestOptions['body'],
+		timeout: request.timeoutMs,
+		returnFullResponse: true,
+		ignoreHttpStatusErrors: true,
+		...(binary ? { encoding: 'arraybuffer' as const, json: false } : { json: true }),
+	};
+	const cancelSignal = this.getExecutionCancelSignal?.();
+
+	let lastFailure: { status?: number; code?: string; body?: unknown; message: string } | undefined;
+	let attemptsMade = 0;
+	for (let attempt = 0; attempt <= request.maxRetries; attempt++) {
+		if (cancelSignal?.aborted) break;
+		attemptsMade = attempt + 1;
+		let retryAfterMs: number | undefined;
+		try {
+			const response = await sendOnce(this, provider, { ...options });
+			if (response.statusCode < 400) {
+				return { ...response, body: response.body as T, attempts: attemptsMade };
+			}
+			lastFailure = {
+				status: response.statusCode,
+				body: response.body,
+				message: extractProviderMessage(response.body) ?? `HTTP ${response.statusCode}`,
+			};
+			if (provider.readErrorMessage) {
+				lastFailure.message = provider.readErrorMessage(response.body) ?? lastFailure.message;
+			}
+			if (!isRetryableStatus(response.statusCode)) break;
+			retryAfterMs = parseRetryAfter(headerValue(response.headers, 'retry-after'));
+		} catch (error) {
+			const code = networkCode(error);
+			lastFailure = { code, message: String((error as Error)?.message ?? error) };
+			if (!isRetryableNetworkCode(code)) break;
+		}
+		if (attempt < request.maxRetries) {
+			const delay = retryDelayMs(attempt, retryAfterMs, timing);
+			this.logger?.debug(
+				`${provider.displayName}: attempt ${attempt + 1} failed (${lastFailure.status ?? lastFailure.code}), retrying in ${delay} ms`,
+			);
+			await sleep(delay);
+		}
+	}
+
+	const attempts = `after ${attemptsMade} attempt${attemptsMade === 1 ? '' : 's'}`;
+	if (lastFailure?.status !== undefined) {
+		const status = lastFailure.status;
+		throw new NodeApiError(this.getNode(), redactValue(bodyForError(lastFailure.body), secrets), {
+			message: redactText(`${provider.displayName} answered ${status}: ${lastFailure.message}`, secrets),
+			description: redactText(
+				`${hintFor(status, provider)}${isRetryableStatus(status) ? ` (gave up ${attempts})` : ''}`,
+				secrets,
+			),
+			httpCode: String(status),
+			itemIndex: request.itemIndex,
+		});
+	}
+	const timedOut = lastFailure?.code === 'ECONNABORTED' || lastFailure?.code === 'ETIMEDOUT';
+	const reason = cancelSignal?.aborted
+		? 'the execution was cancelled'
+		: timedOut
+			? `no answer within ${Math.round(request.timeoutMs / 100) / 10} s`
+			: describeNetworkFailure(lastFailure?.code);
+	throw new NodeApiError(
+		this.getNode(),
+		// `networkCode`, not `code`: NodeApiError would swap the message for a generic one on known codes.
+		{ message: redactText(lastFailure?.message ?? reason, secrets), networkCode: lastFailure?.code ?? null },
+		{
+			message: redactText(`Could not reach ${provider.displayName} at ${new URL(url).origin}: ${reason}`, secrets),
+			description: timedOut
+				? `Gave up ${attempts}: raise the Timeout option or send fewer pages at once.`
+				: `Check the base URL in the credential and that the service is up (${attempts}).`,
+			itemIndex: request.itemIndex,
+		},
+	);
+}

@@ -1,0 +1,116 @@
+/**
+ * The normalised shapes every provider is mapped into. Nodes turn these into n8n items;
+ * nothing here knows about a particular provider.
+ */
+
+/** Pixel box in the page image described by `OcrPage.dimensions`, origin top-left. */
+export type BBox = [x0: number, y0: number, x1: number, y1: number];
+
+export type BlockType =
+	| 'title'
+	| 'heading'
+	| 'text'
+	| 'list'
+	| 'table'
+	| 'table_caption'
+	| 'table_footnote'
+	| 'image'
+	| 'image_caption'
+	| 'equation'
+	| 'code'
+	| 'header'
+	| 'footer'
+	| 'page_number'
+	| 'references'
+	| 'signature'
+	| 'aside'
+	| 'other';
+
+export interface OcrBlock {
+	type: BlockType;
+	/** The provider's own label (`line`, `word`, `sub_title`, `aside_text`…). */
+	rawType: string;
+	text: string;
+	bbox: BBox | null;
+	/** 0–1, or null when the provider gives none. */
+	confidence: number | null;
+	/** Id of the image or table the block stands for (`img-0.jpeg`, `tbl-0.md`). */
+	refId?: string;
+}
+
+export interface OcrImage {
+	id: string;
+	bbox: BBox | null;
+	dataUrl?: string;
+	annotation?: unknown;
+}
+
+export interface OcrTable {
+	id: string;
+	format: 'markdown' | 'html';
+	content: string;
+	bbox: BBox | null;
+}
+
+export interface PageDimensions {
+	width: number;
+	height: number;
+	dpi: number | null;
+}
+
+export interface PageUsage {
+	promptTokens: number | null;
+	completionTokens: number | null;
+}
+
+export interface OcrPage {
+	/** 0-based index in the original document, kept when only some pages were asked for. */
+	index: number;
+	markdown: string;
+	text: string;
+	blocks: OcrBlock[];
+	images: OcrImage[];
+	tables: OcrTable[];
+	header: string | null;
+	footer: string | null;
+	hyperlinks: string[];
+	dimensions: PageDimensions | null;
+	confidence: { average: number | null; minimum: number | null };
+	usage?: PageUsage;
+	warnings: string[];
+	raw?: unknown;
+}
+
+export interface DocumentUsage {
+	pagesProcessed: number;
+	docSizeBytes: number | null;
+	promptTokens: number | null;
+	completionTokens: number | null;
+	cost: number | null;
+}
+
+export interface OcrResult {
+	provider: string;
+	model: string;
+	pages: OcrPage[];
+	documentAnnotation: unknown | null;
+	usage: DocumentUsage;
+	warnings: string[];
+	raw?: unknown;
+}
+
+/** A located piece of text (Locate Text node). */
+export interface Match {
+	pageNumber: number;
+	text: string;
+	bbox: BBox | null;
+	bboxNormalized: [number, number, number, number] | null;
+	confidence: number | null;
+}
+
+/** An answer about a document (Chat With Document node). */
+export interface Answer {
+	answer: string;
+	citations: Array<{ pageNumber: number; snippet: string }>;
+	conversationId: string | null;
+}

@@ -1,0 +1,65 @@
+import type { IExecuteFunctions } from 'n8n-workflow';
+
+import type { FileType } from '../document/file-type';
+import type { OpenedDocument } from '../document/rasterizer';
+import type { OcrResult } from '../model';
+
+/** Provider ids as saved in workflows (the `provider` parameter). */
+export type ProviderId = 'local' | 'clovis' | 'openGateLlm' | 'mistral' | 'bifrost' | 'otoroshi' | 'ocrChat';
+
+export interface ProviderCapabilities {
+	ocr: boolean;
+	locate: boolean;
+	describe: boolean;
+	chat: boolean;
+	/** Returns blocks with pixel boxes. */
+	boxes: boolean;
+	/** Returns confidence scores. */
+	confidence: boolean;
+	/** Works without network or account. */
+	offline: boolean;
+}
+
+/** A document ready for a provider: its bytes, what it is, and the pages asked for. */
+export interface DocumentInput {
+	bytes: Buffer;
+	fileName: string;
+	fileType: FileType;
+	/** Opened locally for page count and rasterising; providers that take the file whole may ignore it. */
+	opened: OpenedDocument;
+	/** 0-based, in document order. */
+	pageIndexes: number[];
+}
+
+export interface OcrRequest {
+	itemIndex: number;
+	/** DPI for PDF pages a provider needs as images. */
+	renderDpi: number;
+	timeoutMs: number;
+	maxRetries: number;
+	includeRawResponse: boolean;
+	/** Language hint, e.g. `fra+eng`; providers that detect language ignore it. */
+	language: string;
+}
+
+export interface SessionContext {
+	functions: IExecuteFunctions;
+	/** Items (and pages) processed at once; engines size their worker pools from it. */
+	concurrency: number;
+}
+
+/** Lives for one node execution: engines keep workers here and free them in `close`. */
+export interface OcrSession {
+	recognize(document: DocumentInput, request: OcrRequest): Promise<OcrResult>;
+	close(): Promise<void>;
+}
+
+export interface OcrProvider {
+	id: ProviderId;
+	displayName: string;
+	description: string;
+	/** n8n credential type name, or null for engines that need no account. */
+	credentialType: string | null;
+	capabilities: ProviderCapabilities;
+	openSession(context: SessionContext): OcrSession;
+}

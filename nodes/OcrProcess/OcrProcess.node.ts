@@ -1,0 +1,33 @@
+import {
+	NodeConnectionTypes,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type INodeType,
+	type INodeTypeDescription,
+} from 'n8n-workflow';
+
+import { providerCredentials } from '../shared/fields';
+import { ocrProcessProperties } from './description';
+import { executeOcrProcess } from './execute';
+
+export class OcrProcess implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'OCR Process',
+		name: 'ocrProcess',
+		icon: { light: 'file:../../icons/ocr-process.svg', dark: 'file:../../icons/ocr-process.dark.svg' },
+		group: ['transform'],
+		version: 1,
+		subtitle: '={{"with " + $parameter["provider"]}}',
+		description: 'Read PDFs and images into per-page markdown, text, boxes and confidence',
+		defaults: { name: 'OCR Process' },
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		usableAsTool: true,
+		credentials: providerCredentials('ocr'),
+		properties: ocrProcessProperties,
+	};
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		return await executeOcrProcess.call(this);
+	}
+}

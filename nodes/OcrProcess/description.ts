@@ -1,0 +1,35 @@
+import type { INodeProperties } from 'n8n-workflow';
+
+import { documentOptions, inputFields, providerField } from '../shared/fields';
+
+const outputModeOption: INodeProperties = {
+	displayName: 'Output',
+	name: 'outputMode',
+	type: 'options',
+	options: [
+		{
+			name: 'One Item per Page',
+			value: 'perPage',
+			description: 'Each page becomes an item with its markdown, text and blocks',
+		},
+		{
+			name: 'One Item per Document',
+			value: 'perDocument',
+			description: 'One item with all pages in `pages`, plus `extractedText` and `pageCount`',
+		},
+	],
+	default: 'perPage',
+};
+
+export const ocrProcessProperties: INodeProperties[] = [
+	providerField('ocr', 'local'),
+	...inputFields,
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		options: [...documentOptions, outputModeOption].sort((a, b) => a.displayName.localeCompare(b.displayName)),
+	},
+];

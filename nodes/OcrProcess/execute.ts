@@ -1,0 +1,64 @@
+import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+
+import { detectFileType } from '../../core/document/file-type';
+import { selectPages } from '../../core/document/page-range';
+import { openDocument } from '../../core/document/rasterizer';
+import { getProvider } from '../../core/providers/registry';
+import { readDocumentOptions } from '../shared/fields';
+import { toItemError } from '../shared/item-errors';
+import { processItems } from '../shared/item-loop';
+import { perDocumentItem, perPageItems } from '../shared/ocr-items';
+import { readDocument } from '../shared/read-document';
+
+export async function executeOcrProcess(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+	const provider = getProvider(this.getNodeParameter('provider', 0) as string);
+	const { concurrency } = readDocumentOptions(this.getNodeParameter('options', 0, {}) as Record<string, unknown>);
+	const session = provider.openSession({ functions: this, concurrency });
+
+	try {
+		const items = await processItems(this, concurrency, async (itemIndex) => {
+			const options = readDocumentOptions(this.getNodeParameter('options', itemIndex, {}) as Record<string, unknown>);
+			const outputMode = (this.getNodeParameter('options.outputMode', itemIndex, 'perPage') as string) ?? 'perPage';
+			let fileName: string | undefined;
+			try {
+				const source = await readDocument(this, itemIndex, {
+					inputType: this.getNodeParameter('inputType', itemIndex) as 'binary' | 'url',
+					binaryPropertyName: this.getNodeParameter('binaryPropertyName', itemIndex, 'data') as string,
+					documentUrl: this.getNodeParameter('documentUrl', itemIndex, '') as string,
+					timeoutMs: options.timeoutMs,
+				});
+				fileName = source.fileName;
+				const fileType = detectFileType(source.bytes, source.declaredMimeType);
+				const opened = await openDocument(source.bytes, fileType, { password: options.pdfPassword || undefined });
+				try {
+					const selection = selectPages(options.pages, opened.pageCount);
+					const result = await session.recognize(
+						{ bytes: source.bytes, fileName, fileType, opened, pageIndexes: selection.pageIndexes },
+						{
+							itemIndex,
+							renderDpi: options.renderDpi,
+							timeoutMs: options.timeoutMs,
+							maxRetries: options.maxRetries,
+							includeRawResponse: options.includeRawResponse,
+							language: options.language,
+						},
+					);
+					result.warnings.unshift(...selection.warnings);
+					const meta = { fileName, mimeType: fileType.mimeType, pageCount: opened.pageCount };
+					const json =
+						outputMode === 'perDocument'
+							? [perDocumentItem(result, meta, options.includeRawResponse)]
+							: perPageItems(result, meta, options.includeRawResponse);
+					return json.map((entry) => ({ json: entry }));
+				} finally {
+					opened.close();
+				}
+			} catch (error) {
+				throw toItemError(this, error, itemIndex, fileName);
+			}
+		});
+		return [items];
+	} finally {
+		await session.close();
+	}
+}

@@ -1,0 +1,166 @@
+import type { INodeCredentialDescription, INodeProperties } from 'n8n-workflow';
+
+import { providersWith } from '../../core/providers/registry';
+import type { ProviderCapabilities, ProviderId } from '../../core/providers/provider';
+
+type Capability = keyof ProviderCapabilities;
+
+/** The provider dropdown, listing only the providers that can do the node's job. */
+export function providerField(capability: Capability, defaultProvider: ProviderId): INodeProperties {
+	const providers = providersWith(capability);
+	return {
+		displayName: 'Provider',
+		name: 'provider',
+		type: 'options',
+		noDataExpression: true,
+		options: providers.map((provider) => ({
+			name: provider.displayName,
+			value: provider.id,
+			description: provider.description,
+		})),
+		default: defaultProvider,
+		description: 'Which OCR engine or service reads the document',
+	};
+}
+
+/** One credential per provider that needs an account, shown only when that provider is chosen. */
+export function providerCredentials(capability: Capability): INodeCredentialDescription[] {
+	return providersWith(capability)
+		.filter((provider) => provider.credentialType !== null)
+		.map((provider) => ({
+			name: provider.credentialType as string,
+			required: true,
+			displayOptions: { show: { provider: [provider.id] } },
+		}));
+}
+
+export const inputFields: INodeProperties[] = [
+	{
+		displayName: 'Input',
+		name: 'inputType',
+		type: 'options',
+		options: [
+			{ name: 'Binary File', value: 'binary', description: 'A file from a previous node (email attachment, Read Files, HTTP Request…)' },
+			{ name: 'URL', value: 'url', description: 'Download the document from a web address' },
+		],
+		default: 'binary',
+	},
+	{
+		displayName: 'Input Binary Field',
+		name: 'binaryPropertyName',
+		type: 'string',
+		default: 'data',
+		required: true,
+		displayOptions: { show: { inputType: ['binary'] } },
+		hint: 'The name of the binary property that holds the PDF or image',
+		description: 'Name of the binary property holding the document (PDF, PNG, JPEG, WEBP, GIF, BMP or TIFF)',
+	},
+	{
+		displayName: 'Document URL',
+		name: 'documentUrl',
+		type: 'string',
+		default: '',
+		required: true,
+		placeholder: 'https://example.com/invoice.pdf',
+		displayOptions: { show: { inputType: ['url'] } },
+		description: 'An http(s) address of a PDF or image',
+	},
+];
+
+/** Options every document node offers; nodes add their own to the collection. */
+export const documentOptions: INodeProperties[] = [
+	{
+		displayName: 'Pages',
+		name: 'pages',
+		type: 'string',
+		default: '',
+		placeholder: '1-3,5',
+		description: 'Pages to read, numbered from 1 as in a PDF viewer: "1-3,5", or "2-" for page 2 to the end. Empty reads every page.',
+	},
+	{
+		displayName: 'PDF Password',
+		name: 'pdfPassword',
+		type: 'string',
+		typeOptions: { password: true },
+		default: '',
+		description: 'Password that opens an encrypted PDF',
+	},
+	{
+		displayName: 'PDF Render DPI',
+		name: 'renderDpi',
+		type: 'number',
+		typeOptions: { minValue: 50, maxValue: 600 },
+		default: 200,
+		description: 'Resolution PDF pages are rendered at when the engine reads images. Higher reads small print better but is slower.',
+	},
+	{
+		displayName: 'Timeout (Seconds)',
+		name: 'timeout',
+		type: 'number',
+		typeOptions: { minValue: 1 },
+		default: 300,
+		description: 'Longest wait for one provider call, or for one page on the Local engine',
+	},
+	{
+		displayName: 'Max Retries',
+		name: 'maxRetries',
+		type: 'number',
+		typeOptions: { minValue: 0, maxValue: 10 },
+		default: 3,
+		description: 'How often a call is retried after a rate limit (429), a server error (5xx) or a dropped connection, waiting longer each time',
+	},
+	{
+		displayName: 'Concurrency',
+		name: 'concurrency',
+		type: 'number',
+		typeOptions: { minValue: 1, maxValue: 32 },
+		default: 2,
+		description: 'How many items are processed at the same time. Output order and pairing stay as in the input.',
+	},
+	{
+		displayName: 'Include Raw Response',
+		name: 'includeRawResponse',
+		type: 'boolean',
+		default: false,
+		description: "Whether to add the engine's unprocessed answer to each item as `raw`",
+	},
+	{
+		displayName: 'Language',
+		name: 'language',
+		type: 'options',
+		displayOptions: { show: { '/provider': ['local'] } },
+		options: [
+			{ name: 'French + English', value: 'fra+eng' },
+			{ name: 'English', value: 'eng' },
+			{ name: 'French', value: 'fra' },
+		],
+		default: 'fra+eng',
+		description: 'Languages the Local engine reads (both are bundled)',
+	},
+];
+
+export interface DocumentOptions {
+	pages: string;
+	pdfPassword: string;
+	renderDpi: number;
+	timeoutMs: number;
+	maxRetries: number;
+	concurrency: number;
+	includeRawResponse: boolean;
+	language: string;
+}
+
+export function readDocumentOptions(raw: Record<string, unknown>): DocumentOptions {
+	const number = (value: unknown, fallback: number) =>
+		typeof value === 'number' && Number.isFinite(value) ? value : fallback;
+	return {
+		pages: typeof raw.pages === 'string' ? raw.pages : raw.pages === undefined ? '' : String(raw.pages),
+		pdfPassword: typeof raw.pdfPassword === 'string' ? raw.pdfPassword : '',
+		renderDpi: Math.min(600, Math.max(50, number(raw.renderDpi, 200))),
+		timeoutMs: Math.max(1, number(raw.timeout, 300)) * 1000,
+		maxRetries: Math.min(10, Math.max(0, Math.floor(number(raw.maxRetries, 3)))),
+		concurrency: Math.min(32, Math.max(1, Math.floor(number(raw.concurrency, 2)))),
+		includeRawResponse: raw.includeRawResponse === true,
+		language: typeof raw.language === 'string' && raw.language ? raw.language : 'fra+eng',
+	};
+}

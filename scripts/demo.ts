@@ -1,0 +1,83 @@
+// The main job: runs examples/invoice-ocr.json in process with n8n-core's WorkflowExecute on the Local
+// engine and prints a per-page summary. `npm run demo -- a.pdf b.png` reads your own files instead.
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
+
+import type { IDataObject } from 'n8n-workflow';
+
+import { PACKAGE_ROOT } from '../test/harness/package-root';
+import { runWorkflow, type WorkflowJson } from '../test/harness/run-workflow';
+
+const OCR_NODE = 'OCR Process';
+const READ_NODE = 'Read Invoice Files';
+
+function firstLines(markdown: string, count: number): string[] {
+	return markdown
+		.split('\n')
+		.map((line) => line.trim())
+		.filter(Boolean)
+		.slice(0, count);
+}
+
+function summarise(json: IDataObject): string {
+	if (json.error) return `  ✗ ${String(json.error)}${json.description ? `\n    ${String(json.description)}` : ''}`;
+	const confidence = json.confidence as { average: number | null };
+	const usage = json.usage as IDataObject;
+	const blocks = (json.blocks as Array<{ rawType: string }>) ?? [];
+	const lines = blocks.filter((block) => block.rawType === 'line').length;
+	const words = blocks.length - lines;
+	const summary = [
+		`  page ${json.pageNumber}/${json.pageCount} · ${blocks.length} blocks (${lines} lines, ${words} words) · ` +
+			`mean confidence ${confidence.average === null ? 'n/a' : (confidence.average * 100).toFixed(1) + ' %'} · ` +
+			`usage ${usage.pages} page${usage.pages === 1 ? '' : 's'}, tokens ${usage.totalTokens ?? 'n/a'}`,
+		...firstLines(String(json.markdown ?? ''), 4).map((line) => `    │ ${line.slice(0, 100)}`),
+	];
+	const warnings = (json.warnings as string[]) ?? [];
+	if (warnings.length) summary.push(...warnings.map((warning) => `    ⚠ ${warning}`));
+	return summary.join('\n');
+}
+
+async function main(): Promise<void> {
+	const files = process.argv.slice(2).map((file) => resolve(process.env.INIT_CWD ?? process.cwd(), file));
+	const workflow = JSON.parse(readFileSync(join(PACKAGE_ROOT, 'examples', 'invoice-ocr.json'), 'utf8')) as WorkflowJson;
+	if (files.length) {
+		const reader = workflow.nodes.find((node) => node.name === READ_NODE);
+		if (!reader) throw new Error(`examples/invoice-ocr.json has no "${READ_NODE}" node`);
+		reader.parameters.fileSelector = files.length === 1 ? files[0] : `{${files.join(',')}}`;
+	}
+
+	const started = Date.now();
+	const run = await runWorkflow(workflow);
+	const seconds = ((Date.now() - started) / 1000).toFixed(1);
+	const workflowError = run.error(OCR_NODE) ?? run.run.data.resultData.error;
+	if (workflowError) {
+		console.error(`✗ ${workflowError.message}`);
+		if ((workflowError as { description?: string }).description) {
+			console.error(`  ${(workflowError as { description?: string }).description}`);
+		}
+		process.exitCode = 1;
+		return;
+	}
+
+	const inputs = run.output(READ_NODE);
+	const items = run.output(OCR_NODE);
+	console.log(`OCR Process (Local engine) read ${inputs.length} file(s) into ${items.length} item(s) in ${seconds} s\n`);
+	inputs.forEach((input, inputIndex) => {
+		const fileName = input.binary?.data?.fileName ?? `item ${inputIndex}`;
+		const own = items.filter((item) => (item.pairedItem as { item: number }).item === inputIndex);
+		console.log(`${fileName} → ${own.length} item(s)`);
+		for (const item of own) console.log(summarise(item.json));
+		console.log('');
+	});
+
+	const outputFolder = join(PACKAGE_ROOT, 'out');
+	mkdirSync(outputFolder, { recursive: true });
+	const outputFile = join(outputFolder, `${files.length ? 'demo' : basename('invoice-ocr')}.items.json`);
+	writeFileSync(outputFile, JSON.stringify(items, null, 2));
+	console.log(`Full items (JSON): ${outputFile}`);
+}
+
+main().catch((error: unknown) => {
+	console.error(error);
+	process.exitCode = 1;
+});

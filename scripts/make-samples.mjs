@@ -1,0 +1,168 @@
+// Builds the bundled sample documents and their known text:
+//   samples/invoice.pdf       2-page French/English invoice with a table (vector text)
+//   samples/invoice-scan.png  page 1 as a slightly rotated, noisy 150 dpi grey scan
+//   samples/invoice.truth.json the text of each page, line by line, for error-rate measurement
+// Run with `npm run samples`; the output is committed so the demo and tests need no build step.
+import { writeFileSync, mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+import { PDFDocument, StandardFonts, rgb } from 'pdf-lib';
+import * as mupdf from 'mupdf';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const out = join(root, 'samples');
+mkdirSync(out, { recursive: true });
+
+const A4 = [595.28, 841.89];
+const FIXED_DATE = new Date('2026-11-14T09:00:00Z');
+
+const pages = [
+	{
+		heading: 'FACTURE / INVOICE',
+		lines: [
+			['bold', 'Atelier Lumière SARL'],
+			['regular', '12 rue des Lilas, 69003 Lyon, France'],
+			['regular', 'SIRET 812 345 678 00021 - TVA FR12812345678'],
+			['gap'],
+			['bold', 'Facture n° / Invoice no.: F-2026-0142'],
+			['regular', 'Date : 14/11/2026 - Échéance / Due date : 14/12/2026'],
+			['regular', 'Client / Bill to: Northwind Traders Ltd, 221 Baker Street, London NW1 6XE'],
+			['gap'],
+		],
+		table: {
+			columns: [50, 270, 335, 455],
+			header: ['Description', 'Qté / Qty', 'Prix unit. / Unit price', 'Total HT'],
+			rows: [
+				['Conception graphique / Graphic design', '12', '85,00 €', '1 020,00 €'],
+				['Impression brochures A4 / Printing', '500', '1,20 €', '600,00 €'],
+				['Livraison express / Express delivery', '1', '45,00 €', '45,00 €'],
+				['Traduction / Translation FR-EN', '8', '60,00 €', '480,00 €'],
+			],
+		},
+		after: [
+			['gap'],
+			['right', 'Total HT / Subtotal: 2 145,00 €'],
+			['right', 'TVA 20 % / VAT 20%: 429,00 €'],
+			['rightBold', 'Total TTC / Total due: 2 574,00 €'],
+		],
+	},
+	{
+		heading: 'Conditions de paiement / Payment terms',
+		lines: [
+			['regular', 'Paiement par virement sous 30 jours.'],
+			['regular', 'Payment by bank transfer within 30 days.'],
+			['regular', 'IBAN : FR76 3000 4000 0312 3456 7890 143'],
+			['regular', 'BIC : BNPAFRPPXXX'],
+			['gap'],
+			['regular', "Pénalités de retard : trois fois le taux d'intérêt légal."],
+			['regular', 'Late payment penalty: three times the legal interest rate.'],
+			['regular', 'Indemnité forfaitaire pour frais de recouvrement : 40 €.'],
+			['gap'],
+			['bold', 'Merci de votre confiance ! Thank you for your business!'],
+		],
+	},
+];
+
+async function buildPdf() {
+	const pdf = await PDFDocument.create();
+	pdf.setTitle('Invoice F-2026-0142');
+	pdf.setProducer('n8n-nodes-ocr sample generator');
+	pdf.setCreator('n8n-nodes-ocr');
+	pdf.setCreationDate(FIXED_DATE);
+	pdf.setModificationDate(FIXED_DATE);
+	const regular = await pdf.embedFont(StandardFonts.Helvetica);
+	const bold = await pdf.embedFont(StandardFonts.HelveticaBold);
+	const truth = [];
+
+	for (const spec of pages) {
+		const page = pdf.addPage(A4);
+		const lines = [];
+		let y = 780;
+		page.drawText(spec.heading, { x: 50, y, size: 20, font: bold });
+		lines.push(spec.heading);
+		y -= 36;
+		const write = (entries) => {
+			for (const [style, text] of entries) {
+				if (style === 'gap') {
+					y -= 12;
+					continue;
+				}
+				const font = style === 'bold' || style === 'rightBold' ? bold : regular;
+				const size = 11;
+				const x = style.startsWith('right') ? 545 - font.widthOfTextAtSize(text, size) : 50;
+				page.drawText(text, { x, y, size, font });
+				lines.push(text);
+				y -= 18;
+			}
+		};
+		write(spec.lines);
+		if (spec.table) {
+			const { columns, header, rows } = spec.table;
+			const rowHeight = 22;
+			const top = y + 16;
+			const drawRow = (cells, font) => {
+				cells.forEach((cell, index) => page.drawText(cell, { x: columns[index] + 4, y, size: 10, font }));
+				lines.push(cells.join(' '));
+				y -= rowHeight;
+			};
+			page.drawRectangle({ x: 50, y: y - 6, width: 495, height: rowHeight, color: rgb(0.9, 0.92, 0.95) });
+			drawRow(header, bold);
+			rows.forEach((row) => drawRow(row, regular));
+			const rowCount = rows.length + 1;
+			const bottom = top - rowCount * rowHeight;
+			for (let row = 0; row <= rowCount; row++) {
+				const line = top - row * rowHeight;
+				page.drawLine({ start: { x: 50, y: line }, end: { x: 545, y: line }, thickness: 0.6, color: rgb(0.3, 0.3, 0.3) });
+			}
+			for (const x of [...columns, 545]) {
+				page.drawLine({ start: { x, y: top }, end: { x, y: bottom }, thickness: 0.6, color: rgb(0.3, 0.3, 0.3) });
+			}
+			y -= 4;
+		}
+		if (spec.after) write(spec.after);
+		truth.push(lines);
+	}
+	return { bytes: await pdf.save({ useObjectStreams: false }), truth };
+}
+
+// Deterministic noise so the committed scan is reproducible.
+function prng(seed) {
+	let state = seed >>> 0;
+	return () => {
+		state = (state * 1664525 + 1013904223) >>> 0;
+		return state / 2 ** 32;
+	};
+}
+
+function buildScan(pdfBytes) {
+	const document = mupdf.Document.openDocument(pdfBytes, 'application/pdf');
+	const page = document.loadPage(0);
+	const scale = 150 / 72;
+	const matrix = mupdf.Matrix.concat(mupdf.Matrix.scale(scale, scale), mupdf.Matrix.rotate(0.8));
+	const pixmap = page.toPixmap(matrix, mupdf.ColorSpace.DeviceGray, false, true);
+	const pixels = pixmap.getPixels();
+	const random = prng(20261114);
+	for (let index = 0; index < pixels.length; index++) {
+		// Paper tone, sensor noise and a few specks, like a cheap office scanner.
+		const roll = random();
+		let value = pixels[index] * 0.9 + 14;
+		if (roll < 0.06) value += (random() - 0.5) * 90;
+		else if (roll < 0.0615) value = 40 + random() * 60;
+		pixels[index] = Math.max(0, Math.min(255, Math.round(value)));
+	}
+	const png = pixmap.asPNG();
+	pixmap.destroy();
+	page.destroy();
+	document.destroy();
+	return png;
+}
+
+const { bytes, truth } = await buildPdf();
+writeFileSync(join(out, 'invoice.pdf'), bytes);
+writeFileSync(join(out, 'invoice-scan.png'), buildScan(bytes));
+writeFileSync(
+	join(out, 'invoice.truth.json'),
+	JSON.stringify({ 'invoice.pdf': truth, 'invoice-scan.png': [truth[0]] }, null, 2) + '\n',
+);
+console.log(`samples written to ${out}`);

@@ -1,0 +1,42 @@
+import { readFile } from 'node:fs/promises';
+
+import type { IBinaryData, IDataObject, IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+
+/** One input item as a test describes it: JSON, plus files by property name. */
+export interface FixtureItem {
+	json?: IDataObject;
+	files?: Record<string, { path?: string; base64?: string; fileName?: string; mimeType?: string }>;
+}
+
+/**
+ * The trigger of test workflows: turns the items a test describes into real n8n items, storing each
+ * file through `prepareBinaryData`, so binaries live wherever the binary data mode puts them.
+ */
+export class FixtureItems implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Fixture Items',
+		name: 'fixtureItems',
+		group: ['trigger'],
+		version: 1,
+		description: 'Emits test items with binaries',
+		defaults: { name: 'Fixture Items' },
+		inputs: [],
+		outputs: ['main'],
+		properties: [{ displayName: 'Items', name: 'items', type: 'json', default: '[]' }],
+	};
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		const raw = this.getNodeParameter('items', 0) as string | FixtureItem[];
+		const fixtures = (typeof raw === 'string' ? JSON.parse(raw) : raw) as FixtureItem[];
+		const output: INodeExecutionData[] = [];
+		for (const fixture of fixtures) {
+			const binary: Record<string, IBinaryData> = {};
+			for (const [property, file] of Object.entries(fixture.files ?? {})) {
+				const bytes = file.path ? await readFile(file.path) : Buffer.from(file.base64 ?? '', 'base64');
+				binary[property] = await this.helpers.prepareBinaryData(bytes, file.fileName, file.mimeType);
+			}
+			output.push({ json: fixture.json ?? {}, ...(Object.keys(binary).length ? { binary } : {}) });
+		}
+		return [output];
+	}
+}
