@@ -8,6 +8,7 @@ import {
 	type JsonObject,
 } from 'n8n-workflow';
 
+import { describeNetworkFailure, networkErrorCode } from './network-failure';
 import { extractProviderMessage } from './provider-message';
 import { redactText, redactValue, secretsOf } from './redact';
 import {
@@ -74,38 +75,12 @@ function headerValue(headers: RawResponse['headers'], name: string): string | un
 
 /** Network-level failure (no HTTP answer): n8n wraps axios errors, the code sits on the cause. */
 function networkCode(error: unknown): string | undefined {
-	const candidates = [error, (error as { cause?: unknown })?.cause];
-	for (const candidate of candidates) {
-		const code = (candidate as { code?: unknown })?.code;
-		if (typeof code === 'string' && code) return code;
-	}
+	const code = networkErrorCode(error);
+	if (code) return code;
 	const message = String((error as Error)?.message ?? '');
 	if (/timeout/i.test(message)) return 'ETIMEDOUT';
 	if (/socket hang up/i.test(message)) return 'ECONNRESET';
 	return undefined;
-}
-
-/**
- * Plain words for network failures. Raw codes stay out of the message: n8n swaps any message that
- * contains one for its own generic sentence, which would hide the provider's name.
- */
-function describeNetworkFailure(code: string | undefined): string {
-	switch (code) {
-		case 'ECONNREFUSED':
-			return 'the connection was refused';
-		case 'ECONNRESET':
-		case 'EPIPE':
-		case 'UND_ERR_SOCKET':
-			return 'the connection was dropped';
-		case 'ENOTFOUND':
-		case 'EAI_AGAIN':
-			return 'the host name could not be resolved';
-		case 'EHOSTUNREACH':
-		case 'ENETUNREACH':
-			return 'the host is unreachable';
-		default:
-			return 'the request failed before an answer came back';
-	}
 }
 
 function hintFor(status: number, provider: HttpProvider): string {

@@ -1,7 +1,8 @@
 import { NodeOperationError, type IExecuteFunctions } from 'n8n-workflow';
 
-import { attempt, attemptAsync, reasonOf } from '../../core/attempt';
+import { attempt, attemptAsync } from '../../core/attempt';
 import { DocumentError } from '../../core/document/document-error';
+import { describeNetworkFailure, networkErrorCode } from '../../core/http/network-failure';
 
 /** Files above this are refused before any decoding; remote providers have their own, lower limits. */
 export const MAX_FILE_BYTES = 100 * 1024 * 1024;
@@ -107,9 +108,10 @@ async function download(context: IExecuteFunctions, itemIndex: number, address: 
 			})) as Download,
 	);
 	if (!outcome.ok) {
-		const error = outcome.error as { code?: string; cause?: { code?: string } };
+		const code = networkErrorCode(outcome.error);
+		const reason = code === 'ECONNABORTED' || code === 'ETIMEDOUT' ? `no answer within ${timeoutMs / 1000} s` : describeNetworkFailure(code);
 		throw new DocumentError(
-			`Could not download the document from ${url.origin}${url.pathname}: ${error.cause?.code ?? error.code ?? reasonOf(outcome.error)}`,
+			`Could not download the document from ${url.origin}${url.pathname}: ${reason}`,
 			'Check that the URL is right and reachable from the n8n server.',
 		);
 	}

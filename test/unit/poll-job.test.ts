@@ -1,0 +1,40 @@
+import { JobFailedError, JobTimeoutError, pollJob } from '../../core/http/poll-job';
+
+type State = { status: string; reason?: string };
+
+const poller = (states: State[], timeoutMs = 2000) => {
+	let calls = 0;
+	const promise = pollJob<State>({
+		jobId: 'job-42',
+		getStatus: async () => states[Math.min(calls++, states.length - 1)],
+		isDone: (state) => state.status === 'done',
+		isFailed: (state) => state.status === 'failed',
+		describe: (state) => state.status,
+		failureReason: (state) => state.reason ?? 'unknown',
+		timeoutMs,
+		intervalMs: 10,
+		maxIntervalMs: 40,
+	});
+	return { promise, calls: () => calls };
+};
+
+describe('pollJob', () => {
+	it('polls until the job is done', async () => {
+		const { promise, calls } = poller([{ status: 'pending' }, { status: 'processing' }, { status: 'processing' }, { status: 'done' }]);
+		await expect(promise).resolves.toEqual({ status: 'done' });
+		expect(calls()).toBe(4);
+	});
+
+	it('reports a failed job with its reason', async () => {
+		const { promise } = poller([{ status: 'processing' }, { status: 'failed', reason: 'PDF is encrypted' }]);
+		await expect(promise).rejects.toThrow(new JobFailedError('job-42', 'failed', 'PDF is encrypted'));
+	});
+
+	it('stops at the deadline and names the job and its last status', async () => {
+		const started = Date.now();
+		const { promise } = poller([{ status: 'processing' }], 200);
+		await expect(promise).rejects.toBeInstanceOf(JobTimeoutError);
+		await expect(promise).rejects.toThrow(/^Job job-42 was still "processing" after 0 s$/);
+		expect(Date.now() - started).toBeLessThan(1000);
+	});
+});

@@ -1,0 +1,118 @@
+import { DocumentError } from '../../core/document/document-error';
+import { detectFileType } from '../../core/document/file-type';
+import { openDocument } from '../../core/document/rasterizer';
+import { blankPng, emptyPdf, encryptedPdf, image, samplePdf, textPdf } from '../support/documents';
+
+const open = async (bytes: Buffer, options: Parameters<typeof openDocument>[2] = {}) =>
+	await openDocument(bytes, detectFileType(bytes), options);
+
+const refusal = async (promise: Promise<unknown>): Promise<DocumentError> => {
+	const error = await promise.then(
+		() => undefined,
+		(caught: unknown) => caught,
+	);
+	expect(error).toBeInstanceOf(DocumentError);
+	return error as DocumentError;
+};
+
+const pngSize = (png: Buffer) => ({ width: png.readUInt32BE(16), height: png.readUInt32BE(20) });
+
+describe('rasterizer (mupdf)', () => {
+	it('counts PDF pages and renders one page at the asked DPI', async () => {
+		const document = await open(samplePdf());
+		expect(document.pageCount).toBe(2);
+		const page = await document.renderPage(1, { dpi: 144 });
+		// A4 is 595.28 × 841.89 pt: 1191 × 1684 px at 144 dpi.
+		expect(page).toMatchObject({ mimeType: 'image/png', width: 1191, height: 1684, dpi: 144, warnings: [] });
+		expect(pngSize(page.data)).toEqual({ width: 1191, height: 1684 });
+		document.close();
+	});
+
+	it('renders each page at its own size in a PDF with mixed page sizes', async () => {
+		const document = await open(await textPdf(['portrait', 'landscape'], [[595.28, 841.89], [841.89, 595.28]]));
+		const [first, second] = [await document.renderPage(0, { dpi: 72 }), await document.renderPage(1, { dpi: 72 })];
+		// mupdf covers partial pixels: 595.28 pt → 596 px at 72 dpi.
+		expect([first.width, first.height]).toEqual([596, 842]);
+		expect([second.width, second.height]).toEqual([842, 596]);
+		document.close();
+	});
+
+	it('renders a huge page at a lower DPI with a warning instead of exhausting memory', async () => {
+		const document = await open(await textPdf(['poster'], [[2384, 3370]]), { maxPixels: 4_000_000 });
+		const page = await document.renderPage(0, { dpi: 300 });
+		expect(page.width * page.height).toBeLessThanOrEqual(4_000_000);
+		expect(page.dpi).toBeLessThan(300);
+		expect(page.warnings[0]).toMatch(/^Page 1 is large: rendered at \d+ dpi instead of 300 to stay within 4\.0 megapixels\.$/);
+		document.close();
+	});
+
+	it('opens an encrypted PDF with its password and refuses it without or with a wrong one', async () => {
+		const locked = await encryptedPdf(samplePdf(), 's3cret');
+		expect((await refusal(open(locked))).message).toBe('The PDF is encrypted and needs a password');
+		expect((await refusal(open(locked, { password: 'nope' }))).message).toBe(
+			'The PDF password is wrong: the PDF could not be opened with it',
+		);
+		const document = await open(locked, { password: 's3cret' });
+		expect(document.pageCount).toBe(2);
+		document.close();
+	});
+
+	it('refuses a PDF with no pages', async () => {
+		expect((await refusal(open(emptyPdf()))).message).toBe('The PDF has no pages');
+	});
+
+	it('refuses a PDF cut short before its first page, and warns on one it had to repair', async () => {
+		const pdf = samplePdf();
+		expect((await refusal(open(pdf.subarray(0, 300)))).message).toMatch(/^The PDF (is damaged|has no pages)/);
+		const repaired = await open(pdf.subarray(0, pdf.length - 200));
+		expect(repaired.warnings).toEqual(['The PDF was damaged and has been repaired: some content may be missing.']);
+		repaired.close();
+	});
+
+	it.each(['sample.png', 'sample.jpg', 'sample.gif', 'sample.bmp', 'sample.tiff'])(
+		'decodes %s into a PNG of the same size',
+		async (name) => {
+			const document = await open(image(name));
+			expect(document.pageCount).toBe(1);
+			const page = await document.renderPage(0, { dpi: 200 });
+			expect(page).toMatchObject({ mimeType: 'image/png', width: 160, height: 60, dpi: null });
+			expect(pngSize(page.data)).toEqual({ width: 160, height: 60 });
+			document.close();
+		},
+	);
+
+	it('gives one page per frame of a multi-frame TIFF', async () => {
+		const document = await open(image('three-frames.tiff'));
+		expect(document.pageCount).toBe(3);
+		expect((await document.renderPage(2, { dpi: 200 })).width).toBe(160);
+		document.close();
+	});
+
+	it('passes WEBP through undecoded, with its size read from the header', async () => {
+		const document = await open(image('sample.webp'));
+		const page = await document.renderPage(0, { dpi: 200 });
+		expect(page).toMatchObject({ mimeType: 'image/webp', width: 160, height: 60 });
+		expect(page.data.equals(image('sample.webp'))).toBe(true);
+	});
+
+	it('handles a 1×1 image', async () => {
+		const document = await open(blankPng(1, 1));
+		expect(await document.renderPage(0, { dpi: 200 })).toMatchObject({ width: 1, height: 1 });
+	});
+
+	it('refuses an image over the pixel bound and says the bound', async () => {
+		const error = await refusal(open(blankPng(3000, 2000), { maxPixels: 5_000_000 }));
+		expect(error.message).toBe('The image is too large: 3000×2000 pixels (6.0 megapixels), over the bound of 5.0 megapixels');
+	});
+
+	it('refuses a truncated PNG', async () => {
+		const png = image('sample.png');
+		const error = await refusal(
+			(async () => {
+				const document = await open(png.subarray(0, 60));
+				await document.renderPage(0, { dpi: 200 });
+			})(),
+		);
+		expect(error.message).toMatch(/damaged|could not be decoded/);
+	});
+});
