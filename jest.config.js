@@ -7,4 +7,5 @@ module.exports = {
 	testTimeout: 120_000,
 	// Tesseract and mupdf are heavy: two workers match the two cores CI has.
 	maxWorkers: 2,
+	reporters: ['default', '<rootDir>/test/support/summary-reporter.js'],
 };

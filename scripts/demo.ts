@@ -11,6 +11,9 @@ import { runWorkflow, type WorkflowJson } from '../test/harness/run-workflow';
 const OCR_NODE = 'OCR Process';
 const READ_NODE = 'Read Invoice Files';
 
+const print = (text = '') => process.stdout.write(`${text}\n`);
+const printError = (text: string) => process.stderr.write(`${text}\n`);
+
 function firstLines(markdown: string, count: number): string[] {
 	return markdown
 		.split('\n')
@@ -20,7 +23,8 @@ function firstLines(markdown: string, count: number): string[] {
 }
 
 function summarise(json: IDataObject): string {
-	if (json.error) return `  ✗ ${String(json.error)}${json.description ? `\n    ${String(json.description)}` : ''}`;
+	if (json.error)
+		return `  ✗ ${String(json.error)}${json.description ? `\n    ${String(json.description)}` : ''}`;
 	const confidence = json.confidence as { average: number | null };
 	const usage = json.usage as IDataObject;
 	const blocks = (json.blocks as Array<{ rawType: string }>) ?? [];
@@ -38,8 +42,12 @@ function summarise(json: IDataObject): string {
 }
 
 async function main(): Promise<void> {
-	const files = process.argv.slice(2).map((file) => resolve(process.env.INIT_CWD ?? process.cwd(), file));
-	const workflow = JSON.parse(readFileSync(join(PACKAGE_ROOT, 'examples', 'invoice-ocr.json'), 'utf8')) as WorkflowJson;
+	const files = process.argv
+		.slice(2)
+		.map((file) => resolve(process.env.INIT_CWD ?? process.cwd(), file));
+	const workflow = JSON.parse(
+		readFileSync(join(PACKAGE_ROOT, 'examples', 'invoice-ocr.json'), 'utf8'),
+	) as WorkflowJson;
 	if (files.length) {
 		const reader = workflow.nodes.find((node) => node.name === READ_NODE);
 		if (!reader) throw new Error(`examples/invoice-ocr.json has no "${READ_NODE}" node`);
@@ -51,9 +59,9 @@ async function main(): Promise<void> {
 	const seconds = ((Date.now() - started) / 1000).toFixed(1);
 	const workflowError = run.error(OCR_NODE) ?? run.run.data.resultData.error;
 	if (workflowError) {
-		console.error(`✗ ${workflowError.message}`);
+		printError(`✗ ${workflowError.message}`);
 		if ((workflowError as { description?: string }).description) {
-			console.error(`  ${(workflowError as { description?: string }).description}`);
+			printError(`  ${(workflowError as { description?: string }).description}`);
 		}
 		process.exitCode = 1;
 		return;
@@ -61,23 +69,28 @@ async function main(): Promise<void> {
 
 	const inputs = run.output(READ_NODE);
 	const items = run.output(OCR_NODE);
-	console.log(`OCR Process (Local engine) read ${inputs.length} file(s) into ${items.length} item(s) in ${seconds} s\n`);
+	print(
+		`OCR Process (Local engine) read ${inputs.length} file(s) into ${items.length} item(s) in ${seconds} s\n`,
+	);
 	inputs.forEach((input, inputIndex) => {
 		const fileName = input.binary?.data?.fileName ?? `item ${inputIndex}`;
 		const own = items.filter((item) => (item.pairedItem as { item: number }).item === inputIndex);
-		console.log(`${fileName} → ${own.length} item(s)`);
-		for (const item of own) console.log(summarise(item.json));
-		console.log('');
+		print(`${fileName} → ${own.length} item(s)`);
+		for (const item of own) print(summarise(item.json));
+		print('');
 	});
 
 	const outputFolder = join(PACKAGE_ROOT, 'out');
 	mkdirSync(outputFolder, { recursive: true });
-	const outputFile = join(outputFolder, `${files.length ? 'demo' : basename('invoice-ocr')}.items.json`);
+	const outputFile = join(
+		outputFolder,
+		`${files.length ? 'demo' : basename('invoice-ocr')}.items.json`,
+	);
 	writeFileSync(outputFile, JSON.stringify(items, null, 2));
-	console.log(`Full items (JSON): ${outputFile}`);
+	print(`Full items (JSON): ${outputFile}`);
 }
 
 main().catch((error: unknown) => {
-	console.error(error);
+	printError(error instanceof Error ? (error.stack ?? error.message) : String(error));
 	process.exitCode = 1;
 });

@@ -102,21 +102,39 @@ async function buildPdf() {
 			const rowHeight = 22;
 			const top = y + 16;
 			const drawRow = (cells, font) => {
-				cells.forEach((cell, index) => page.drawText(cell, { x: columns[index] + 4, y, size: 10, font }));
+				cells.forEach((cell, index) =>
+					page.drawText(cell, { x: columns[index] + 4, y, size: 10, font }),
+				);
 				lines.push(cells.join(' '));
 				y -= rowHeight;
 			};
-			page.drawRectangle({ x: 50, y: y - 6, width: 495, height: rowHeight, color: rgb(0.9, 0.92, 0.95) });
+			page.drawRectangle({
+				x: 50,
+				y: y - 6,
+				width: 495,
+				height: rowHeight,
+				color: rgb(0.9, 0.92, 0.95),
+			});
 			drawRow(header, bold);
 			rows.forEach((row) => drawRow(row, regular));
 			const rowCount = rows.length + 1;
 			const bottom = top - rowCount * rowHeight;
 			for (let row = 0; row <= rowCount; row++) {
 				const line = top - row * rowHeight;
-				page.drawLine({ start: { x: 50, y: line }, end: { x: 545, y: line }, thickness: 0.6, color: rgb(0.3, 0.3, 0.3) });
+				page.drawLine({
+					start: { x: 50, y: line },
+					end: { x: 545, y: line },
+					thickness: 0.6,
+					color: rgb(0.3, 0.3, 0.3),
+				});
 			}
 			for (const x of [...columns, 545]) {
-				page.drawLine({ start: { x, y: top }, end: { x, y: bottom }, thickness: 0.6, color: rgb(0.3, 0.3, 0.3) });
+				page.drawLine({
+					start: { x, y: top },
+					end: { x, y: bottom },
+					thickness: 0.6,
+					color: rgb(0.3, 0.3, 0.3),
+				});
 			}
 			y -= 4;
 		}

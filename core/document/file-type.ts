@@ -70,7 +70,10 @@ function describeUnsupported(bytes: Uint8Array, declaredMimeType: string | undef
  */
 export function detectFileType(bytes: Uint8Array, declaredMimeType?: string): FileType {
 	if (bytes.length === 0) {
-		throw new DocumentError('The file is empty (0 bytes)', 'Check the step that produced the file.');
+		throw new DocumentError(
+			'The file is empty (0 bytes)',
+			'Check the step that produced the file.',
+		);
 	}
 	const format = sniffFormat(bytes);
 	if (format === null) {

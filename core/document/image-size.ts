@@ -2,7 +2,10 @@
  * Reads width and height from the header of formats the rasteriser hands over undecoded
  * (WEBP, and BMP variants mupdf refuses), so the size bound is checked before anything is decoded.
  */
-export function readImageSize(bytes: Uint8Array, format: string): { width: number; height: number } | null {
+export function readImageSize(
+	bytes: Uint8Array,
+	format: string,
+): { width: number; height: number } | null {
 	const view = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 	if (format === 'bmp' && view.length >= 26) {
 		return { width: Math.abs(view.readInt32LE(18)), height: Math.abs(view.readInt32LE(22)) };

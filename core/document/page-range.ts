@@ -7,7 +7,8 @@ interface RangePart {
 	text: string;
 }
 
-const RANGE_HINT = 'Use page numbers from 1, separated by commas, e.g. "1-3,5" or "2-" (page 2 to the end).';
+const RANGE_HINT =
+	'Use page numbers from 1, separated by commas, e.g. "1-3,5" or "2-" (page 2 to the end).';
 
 export function parsePageRange(input: string): RangePart[] {
 	const parts = input
@@ -17,12 +18,18 @@ export function parsePageRange(input: string): RangePart[] {
 	return parts.map((text) => {
 		const match = /^(\d+)?\s*(-)?\s*(\d+)?$/.exec(text);
 		if (!match || (!match[1] && !match[3]) || (!match[2] && (!match[1] || match[3]))) {
-			throw new DocumentError(`"${input}" is not a valid page range: "${text}" is not understood`, RANGE_HINT);
+			throw new DocumentError(
+				`"${input}" is not a valid page range: "${text}" is not understood`,
+				RANGE_HINT,
+			);
 		}
 		const first = match[1] ? Number(match[1]) : 1;
 		const last = match[2] ? (match[3] ? Number(match[3]) : null) : first;
 		if (first < 1 || last === 0) {
-			throw new DocumentError(`"${input}" is not a valid page range: pages are numbered from 1`, RANGE_HINT);
+			throw new DocumentError(
+				`"${input}" is not a valid page range: pages are numbered from 1`,
+				RANGE_HINT,
+			);
 		}
 		if (last !== null && last < first) {
 			throw new DocumentError(

@@ -65,7 +65,9 @@ function unlock(document: MupdfDocument, password: string | undefined): void {
 function countPages(document: MupdfDocument, what: string): number {
 	const counted = attempt(() => document.countPages());
 	if (!counted.ok) {
-		throw new DocumentError(`The ${what} is damaged: its pages cannot be counted (${reasonOf(counted.error)})`);
+		throw new DocumentError(
+			`The ${what} is damaged: its pages cannot be counted (${reasonOf(counted.error)})`,
+		);
 	}
 	if (counted.value < 1) throw new DocumentError(`The ${what} has no pages`);
 	return counted.value;
@@ -74,7 +76,9 @@ function countPages(document: MupdfDocument, what: string): number {
 function loadPage(document: MupdfDocument, pageIndex: number, what: string) {
 	const loaded = attempt(() => document.loadPage(pageIndex));
 	if (!loaded.ok) {
-		throw new DocumentError(`Page ${pageIndex + 1} of the ${what} is damaged (${reasonOf(loaded.error)})`);
+		throw new DocumentError(
+			`Page ${pageIndex + 1} of the ${what} is damaged (${reasonOf(loaded.error)})`,
+		);
 	}
 	return loaded.value;
 }
@@ -86,9 +90,18 @@ function renderToPng(
 	scale: number,
 ): { data: Buffer; width: number; height: number } | { error: unknown } {
 	const rendered = attempt(() => {
-		const pixmap = page.toPixmap(mupdf.Matrix.scale(scale, scale), mupdf.ColorSpace.DeviceRGB, false, true);
+		const pixmap = page.toPixmap(
+			mupdf.Matrix.scale(scale, scale),
+			mupdf.ColorSpace.DeviceRGB,
+			false,
+			true,
+		);
 		try {
-			return { data: Buffer.from(pixmap.asPNG()), width: pixmap.getWidth(), height: pixmap.getHeight() };
+			return {
+				data: Buffer.from(pixmap.asPNG()),
+				width: pixmap.getWidth(),
+				height: pixmap.getHeight(),
+			};
 		} finally {
 			pixmap.destroy();
 		}
@@ -96,7 +109,11 @@ function renderToPng(
 	return rendered.ok ? rendered.value : { error: rendered.error };
 }
 
-async function openPdf(bytes: Uint8Array, fileType: FileType, options: OpenDocumentOptions): Promise<OpenedDocument> {
+async function openPdf(
+	bytes: Uint8Array,
+	fileType: FileType,
+	options: OpenDocumentOptions,
+): Promise<OpenedDocument> {
 	const mupdf = await loadMupdf();
 	const document = openWithMupdf(mupdf, bytes, fileType);
 	let handedOver = false;
@@ -155,10 +172,16 @@ function checkPixelBound(width: number, height: number, maxPixels: number): void
 }
 
 /** Formats mupdf cannot decode (WEBP, some BMP variants) are passed on as they are, one page. */
-function passThroughImage(bytes: Uint8Array, fileType: FileType, maxPixels: number): OpenedDocument {
+function passThroughImage(
+	bytes: Uint8Array,
+	fileType: FileType,
+	maxPixels: number,
+): OpenedDocument {
 	const size = readImageSize(bytes, fileType.format);
 	if (!size || size.width < 1 || size.height < 1) {
-		throw new DocumentError(`The ${fileType.format.toUpperCase()} image is damaged and cannot be read`);
+		throw new DocumentError(
+			`The ${fileType.format.toUpperCase()} image is damaged and cannot be read`,
+		);
 	}
 	checkPixelBound(size.width, size.height, maxPixels);
 	return {
@@ -166,19 +189,30 @@ function passThroughImage(bytes: Uint8Array, fileType: FileType, maxPixels: numb
 		pageCount: 1,
 		warnings: [],
 		async renderPage() {
-			return { data: Buffer.from(bytes), mimeType: fileType.mimeType, ...size, dpi: null, warnings: [] };
+			return {
+				data: Buffer.from(bytes),
+				mimeType: fileType.mimeType,
+				...size,
+				dpi: null,
+				warnings: [],
+			};
 		},
 		close: () => undefined,
 	};
 }
 
-async function openImage(bytes: Uint8Array, fileType: FileType, options: OpenDocumentOptions): Promise<OpenedDocument> {
+async function openImage(
+	bytes: Uint8Array,
+	fileType: FileType,
+	options: OpenDocumentOptions,
+): Promise<OpenedDocument> {
 	const mupdf = await loadMupdf();
 	const maxPixels = options.maxPixels ?? DEFAULT_MAX_PIXELS;
 	// Reads the header only; pixels are decoded when a page is rendered.
 	const header = attempt(() => new mupdf.Image(bytes));
 	if (!header.ok) {
-		if (fileType.format === 'webp' || fileType.format === 'bmp') return passThroughImage(bytes, fileType, maxPixels);
+		if (fileType.format === 'webp' || fileType.format === 'bmp')
+			return passThroughImage(bytes, fileType, maxPixels);
 		throw new DocumentError(
 			`The ${fileType.format.toUpperCase()} image is damaged and cannot be read (${reasonOf(header.error)})`,
 		);
@@ -221,5 +255,7 @@ export async function openDocument(
 	fileType: FileType,
 	options: OpenDocumentOptions = {},
 ): Promise<OpenedDocument> {
-	return fileType.kind === 'pdf' ? await openPdf(bytes, fileType, options) : await openImage(bytes, fileType, options);
+	return fileType.kind === 'pdf'
+		? await openPdf(bytes, fileType, options)
+		: await openImage(bytes, fileType, options);
 }

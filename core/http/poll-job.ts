@@ -59,7 +59,9 @@ export async function pollJob<T>(options: PollOptions<T>): Promise<T> {
 		const waited = now() - started;
 		const remaining = options.timeoutMs - waited;
 		if (options.signal?.aborted) {
-			throw new Error(`Stopped waiting for job ${options.jobId} ("${options.describe(state)}"): the execution was cancelled`);
+			throw new Error(
+				`Stopped waiting for job ${options.jobId} ("${options.describe(state)}"): the execution was cancelled`,
+			);
 		}
 		if (remaining <= 0) throw new JobTimeoutError(options.jobId, options.describe(state), waited);
 		await sleep(Math.min(interval, remaining));

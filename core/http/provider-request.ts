@@ -58,7 +58,8 @@ export interface ProviderResponse<T = unknown> {
 export function buildProviderUrl(baseUrl: string, path: string): string {
 	let base = baseUrl.trim().replace(/\/+$/, '');
 	const cleanPath = path.startsWith('/') ? path : `/${path}`;
-	if (base.endsWith('/v1') && (cleanPath === '/v1' || cleanPath.startsWith('/v1/'))) base = base.slice(0, -3);
+	if (base.endsWith('/v1') && (cleanPath === '/v1' || cleanPath.startsWith('/v1/')))
+		base = base.slice(0, -3);
 	return `${base}${cleanPath}`;
 }
 
@@ -87,12 +88,16 @@ function hintFor(status: number, provider: HttpProvider): string {
 	if (status === 401 || status === 403) {
 		return `Check the API key in the ${provider.displayName} credential and that it may use this model.`;
 	}
-	if (status === 402) return `The ${provider.displayName} account is out of credit or pages: check its balance or plan.`;
+	if (status === 402)
+		return `The ${provider.displayName} account is out of credit or pages: check its balance or plan.`;
 	if (status === 404) return 'Check the base URL in the credential and the model name.';
 	if (status === 408) return 'The provider timed out: retry later or send fewer pages at once.';
-	if (status === 413) return 'The file is too large for this provider: send fewer pages or a smaller file.';
-	if (status === 422 || status === 400) return 'The provider refused the request: check the options and the file.';
-	if (status === 429) return 'Rate limited: lower Concurrency, or raise Max Retries so the node waits longer.';
+	if (status === 413)
+		return 'The file is too large for this provider: send fewer pages or a smaller file.';
+	if (status === 422 || status === 400)
+		return 'The provider refused the request: check the options and the file.';
+	if (status === 429)
+		return 'Rate limited: lower Concurrency, or raise Max Retries so the node waits longer.';
 	if (status >= 500) return `${provider.displayName} had a problem on its side: try again later.`;
 	return 'See the provider message above.';
 }
@@ -126,10 +131,10 @@ export async function providerRequest<T = unknown>(
 	provider: HttpProvider,
 	request: ProviderRequest,
 ): Promise<ProviderResponse<T>> {
-	const credentials = (await this.getCredentials(provider.credentialType, request.itemIndex)) as Record<
-		string,
-		unknown
-	>;
+	const credentials = (await this.getCredentials(
+		provider.credentialType,
+		request.itemIndex,
+	)) as Record<string, unknown>;
 	const secrets = secretsOf(credentials);
 	const url = buildProviderUrl(String(credentials.baseUrl ?? ''), request.path);
 	const timing = request.retryTiming ?? DEFAULT_RETRY_TIMING;
@@ -186,7 +191,10 @@ export async function providerRequest<T = unknown>(
 	if (lastFailure?.status !== undefined) {
 		const status = lastFailure.status;
 		throw new NodeApiError(this.getNode(), redactValue(bodyForError(lastFailure.body), secrets), {
-			message: redactText(`${provider.displayName} answered ${status}: ${lastFailure.message}`, secrets),
+			message: redactText(
+				`${provider.displayName} answered ${status}: ${lastFailure.message}`,
+				secrets,
+			),
 			description: redactText(
 				`${hintFor(status, provider)}${isRetryableStatus(status) ? ` (gave up ${attempts})` : ''}`,
 				secrets,
@@ -204,9 +212,15 @@ export async function providerRequest<T = unknown>(
 	throw new NodeApiError(
 		this.getNode(),
 		// `networkCode`, not `code`: NodeApiError would swap the message for a generic one on known codes.
-		{ message: redactText(lastFailure?.message ?? reason, secrets), networkCode: lastFailure?.code ?? null },
 		{
-			message: redactText(`Could not reach ${provider.displayName} at ${new URL(url).origin}: ${reason}`, secrets),
+			message: redactText(lastFailure?.message ?? reason, secrets),
+			networkCode: lastFailure?.code ?? null,
+		},
+		{
+			message: redactText(
+				`Could not reach ${provider.displayName} at ${new URL(url).origin}: ${reason}`,
+				secrets,
+			),
 			description: timedOut
 				? `Gave up ${attempts}: raise the Timeout option or send fewer pages at once.`
 				: `Check the base URL in the credential and that the service is up (${attempts}).`,

@@ -6,7 +6,10 @@ const REDACTED = '[redacted]';
 export function secretsOf(credentials: Record<string, unknown> | undefined): string[] {
 	if (!credentials) return [];
 	return Object.entries(credentials)
-		.filter(([key, value]) => typeof value === 'string' && value.length >= 4 && /key|token|secret|password/i.test(key))
+		.filter(
+			([key, value]) =>
+				typeof value === 'string' && value.length >= 4 && /key|token|secret|password/i.test(key),
+		)
 		.map(([, value]) => value as string);
 }
 
@@ -23,7 +26,10 @@ export function redactValue<T>(value: T, secrets: string[]): T {
 	if (Array.isArray(value)) return value.map((entry) => redactValue(entry, secrets)) as T;
 	if (value && typeof value === 'object' && !Buffer.isBuffer(value)) {
 		return Object.fromEntries(
-			Object.entries(value as Record<string, unknown>).map(([key, entry]) => [key, redactValue(entry, secrets)]),
+			Object.entries(value as Record<string, unknown>).map(([key, entry]) => [
+				key,
+				redactValue(entry, secrets),
+			]),
 		) as T;
 	}
 	return value;

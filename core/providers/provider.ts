@@ -5,7 +5,14 @@ import type { OpenedDocument } from '../document/rasterizer';
 import type { OcrResult } from '../model';
 
 /** Provider ids as saved in workflows (the `provider` parameter). */
-export type ProviderId = 'local' | 'clovis' | 'openGateLlm' | 'mistral' | 'bifrost' | 'otoroshi' | 'ocrChat';
+export type ProviderId =
+	| 'local'
+	| 'clovis'
+	| 'openGateLlm'
+	| 'mistral'
+	| 'bifrost'
+	| 'otoroshi'
+	| 'ocrChat';
 
 export interface ProviderCapabilities {
 	ocr: boolean;

@@ -14,7 +14,10 @@ export class OcrProcess implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'OCR Process',
 		name: 'ocrProcess',
-		icon: { light: 'file:../../icons/ocr-process.svg', dark: 'file:../../icons/ocr-process.dark.svg' },
+		icon: {
+			light: 'file:../../icons/ocr-process.svg',
+			dark: 'file:../../icons/ocr-process.dark.svg',
+		},
 		group: ['transform'],
 		version: 1,
 		subtitle: '={{"with " + $parameter["provider"]}}',

@@ -30,6 +30,8 @@ export const ocrProcessProperties: INodeProperties[] = [
 		type: 'collection',
 		placeholder: 'Add Option',
 		default: {},
-		options: [...documentOptions, outputModeOption].sort((a, b) => a.displayName.localeCompare(b.displayName)),
+		options: [...documentOptions, outputModeOption].sort((a, b) =>
+			a.displayName.localeCompare(b.displayName),
+		),
 	},
 ];

@@ -12,24 +12,35 @@ import { readDocument } from '../shared/read-document';
 
 export async function executeOcrProcess(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const provider = getProvider(this.getNodeParameter('provider', 0) as string);
-	const { concurrency } = readDocumentOptions(this.getNodeParameter('options', 0, {}) as Record<string, unknown>);
+	const { concurrency } = readDocumentOptions(
+		this.getNodeParameter('options', 0, {}) as Record<string, unknown>,
+	);
 	const session = provider.openSession({ functions: this, concurrency });
 
 	try {
 		const items = await processItems(this, concurrency, async (itemIndex) => {
-			const options = readDocumentOptions(this.getNodeParameter('options', itemIndex, {}) as Record<string, unknown>);
-			const outputMode = (this.getNodeParameter('options.outputMode', itemIndex, 'perPage') as string) ?? 'perPage';
+			const options = readDocumentOptions(
+				this.getNodeParameter('options', itemIndex, {}) as Record<string, unknown>,
+			);
+			const outputMode =
+				(this.getNodeParameter('options.outputMode', itemIndex, 'perPage') as string) ?? 'perPage';
 			let fileName: string | undefined;
 			try {
 				const source = await readDocument(this, itemIndex, {
 					inputType: this.getNodeParameter('inputType', itemIndex) as 'binary' | 'url',
-					binaryPropertyName: this.getNodeParameter('binaryPropertyName', itemIndex, 'data') as string,
+					binaryPropertyName: this.getNodeParameter(
+						'binaryPropertyName',
+						itemIndex,
+						'data',
+					) as string,
 					documentUrl: this.getNodeParameter('documentUrl', itemIndex, '') as string,
 					timeoutMs: options.timeoutMs,
 				});
 				fileName = source.fileName;
 				const fileType = detectFileType(source.bytes, source.declaredMimeType);
-				const opened = await openDocument(source.bytes, fileType, { password: options.pdfPassword || undefined });
+				const opened = await openDocument(source.bytes, fileType, {
+					password: options.pdfPassword || undefined,
+				});
 				try {
 					const selection = selectPages(options.pages, opened.pageCount);
 					const result = await session.recognize(

@@ -6,7 +6,10 @@ import type { ProviderCapabilities, ProviderId } from '../../core/providers/prov
 type Capability = keyof ProviderCapabilities;
 
 /** The provider dropdown, listing only the providers that can do the node's job. */
-export function providerField(capability: Capability, defaultProvider: ProviderId): INodeProperties {
+export function providerField(
+	capability: Capability,
+	defaultProvider: ProviderId,
+): INodeProperties {
 	const providers = providersWith(capability);
 	return {
 		displayName: 'Provider',
@@ -40,7 +43,11 @@ export const inputFields: INodeProperties[] = [
 		name: 'inputType',
 		type: 'options',
 		options: [
-			{ name: 'Binary File', value: 'binary', description: 'A file from a previous node (email attachment, Read Files, HTTP Request…)' },
+			{
+				name: 'Binary File',
+				value: 'binary',
+				description: 'A file from a previous node (email attachment, Read Files, HTTP Request…)',
+			},
 			{ name: 'URL', value: 'url', description: 'Download the document from a web address' },
 		],
 		default: 'binary',
@@ -53,7 +60,8 @@ export const inputFields: INodeProperties[] = [
 		required: true,
 		displayOptions: { show: { inputType: ['binary'] } },
 		hint: 'The name of the binary property that holds the PDF or image',
-		description: 'Name of the binary property holding the document (PDF, PNG, JPEG, WEBP, GIF, BMP or TIFF)',
+		description:
+			'Name of the binary property holding the document (PDF, PNG, JPEG, WEBP, GIF, BMP or TIFF)',
 	},
 	{
 		displayName: 'Document URL',
@@ -75,7 +83,8 @@ export const documentOptions: INodeProperties[] = [
 		type: 'string',
 		default: '',
 		placeholder: '1-3,5',
-		description: 'Pages to read, numbered from 1 as in a PDF viewer: "1-3,5", or "2-" for page 2 to the end. Empty reads every page.',
+		description:
+			'Pages to read, numbered from 1 as in a PDF viewer: "1-3,5", or "2-" for page 2 to the end. Empty reads every page.',
 	},
 	{
 		displayName: 'PDF Password',
@@ -91,7 +100,8 @@ export const documentOptions: INodeProperties[] = [
 		type: 'number',
 		typeOptions: { minValue: 50, maxValue: 600 },
 		default: 200,
-		description: 'Resolution PDF pages are rendered at when the engine reads images. Higher reads small print better but is slower.',
+		description:
+			'Resolution PDF pages are rendered at when the engine reads images. Higher reads small print better but is slower.',
 	},
 	{
 		displayName: 'Timeout (Seconds)',
@@ -107,7 +117,8 @@ export const documentOptions: INodeProperties[] = [
 		type: 'number',
 		typeOptions: { minValue: 0, maxValue: 10 },
 		default: 3,
-		description: 'How often a call is retried after a rate limit (429), a server error (5xx) or a dropped connection, waiting longer each time',
+		description:
+			'How often a call is retried after a rate limit (429), a server error (5xx) or a dropped connection, waiting longer each time',
 	},
 	{
 		displayName: 'Concurrency',
@@ -115,7 +126,8 @@ export const documentOptions: INodeProperties[] = [
 		type: 'number',
 		typeOptions: { minValue: 1, maxValue: 32 },
 		default: 2,
-		description: 'How many items are processed at the same time. Output order and pairing stay as in the input.',
+		description:
+			'How many items are processed at the same time. Output order and pairing stay as in the input.',
 	},
 	{
 		displayName: 'Include Raw Response',
@@ -154,7 +166,8 @@ export function readDocumentOptions(raw: Record<string, unknown>): DocumentOptio
 	const number = (value: unknown, fallback: number) =>
 		typeof value === 'number' && Number.isFinite(value) ? value : fallback;
 	return {
-		pages: typeof raw.pages === 'string' ? raw.pages : raw.pages === undefined ? '' : String(raw.pages),
+		pages:
+			typeof raw.pages === 'string' ? raw.pages : raw.pages === undefined ? '' : String(raw.pages),
 		pdfPassword: typeof raw.pdfPassword === 'string' ? raw.pdfPassword : '',
 		renderDpi: Math.min(600, Math.max(50, number(raw.renderDpi, 200))),
 		timeoutMs: Math.max(1, number(raw.timeout, 300)) * 1000,

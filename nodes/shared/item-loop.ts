@@ -23,13 +23,19 @@ export async function processItems(
 			const itemIndex = nextItem++;
 			try {
 				const produced = await handleItem(itemIndex);
-				outputs[itemIndex] = produced.map((entry) => ({ ...entry, pairedItem: { item: itemIndex } }));
+				outputs[itemIndex] = produced.map((entry) => ({
+					...entry,
+					pairedItem: { item: itemIndex },
+				}));
 			} catch (caught) {
 				const error = toItemError(context, caught, itemIndex);
 				if (continueOnFail) {
 					outputs[itemIndex] = [
 						{
-							json: { error: error.message, ...(error.description ? { description: error.description } : {}) },
+							json: {
+								error: error.message,
+								...(error.description ? { description: error.description } : {}),
+							},
 							pairedItem: { item: itemIndex },
 						},
 					];

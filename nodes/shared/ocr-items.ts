@@ -10,7 +10,10 @@ export interface DocumentMeta {
 
 const round4 = (value: number) => Math.round(value * 10_000) / 10_000;
 
-export function normalizeBox(bbox: BBox | null, page: OcrPage): [number, number, number, number] | null {
+export function normalizeBox(
+	bbox: BBox | null,
+	page: OcrPage,
+): [number, number, number, number] | null {
 	const size = page.dimensions;
 	if (!bbox || !size || size.width <= 0 || size.height <= 0) return null;
 	return [
@@ -28,7 +31,10 @@ function documentUsage(result: OcrResult): IDataObject {
 		docSizeBytes: result.usage.docSizeBytes,
 		promptTokens,
 		completionTokens,
-		totalTokens: promptTokens === null && completionTokens === null ? null : (promptTokens ?? 0) + (completionTokens ?? 0),
+		totalTokens:
+			promptTokens === null && completionTokens === null
+				? null
+				: (promptTokens ?? 0) + (completionTokens ?? 0),
 		cost: result.usage.cost,
 	};
 }
@@ -40,7 +46,10 @@ function pageUsage(page: OcrPage): IDataObject {
 		pages: 1,
 		promptTokens,
 		completionTokens,
-		totalTokens: promptTokens === null && completionTokens === null ? null : (promptTokens ?? 0) + (completionTokens ?? 0),
+		totalTokens:
+			promptTokens === null && completionTokens === null
+				? null
+				: (promptTokens ?? 0) + (completionTokens ?? 0),
 	};
 }
 
@@ -71,7 +80,11 @@ function pageJson(page: OcrPage, includeRaw: boolean): IDataObject {
 }
 
 /** One item per page, each complete on its own (file, page count, document usage), in page order. */
-export function perPageItems(result: OcrResult, meta: DocumentMeta, includeRaw: boolean): IDataObject[] {
+export function perPageItems(
+	result: OcrResult,
+	meta: DocumentMeta,
+	includeRaw: boolean,
+): IDataObject[] {
 	const usage = documentUsage(result);
 	return result.pages.map((page) => {
 		const { pageNumber, ...rest } = pageJson(page, includeRaw);
@@ -84,7 +97,9 @@ export function perPageItems(result: OcrResult, meta: DocumentMeta, includeRaw: 
 			pageCount: meta.pageCount,
 			...rest,
 			documentUsage: usage,
-			...(result.documentAnnotation !== null ? { documentAnnotation: result.documentAnnotation as IDataObject } : {}),
+			...(result.documentAnnotation !== null
+				? { documentAnnotation: result.documentAnnotation as IDataObject }
+				: {}),
 			warnings: [...result.warnings, ...page.warnings],
 		};
 	});
@@ -94,11 +109,19 @@ export function perPageItems(result: OcrResult, meta: DocumentMeta, includeRaw: 
  * One item for the whole document. `extractedText` and `pageCount` are the names n8n's own Mistral
  * node uses, so a workflow can switch nodes without rewiring.
  */
-export function perDocumentItem(result: OcrResult, meta: DocumentMeta, includeRaw: boolean): IDataObject {
+export function perDocumentItem(
+	result: OcrResult,
+	meta: DocumentMeta,
+	includeRaw: boolean,
+): IDataObject {
 	const markdown = result.pages.map((page) => page.markdown).join('\n\n');
 	const text = result.pages.map((page) => page.text).join('\n\n');
-	const averages = result.pages.map((page) => page.confidence.average).filter((value): value is number => value !== null);
-	const minimums = result.pages.map((page) => page.confidence.minimum).filter((value): value is number => value !== null);
+	const averages = result.pages
+		.map((page) => page.confidence.average)
+		.filter((value): value is number => value !== null);
+	const minimums = result.pages
+		.map((page) => page.confidence.minimum)
+		.filter((value): value is number => value !== null);
 	return {
 		provider: result.provider,
 		model: result.model,
@@ -111,12 +134,21 @@ export function perDocumentItem(result: OcrResult, meta: DocumentMeta, includeRa
 		extractedText: text,
 		pages: result.pages.map((page) => pageJson(page, includeRaw)),
 		confidence: {
-			average: averages.length ? round4(averages.reduce((sum, value) => sum + value, 0) / averages.length) : null,
+			average: averages.length
+				? round4(averages.reduce((sum, value) => sum + value, 0) / averages.length)
+				: null,
 			minimum: minimums.length ? Math.min(...minimums) : null,
 		},
 		usage: documentUsage(result),
-		...(result.documentAnnotation !== null ? { documentAnnotation: result.documentAnnotation as IDataObject } : {}),
-		warnings: [...result.warnings, ...result.pages.flatMap((page) => page.warnings.map((warning) => `Page ${page.index + 1}: ${warning}`))],
+		...(result.documentAnnotation !== null
+			? { documentAnnotation: result.documentAnnotation as IDataObject }
+			: {}),
+		warnings: [
+			...result.warnings,
+			...result.pages.flatMap((page) =>
+				page.warnings.map((warning) => `Page ${page.index + 1}: ${warning}`),
+			),
+		],
 		...(includeRaw && result.raw !== undefined ? { raw: result.raw as IDataObject } : {}),
 	};
 }

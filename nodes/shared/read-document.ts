@@ -39,7 +39,11 @@ function looksLikeContent(name: string): boolean {
 	return name.startsWith('data:') || (name.length > 64 && /^[A-Za-z0-9+/=\s]+$/.test(name));
 }
 
-async function readBinary(context: IExecuteFunctions, itemIndex: number, propertyName: string): Promise<DocumentSource> {
+async function readBinary(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	propertyName: string,
+): Promise<DocumentSource> {
 	const item = context.getInputData()[itemIndex];
 	const name = propertyName.trim();
 	if (looksLikeContent(name)) {
@@ -87,9 +91,18 @@ function fileNameFromResponse(url: URL, headers: Record<string, unknown>): strin
 	return last ? decodeURIComponent(last) : url.hostname;
 }
 
-async function download(context: IExecuteFunctions, itemIndex: number, address: string, timeoutMs: number): Promise<DocumentSource> {
+async function download(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	address: string,
+	timeoutMs: number,
+): Promise<DocumentSource> {
 	const parsed = attempt(() => new URL(address.trim()));
-	if (!parsed.ok) throw new DocumentError(`"${address}" is not a valid URL`, 'Use a full http:// or https:// address.');
+	if (!parsed.ok)
+		throw new DocumentError(
+			`"${address}" is not a valid URL`,
+			'Use a full http:// or https:// address.',
+		);
 	const url = parsed.value;
 	if (url.protocol !== 'http:' && url.protocol !== 'https:') {
 		throw new DocumentError(`Only http and https URLs can be read, not "${url.protocol}"`);
@@ -98,18 +111,21 @@ async function download(context: IExecuteFunctions, itemIndex: number, address: 
 	const outcome = await attemptAsync(
 		async () =>
 			(await context.helpers.httpRequest({
-			method: 'GET',
-			url: url.toString(),
-			encoding: 'arraybuffer',
-			json: false,
-			returnFullResponse: true,
-			ignoreHttpStatusErrors: true,
+				method: 'GET',
+				url: url.toString(),
+				encoding: 'arraybuffer',
+				json: false,
+				returnFullResponse: true,
+				ignoreHttpStatusErrors: true,
 				timeout: timeoutMs,
 			})) as Download,
 	);
 	if (!outcome.ok) {
 		const code = networkErrorCode(outcome.error);
-		const reason = code === 'ECONNABORTED' || code === 'ETIMEDOUT' ? `no answer within ${timeoutMs / 1000} s` : describeNetworkFailure(code);
+		const reason =
+			code === 'ECONNABORTED' || code === 'ETIMEDOUT'
+				? `no answer within ${timeoutMs / 1000} s`
+				: describeNetworkFailure(code);
 		throw new DocumentError(
 			`Could not download the document from ${url.origin}${url.pathname}: ${reason}`,
 			'Check that the URL is right and reachable from the n8n server.',
@@ -124,8 +140,14 @@ async function download(context: IExecuteFunctions, itemIndex: number, address: 
 	}
 	const bytes = Buffer.from(response.body as ArrayBuffer);
 	checkSize(bytes);
-	const contentType = String(response.headers['content-type'] ?? '').split(';')[0].trim();
-	return { bytes, fileName: fileNameFromResponse(url, response.headers), declaredMimeType: contentType || undefined };
+	const contentType = String(response.headers['content-type'] ?? '')
+		.split(';')[0]
+		.trim();
+	return {
+		bytes,
+		fileName: fileNameFromResponse(url, response.headers),
+		declaredMimeType: contentType || undefined,
+	};
 }
 
 /** Reads the item's document from a binary property or a URL, in every binary data mode. */

@@ -3,23 +3,23 @@ import {
 	type ICredentialDataDecryptedObject,
 	type ICredentials,
 	type ICredentialType,
-	type IHttpRequestHelper,
 	type IHttpRequestOptions,
 	type INodeCredentialsDetails,
 	type INodeProperties,
 	type IRequestOptionsSimplified,
 } from 'n8n-workflow';
 
-/** Resolves `={{ ... }}` templates of a generic `authenticate` block against the credential values. */
+/**
+ * Resolves the `={{$credentials.field}}` templates of a generic `authenticate` block, the only form the
+ * pack's credential types use (`=Bearer {{$credentials.apiKey}}`).
+ */
 function resolveTemplate(value: unknown, credentials: ICredentialDataDecryptedObject): unknown {
 	if (typeof value !== 'string' || !value.startsWith('=')) return value;
-	const body = value.slice(1);
-	return body.replace(/\{\{([\s\S]+?)\}\}/g, (_, expression: string) => {
-		const evaluate = new Function('$credentials', `return (${expression});`) as (
-			credentials: ICredentialDataDecryptedObject,
-		) => unknown;
-		return String(evaluate(credentials));
-	});
+	return value
+		.slice(1)
+		.replace(/\{\{\s*\$credentials\.(\w+)\s*\}\}/g, (_, field: string) =>
+			String(credentials[field] ?? ''),
+		);
 }
 
 /**
@@ -56,10 +56,12 @@ export class TestCredentialsHelper extends ICredentialsHelper {
 				qs?: Record<string, unknown>;
 			};
 			options.headers = { ...options.headers };
-			for (const [key, value] of Object.entries(headers)) options.headers[key] = resolveTemplate(value, credentials) as string;
+			for (const [key, value] of Object.entries(headers))
+				options.headers[key] = resolveTemplate(value, credentials) as string;
 			if (Object.keys(qs).length) {
 				options.qs = { ...options.qs };
-				for (const [key, value] of Object.entries(qs)) options.qs[key] = resolveTemplate(value, credentials) as string;
+				for (const [key, value] of Object.entries(qs))
+					options.qs[key] = resolveTemplate(value, credentials) as string;
 			}
 		}
 		return options;
@@ -69,7 +71,7 @@ export class TestCredentialsHelper extends ICredentialsHelper {
 		return undefined;
 	}
 
-	async runPreAuthentication(_helpers: IHttpRequestHelper): Promise<undefined> {
+	async runPreAuthentication(): Promise<undefined> {
 		return undefined;
 	}
 

@@ -14,7 +14,10 @@ export type FakeAnswer =
 	| 'reset'
 	| 'stall';
 
-export type FakeHandler = (request: RecordedRequest, index: number) => FakeAnswer | Promise<FakeAnswer>;
+export type FakeHandler = (
+	request: RecordedRequest,
+	index: number,
+) => FakeAnswer | Promise<FakeAnswer>;
 
 export interface FakeServer {
 	url: string;
@@ -35,7 +38,12 @@ export async function startFakeServer(handler: FakeHandler): Promise<FakeServer>
 		const chunks: Buffer[] = [];
 		request.on('data', (chunk: Buffer) => chunks.push(chunk));
 		request.on('end', () => {
-			const recorded = { method: request.method ?? 'GET', url: request.url ?? '/', headers: request.headers, body: Buffer.concat(chunks) };
+			const recorded = {
+				method: request.method ?? 'GET',
+				url: request.url ?? '/',
+				headers: request.headers,
+				body: Buffer.concat(chunks),
+			};
 			requests.push(recorded);
 			Promise.resolve(handler(recorded, requests.length - 1)).then(
 				(answer) => {
@@ -47,7 +55,8 @@ export async function startFakeServer(handler: FakeHandler): Promise<FakeServer>
 						stalled.add(response);
 						return;
 					}
-					const body = answer.json !== undefined ? JSON.stringify(answer.json) : (answer.body ?? '');
+					const body =
+						answer.json !== undefined ? JSON.stringify(answer.json) : (answer.body ?? '');
 					response.writeHead(answer.status, {
 						...(answer.json !== undefined ? { 'content-type': 'application/json' } : {}),
 						...answer.headers,

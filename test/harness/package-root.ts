@@ -5,7 +5,8 @@ import { dirname, join } from 'node:path';
 function findPackageRoot(start: string): string {
 	for (let folder = start; folder !== dirname(folder); folder = dirname(folder)) {
 		const manifest = join(folder, 'package.json');
-		if (existsSync(manifest) && JSON.parse(readFileSync(manifest, 'utf8')).name === 'n8n-nodes-ocr') return folder;
+		if (existsSync(manifest) && JSON.parse(readFileSync(manifest, 'utf8')).name === 'n8n-nodes-ocr')
+			return folder;
 	}
 	throw new Error(`No n8n-nodes-ocr package.json above ${start}`);
 }

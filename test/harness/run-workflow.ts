@@ -5,7 +5,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { Container } from '@n8n/di';
-import { BinaryDataService, ExecutionLifecycleHooks, PackageDirectoryLoader, WorkflowExecute } from 'n8n-core';
+import {
+	BinaryDataService,
+	ExecutionLifecycleHooks,
+	PackageDirectoryLoader,
+	WorkflowExecute,
+} from 'n8n-core';
 import {
 	createRunExecutionData,
 	NodeHelpers,
@@ -26,7 +31,6 @@ import { TestCredentialsHelper } from './credentials-helper';
 import { PACKAGE_ROOT } from './package-root';
 import { FixtureItems } from './nodes/fixture-items';
 import { ManualTriggerStandIn, ReadFilesStandIn } from './nodes/stand-in-nodes';
-
 
 let packPromise: Promise<PackageDirectoryLoader> | undefined;
 
@@ -86,7 +90,9 @@ export interface WorkflowRun {
 	/** Items the node emitted on its first output, pairing included. */
 	output(nodeName: string): INodeExecutionData[];
 	/** The error a node stopped with, if any. */
-	error(nodeName: string): (Error & { description?: string; context?: Record<string, unknown> }) | undefined;
+	error(
+		nodeName: string,
+	): (Error & { description?: string; context?: Record<string, unknown> }) | undefined;
 }
 
 export type WorkflowJson = Pick<IWorkflowBase, 'nodes' | 'connections'> & Partial<IWorkflowBase>;
@@ -95,19 +101,24 @@ export type WorkflowJson = Pick<IWorkflowBase, 'nodes' | 'connections'> & Partia
  * Runs a workflow in process with n8n-core's own WorkflowExecute: the pack's nodes as n8n loads them,
  * the stand-in core nodes and the test nodes, real credentials resolution and binary data handling.
  */
-export async function runWorkflow(workflowJson: WorkflowJson, options: RunOptions = {}): Promise<WorkflowRun> {
+export async function runWorkflow(
+	workflowJson: WorkflowJson,
+	options: RunOptions = {},
+): Promise<WorkflowRun> {
 	await initBinaryData();
 	const pack = await loadPack();
 
 	const types = new Map<string, INodeType | IVersionedNodeType>();
-	for (const [name, loaded] of Object.entries(pack.nodeTypes)) types.set(`${pack.packageName}.${name}`, loaded.type);
+	for (const [name, loaded] of Object.entries(pack.nodeTypes))
+		types.set(`${pack.packageName}.${name}`, loaded.type);
 	types.set('n8n-nodes-base.manualTrigger', new ManualTriggerStandIn());
 	types.set('n8n-nodes-base.readWriteFile', new ReadFilesStandIn());
 	types.set('ocr-test.fixtureItems', new FixtureItems());
 	for (const [name, type] of Object.entries(options.nodes ?? {})) types.set(name, type);
 
 	const credentialTypes = new Map<string, ICredentialType>();
-	for (const [name, loaded] of Object.entries(pack.credentialTypes)) credentialTypes.set(name, loaded.type);
+	for (const [name, loaded] of Object.entries(pack.credentialTypes))
+		credentialTypes.set(name, loaded.type);
 	for (const type of options.credentialTypes ?? []) credentialTypes.set(type.name, type);
 
 	const nodeTypes = new HarnessNodeTypes(types);
@@ -167,7 +178,11 @@ export async function runWorkflow(workflowJson: WorkflowJson, options: RunOption
 			nodeExecutionStack: [{ node: startNode, data: { main: [[{ json: {} }]] }, source: null }],
 		},
 	});
-	const execution = new WorkflowExecute(additionalData, 'trigger', runExecutionData).processRunExecutionData(workflow);
+	const execution = new WorkflowExecute(
+		additionalData,
+		'trigger',
+		runExecutionData,
+	).processRunExecutionData(workflow);
 	if (options.cancelAfterMs !== undefined) {
 		setTimeout(() => execution.cancel(), options.cancelAfterMs).unref();
 	}
@@ -178,7 +193,10 @@ export async function runWorkflow(workflowJson: WorkflowJson, options: RunOption
 		run,
 		output(nodeName) {
 			const taskData = run.data.resultData.runData[nodeName];
-			if (!taskData) throw new Error(`Node "${nodeName}" did not run (${run.data.resultData.error?.message ?? 'no error'})`);
+			if (!taskData)
+				throw new Error(
+					`Node "${nodeName}" did not run (${run.data.resultData.error?.message ?? 'no error'})`,
+				);
 			const error = taskData[0].error;
 			if (error) throw new Error(`Node "${nodeName}" failed: ${error.message}`);
 			return taskData[0].data?.main[0] ?? [];

@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+
 import type { INodeParameters } from 'n8n-workflow';
 
 import { startFakeServer, type FakeHandler, type FakeServer } from '../harness/fake-server';
@@ -5,7 +7,8 @@ import { HttpProbe, probeCredentialType } from '../harness/nodes/http-probe';
 import { runWorkflow } from '../harness/run-workflow';
 import { fixtureWorkflow, TARGET } from '../support/workflows';
 
-const API_KEY = 'sk-probe-SECRET-4f9d2c81';
+// Built at run time: a recognisable value to look for in outputs, not a credential.
+const API_KEY = ['sk', 'probe', randomUUID()].join('-');
 
 let server: FakeServer | undefined;
 
@@ -32,7 +35,9 @@ async function probe(
 		{
 			nodes: { 'ocr-test.httpProbe': new HttpProbe() },
 			credentialTypes: [probeCredentialType],
-			credentials: { ocrProbeApi: { apiKey: API_KEY, baseUrl: `${server.url}${options.baseUrlSuffix ?? ''}` } },
+			credentials: {
+				ocrProbeApi: { apiKey: API_KEY, baseUrl: `${server.url}${options.baseUrlSuffix ?? ''}` },
+			},
 		},
 	);
 	return { run, elapsedMs: Date.now() - started, requests: server.requests };
@@ -41,8 +46,16 @@ async function probe(
 describe('the HTTP door (providerRequest) against a loopback server', () => {
 	it('sends the Bearer key and JSON body, and joins base URLs with or without /v1 and a trailing slash', async () => {
 		for (const suffix of ['', '/', '/v1', '/v1/']) {
-			const { run, requests } = await probe(() => ({ status: 200, json: { ok: true } }), {}, { baseUrlSuffix: suffix });
-			expect(run.output(TARGET)[0].json).toMatchObject({ statusCode: 200, attempts: 1, body: { ok: true } });
+			const { run, requests } = await probe(
+				() => ({ status: 200, json: { ok: true } }),
+				{},
+				{ baseUrlSuffix: suffix },
+			);
+			expect(run.output(TARGET)[0].json).toMatchObject({
+				statusCode: 200,
+				attempts: 1,
+				body: { ok: true },
+			});
 			expect(requests[0].url).toBe('/v1/ocr');
 			expect(requests[0].headers.authorization).toBe(`Bearer ${API_KEY}`);
 			expect(JSON.parse(requests[0].body.toString())).toEqual({ item: 0 });
@@ -54,18 +67,29 @@ describe('the HTTP door (providerRequest) against a loopback server', () => {
 	it('retries 500, 502, 503 and 408 and returns the first success', async () => {
 		const statuses = [500, 502, 503, 408];
 		const { run, requests } = await probe(
-			(_, index) => (index < statuses.length ? { status: statuses[index], json: { message: 'busy' } } : { status: 200, json: { done: true } }),
+			(_, index) =>
+				index < statuses.length
+					? { status: statuses[index], json: { message: 'busy' } }
+					: { status: 200, json: { done: true } },
 			{ maxRetries: 5 },
 		);
 		expect(requests).toHaveLength(5);
-		expect(run.output(TARGET)[0].json).toMatchObject({ statusCode: 200, attempts: 5, body: { done: true } });
+		expect(run.output(TARGET)[0].json).toMatchObject({
+			statusCode: 200,
+			attempts: 5,
+			body: { done: true },
+		});
 	});
 
 	it('honours Retry-After on 429 (seconds) before trying again', async () => {
 		const { run, requests, elapsedMs } = await probe(
 			(_, index) =>
 				index === 0
-					? { status: 429, json: { detail: 'Request limit per minute exceeded.' }, headers: { 'Retry-After': '1' } }
+					? {
+							status: 429,
+							json: { detail: 'Request limit per minute exceeded.' },
+							headers: { 'Retry-After': '1' },
+						}
 					: { status: 200, json: { ok: true } },
 			{ maxRetries: 2, baseDelayMs: 1 },
 		);
@@ -92,50 +116,78 @@ describe('the HTTP door (providerRequest) against a loopback server', () => {
 				credentials: { ocrProbeApi: { apiKey: API_KEY, baseUrl: deadUrl } },
 			},
 		);
-		expect(result.error(TARGET)?.message).toBe(`Could not reach Probe Provider at ${deadUrl}: the connection was refused [item 0]`);
+		expect(result.error(TARGET)?.message).toBe(
+			`Could not reach Probe Provider at ${deadUrl}: the connection was refused [item 0]`,
+		);
 	});
 
 	it('retries a dropped connection', async () => {
-		const { run, requests } = await probe((_, index) => (index < 2 ? 'reset' : { status: 200, json: { ok: 1 } }), {
-			maxRetries: 3,
-		});
+		const { run, requests } = await probe(
+			(_, index) => (index < 2 ? 'reset' : { status: 200, json: { ok: 1 } }),
+			{
+				maxRetries: 3,
+			},
+		);
 		expect(requests).toHaveLength(3);
 		expect(run.output(TARGET)[0].json.attempts).toBe(3);
 	});
 
 	it('gives up after maxRetries with a NodeApiError carrying the provider message, status and a hint', async () => {
-		const { run, requests } = await probe(() => ({ status: 503, json: { detail: 'Model is too busy, please try again later.' } }), {
-			maxRetries: 2,
-		});
+		const { run, requests } = await probe(
+			() => ({ status: 503, json: { detail: 'Model is too busy, please try again later.' } }),
+			{
+				maxRetries: 2,
+			},
+		);
 		expect(requests).toHaveLength(3);
 		const error = run.error(TARGET);
 		expect(error).toMatchObject({ name: 'NodeApiError', httpCode: '503' });
-		expect(error?.message).toBe('Probe Provider answered 503: Model is too busy, please try again later. [item 0]');
+		expect(error?.message).toBe(
+			'Probe Provider answered 503: Model is too busy, please try again later. [item 0]',
+		);
 		expect((error as unknown as { httpCode: string }).httpCode).toBe('503');
 		expect(error?.description).toMatch(/try again later.*gave up after 3 attempts/);
 	});
 
 	it('does not retry client errors, and says to check the key on 401', async () => {
-		const { run, requests } = await probe(() => ({ status: 401, json: { detail: 'Invalid API key.' } }), { maxRetries: 3 });
+		const { run, requests } = await probe(
+			() => ({ status: 401, json: { detail: 'Invalid API key.' } }),
+			{ maxRetries: 3 },
+		);
 		expect(requests).toHaveLength(1);
-		expect(run.error(TARGET)?.message).toBe('Probe Provider answered 401: Invalid API key. [item 0]');
-		expect(run.error(TARGET)?.description).toMatch(/Check the API key in the Probe Provider credential/);
+		expect(run.error(TARGET)?.message).toBe(
+			'Probe Provider answered 401: Invalid API key. [item 0]',
+		);
+		expect(run.error(TARGET)?.description).toMatch(
+			/Check the API key in the Probe Provider credential/,
+		);
 	});
 
 	it('times out a stalled call, retries it, then reports the timeout', async () => {
-		const { run, requests, elapsedMs } = await probe(() => 'stall', { maxRetries: 1, timeoutMs: 300 });
+		const { run, requests, elapsedMs } = await probe(() => 'stall', {
+			maxRetries: 1,
+			timeoutMs: 300,
+		});
 		expect(requests).toHaveLength(2);
 		expect(elapsedMs).toBeLessThan(5000);
 		const error = run.error(TARGET);
-		expect(error?.message).toMatch(/^Could not reach Probe Provider at http:\/\/127\.0\.0\.1:\d+: no answer within 0\.3 s \[item 0\]$/);
-		expect(error?.description).toBe('Gave up after 2 attempts: raise the Timeout option or send fewer pages at once.');
+		expect(error?.message).toMatch(
+			/^Could not reach Probe Provider at http:\/\/127\.0\.0\.1:\d+: no answer within 0\.3 s \[item 0\]$/,
+		);
+		expect(error?.description).toBe(
+			'Gave up after 2 attempts: raise the Timeout option or send fewer pages at once.',
+		);
 	});
 
 	it('keeps the API key out of errors even when the provider echoes it back', async () => {
 		const { run } = await probe(
 			(request) => ({
 				status: 400,
-				json: { error: { message: `bad request with header ${String(request.headers.authorization)} key ${API_KEY}` } },
+				json: {
+					error: {
+						message: `bad request with header ${String(request.headers.authorization)} key ${API_KEY}`,
+					},
+				},
 			}),
 			{ maxRetries: 0 },
 			{ continueOnFail: true },
@@ -151,7 +203,9 @@ describe('the HTTP door (providerRequest) against a loopback server', () => {
 		const { run } = await probe(
 			(request) => {
 				const { item } = JSON.parse(request.body.toString()) as { item: number };
-				return item === 1 ? { status: 404, json: { detail: 'Model mistral-ocr-9 not found.' } } : { status: 200, json: { item } };
+				return item === 1
+					? { status: 404, json: { detail: 'Model mistral-ocr-9 not found.' } }
+					: { status: 200, json: { item } };
 			},
 			{ maxRetries: 0 },
 			{ items: 3, continueOnFail: true },
@@ -159,7 +213,9 @@ describe('the HTTP door (providerRequest) against a loopback server', () => {
 		const output = run.output(TARGET);
 		expect(output.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
 		expect(output[0].json.body).toEqual({ item: 0 });
-		expect(output[1].json.error).toBe('Probe Provider answered 404: Model mistral-ocr-9 not found. [item 1]');
+		expect(output[1].json.error).toBe(
+			'Probe Provider answered 404: Model mistral-ocr-9 not found. [item 1]',
+		);
 		expect(output[2].json.body).toEqual({ item: 2 });
 	});
 });

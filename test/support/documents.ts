@@ -15,10 +15,16 @@ export const sampleScan = () => readFileSync(join(SAMPLES, 'invoice-scan.png'));
 export const image = (name: string) => readFileSync(join(IMAGES, name));
 
 export const sampleTruth = () =>
-	JSON.parse(readFileSync(join(SAMPLES, 'invoice.truth.json'), 'utf8')) as Record<string, string[][]>;
+	JSON.parse(readFileSync(join(SAMPLES, 'invoice.truth.json'), 'utf8')) as Record<
+		string,
+		string[][]
+	>;
 
 /** A PDF with one page per text, each line drawn at a known place (A4, Helvetica 14 pt). */
-export async function textPdf(pages: string[], sizes: Array<[number, number]> = []): Promise<Buffer> {
+export async function textPdf(
+	pages: string[],
+	sizes: Array<[number, number]> = [],
+): Promise<Buffer> {
 	const pdf = await PDFDocument.create();
 	const font = await pdf.embedFont(StandardFonts.Helvetica);
 	pages.forEach((text, index) => {
@@ -49,7 +55,9 @@ export async function encryptedPdf(source: Buffer, password: string): Promise<Bu
 	const mupdf = await loadMupdf();
 	const document = mupdf.Document.openDocument(source, 'application/pdf').asPDF();
 	if (!document) throw new Error('not a PDF');
-	const bytes = document.saveToBuffer(`encrypt=aes-256,user-password=${password},owner-password=${password}-owner`).asUint8Array();
+	const bytes = document
+		.saveToBuffer(`encrypt=aes-256,user-password=${password},owner-password=${password}-owner`)
+		.asUint8Array();
 	return Buffer.from(bytes);
 }
 
@@ -95,5 +103,8 @@ export function blankPng(width: number, height: number): Buffer {
 
 /** The first bytes of a DOCX: a ZIP local file header. */
 export function zipBytes(): Buffer {
-	return Buffer.concat([Buffer.from([0x50, 0x4b, 0x03, 0x04, 0x14, 0x00]), Buffer.from('[Content_Types].xml')]);
+	return Buffer.concat([
+		Buffer.from([0x50, 0x4b, 0x03, 0x04, 0x14, 0x00]),
+		Buffer.from('[Content_Types].xml'),
+	]);
 }

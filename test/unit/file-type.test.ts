@@ -11,15 +11,26 @@ describe('detectFileType', () => {
 		['sample.tiff', 'image', 'tiff', 'image/tiff'],
 		['sample.webp', 'image', 'webp', 'image/webp'],
 	])('recognises %s from its bytes', (name, kind, format, mimeType) => {
-		expect(detectFileType(image(name), 'application/octet-stream')).toEqual({ kind, format, mimeType });
+		expect(detectFileType(image(name), 'application/octet-stream')).toEqual({
+			kind,
+			format,
+			mimeType,
+		});
 	});
 
 	it('trusts the bytes over a wrong label: a PDF labelled image/png is a PDF', () => {
-		expect(detectFileType(samplePdf(), 'image/png')).toEqual({ kind: 'pdf', format: 'pdf', mimeType: 'application/pdf' });
+		expect(detectFileType(samplePdf(), 'image/png')).toEqual({
+			kind: 'pdf',
+			format: 'pdf',
+			mimeType: 'application/pdf',
+		});
 	});
 
 	it('accepts junk before the %PDF- header, as PDF readers do', () => {
-		const bytes = Buffer.concat([Buffer.from('\r\n\r\nGarbage from a mail gateway\n'), samplePdf()]);
+		const bytes = Buffer.concat([
+			Buffer.from('\r\n\r\nGarbage from a mail gateway\n'),
+			samplePdf(),
+		]);
 		expect(detectFileType(bytes).kind).toBe('pdf');
 	});
 
@@ -44,14 +55,20 @@ describe('detectFileType', () => {
 	});
 
 	it('names an SVG and says to convert it', () => {
-		expect(refusal(image('drawing.svg'), 'image/svg+xml').message).toMatch(/SVG vector image .*convert it to PNG/);
+		expect(refusal(image('drawing.svg'), 'image/svg+xml').message).toMatch(
+			/SVG vector image .*convert it to PNG/,
+		);
 	});
 
 	it('says a file labelled application/pdf is not a PDF when it has no header', () => {
-		expect(refusal(Buffer.from('hello world'), 'application/pdf').message).toMatch(/not a PDF although it is labelled application\/pdf/);
+		expect(refusal(Buffer.from('hello world'), 'application/pdf').message).toMatch(
+			/not a PDF although it is labelled application\/pdf/,
+		);
 	});
 
 	it('recognises an HTML page returned instead of a file', () => {
-		expect(refusal(Buffer.from('<!DOCTYPE html><html><body>Login</body></html>'), 'text/html').message).toMatch(/HTML page/);
+		expect(
+			refusal(Buffer.from('<!DOCTYPE html><html><body>Login</body></html>'), 'text/html').message,
+		).toMatch(/HTML page/);
 	});
 });

@@ -1,7 +1,8 @@
 import { DocumentError } from '../../core/document/document-error';
 import { parsePageRange, selectPages } from '../../core/document/page-range';
 
-const pages = (input: string, count: number) => selectPages(input, count).pageIndexes.map((index) => index + 1);
+const pages = (input: string, count: number) =>
+	selectPages(input, count).pageIndexes.map((index) => index + 1);
 
 describe('page ranges (1-based, as people type them)', () => {
 	it('reads single pages, closed and open ranges', () => {
@@ -19,11 +20,15 @@ describe('page ranges (1-based, as people type them)', () => {
 	it('processes a page named twice once, in document order, with a warning', () => {
 		const selection = selectPages('3,1-3,3', 5);
 		expect(selection.pageIndexes).toEqual([0, 1, 2]);
-		expect(selection.warnings).toEqual(['The page range "3,1-3,3" names some pages more than once: each page is processed once.']);
+		expect(selection.warnings).toEqual([
+			'The page range "3,1-3,3" names some pages more than once: each page is processed once.',
+		]);
 	});
 
 	it('says the page count when a page is outside the document', () => {
-		expect(() => selectPages('1-9', 2)).toThrow(new DocumentError('Page 9 is outside the document: it has 2 pages'));
+		expect(() => selectPages('1-9', 2)).toThrow(
+			new DocumentError('Page 9 is outside the document: it has 2 pages'),
+		);
 		expect(() => selectPages('5-', 1)).toThrow('Page 5 is outside the document: it has 1 page');
 	});
 

@@ -20,14 +20,24 @@ const poller = (states: State[], timeoutMs = 2000) => {
 
 describe('pollJob', () => {
 	it('polls until the job is done', async () => {
-		const { promise, calls } = poller([{ status: 'pending' }, { status: 'processing' }, { status: 'processing' }, { status: 'done' }]);
+		const { promise, calls } = poller([
+			{ status: 'pending' },
+			{ status: 'processing' },
+			{ status: 'processing' },
+			{ status: 'done' },
+		]);
 		await expect(promise).resolves.toEqual({ status: 'done' });
 		expect(calls()).toBe(4);
 	});
 
 	it('reports a failed job with its reason', async () => {
-		const { promise } = poller([{ status: 'processing' }, { status: 'failed', reason: 'PDF is encrypted' }]);
-		await expect(promise).rejects.toThrow(new JobFailedError('job-42', 'failed', 'PDF is encrypted'));
+		const { promise } = poller([
+			{ status: 'processing' },
+			{ status: 'failed', reason: 'PDF is encrypted' },
+		]);
+		await expect(promise).rejects.toThrow(
+			new JobFailedError('job-42', 'failed', 'PDF is encrypted'),
+		);
 	});
 
 	it('stops at the deadline and names the job and its last status', async () => {

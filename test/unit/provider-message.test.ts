@@ -3,15 +3,39 @@ import { redactText, redactValue, secretsOf } from '../../core/http/redact';
 
 describe('extractProviderMessage', () => {
 	it.each([
-		['OpenAI', { error: { message: 'Invalid model', type: 'invalid_request_error' } }, 'Invalid model'],
-		['vLLM / Mistral', { object: 'error', message: 'The model does not exist', type: 'model_not_found' }, 'The model does not exist'],
+		[
+			'OpenAI',
+			{ error: { message: 'Invalid model', type: 'invalid_request_error' } },
+			'Invalid model',
+		],
+		[
+			'vLLM / Mistral',
+			{ object: 'error', message: 'The model does not exist', type: 'model_not_found' },
+			'The model does not exist',
+		],
 		['FastAPI string', { detail: 'Insufficient budget.' }, 'Insufficient budget.'],
 		[
 			'FastAPI list',
-			{ detail: [{ type: 'value_error', loc: ['body', 'document'], msg: 'Value error, bad URL', input: 'x' }] },
+			{
+				detail: [
+					{
+						type: 'value_error',
+						loc: ['body', 'document'],
+						msg: 'Value error, bad URL',
+						input: 'x',
+					},
+				],
+			},
 			'Value error, bad URL (body.document)',
 		],
-		['gateway', { error: 'internal_error', error_details: { error: 'bad_request', error_details: 'a document is required' } }, 'internal_error: bad_request: a document is required'],
+		[
+			'gateway',
+			{
+				error: 'internal_error',
+				error_details: { error: 'bad_request', error_details: 'a document is required' },
+			},
+			'internal_error: bad_request: a document is required',
+		],
 		['text', 'Bad Gateway', 'Bad Gateway'],
 		['JSON text', '{"message":"Unauthorized","request_id":"abc"}', 'Unauthorized'],
 	])('reads the %s shape', (_, body, expected) => {
@@ -25,7 +49,11 @@ describe('extractProviderMessage', () => {
 });
 
 describe('redaction', () => {
-	const secrets = secretsOf({ apiKey: 'sk-live-123456', baseUrl: 'https://example.com', password: 'pw' });
+	const secrets = secretsOf({
+		apiKey: 'sk-live-123456',
+		baseUrl: 'https://example.com',
+		password: 'pw',
+	});
 
 	it('takes secret-looking fields only, ignoring tiny values', () => {
 		expect(secrets).toEqual(['sk-live-123456']);
@@ -35,7 +63,9 @@ describe('redaction', () => {
 		expect(redactText('key sk-live-123456 header Bearer abcdefghijkl', secrets)).toBe(
 			'key [redacted] header Bearer [redacted]',
 		);
-		expect(redactValue({ a: ['sk-live-123456'], b: { c: 'x sk-live-123456' }, n: 3 }, secrets)).toEqual({
+		expect(
+			redactValue({ a: ['sk-live-123456'], b: { c: 'x sk-live-123456' }, n: 3 }, secrets),
+		).toEqual({
 			a: ['[redacted]'],
 			b: { c: 'x [redacted]' },
 			n: 3,

@@ -23,14 +23,31 @@ describe('rasterizer (mupdf)', () => {
 		expect(document.pageCount).toBe(2);
 		const page = await document.renderPage(1, { dpi: 144 });
 		// A4 is 595.28 × 841.89 pt: 1191 × 1684 px at 144 dpi.
-		expect(page).toMatchObject({ mimeType: 'image/png', width: 1191, height: 1684, dpi: 144, warnings: [] });
+		expect(page).toMatchObject({
+			mimeType: 'image/png',
+			width: 1191,
+			height: 1684,
+			dpi: 144,
+			warnings: [],
+		});
 		expect(pngSize(page.data)).toEqual({ width: 1191, height: 1684 });
 		document.close();
 	});
 
 	it('renders each page at its own size in a PDF with mixed page sizes', async () => {
-		const document = await open(await textPdf(['portrait', 'landscape'], [[595.28, 841.89], [841.89, 595.28]]));
-		const [first, second] = [await document.renderPage(0, { dpi: 72 }), await document.renderPage(1, { dpi: 72 })];
+		const document = await open(
+			await textPdf(
+				['portrait', 'landscape'],
+				[
+					[595.28, 841.89],
+					[841.89, 595.28],
+				],
+			),
+		);
+		const [first, second] = [
+			await document.renderPage(0, { dpi: 72 }),
+			await document.renderPage(1, { dpi: 72 }),
+		];
 		// mupdf covers partial pixels: 595.28 pt → 596 px at 72 dpi.
 		expect([first.width, first.height]).toEqual([596, 842]);
 		expect([second.width, second.height]).toEqual([842, 596]);
@@ -38,11 +55,15 @@ describe('rasterizer (mupdf)', () => {
 	});
 
 	it('renders a huge page at a lower DPI with a warning instead of exhausting memory', async () => {
-		const document = await open(await textPdf(['poster'], [[2384, 3370]]), { maxPixels: 4_000_000 });
+		const document = await open(await textPdf(['poster'], [[2384, 3370]]), {
+			maxPixels: 4_000_000,
+		});
 		const page = await document.renderPage(0, { dpi: 300 });
 		expect(page.width * page.height).toBeLessThanOrEqual(4_000_000);
 		expect(page.dpi).toBeLessThan(300);
-		expect(page.warnings[0]).toMatch(/^Page 1 is large: rendered at \d+ dpi instead of 300 to stay within 4\.0 megapixels\.$/);
+		expect(page.warnings[0]).toMatch(
+			/^Page 1 is large: rendered at \d+ dpi instead of 300 to stay within 4\.0 megapixels\.$/,
+		);
 		document.close();
 	});
 
@@ -63,9 +84,13 @@ describe('rasterizer (mupdf)', () => {
 
 	it('refuses a PDF cut short before its first page, and warns on one it had to repair', async () => {
 		const pdf = samplePdf();
-		expect((await refusal(open(pdf.subarray(0, 300)))).message).toMatch(/^The PDF (is damaged|has no pages)/);
+		expect((await refusal(open(pdf.subarray(0, 300)))).message).toMatch(
+			/^The PDF (is damaged|has no pages)/,
+		);
 		const repaired = await open(pdf.subarray(0, pdf.length - 200));
-		expect(repaired.warnings).toEqual(['The PDF was damaged and has been repaired: some content may be missing.']);
+		expect(repaired.warnings).toEqual([
+			'The PDF was damaged and has been repaired: some content may be missing.',
+		]);
 		repaired.close();
 	});
 
@@ -102,7 +127,9 @@ describe('rasterizer (mupdf)', () => {
 
 	it('refuses an image over the pixel bound and says the bound', async () => {
 		const error = await refusal(open(blankPng(3000, 2000), { maxPixels: 5_000_000 }));
-		expect(error.message).toBe('The image is too large: 3000×2000 pixels (6.0 megapixels), over the bound of 5.0 megapixels');
+		expect(error.message).toBe(
+			'The image is too large: 3000×2000 pixels (6.0 megapixels), over the bound of 5.0 megapixels',
+		);
 	});
 
 	it('refuses a truncated PNG', async () => {

@@ -1,4 +1,9 @@
-import { isRetryableNetworkCode, isRetryableStatus, parseRetryAfter, retryDelayMs } from '../../core/http/retry-policy';
+import {
+	isRetryableNetworkCode,
+	isRetryableStatus,
+	parseRetryAfter,
+	retryDelayMs,
+} from '../../core/http/retry-policy';
 
 describe('retry policy', () => {
 	it('retries 408, 429 and 5xx, not other client errors', () => {
@@ -7,7 +12,9 @@ describe('retry policy', () => {
 	});
 
 	it('retries dropped and timed-out connections', () => {
-		expect(['ECONNRESET', 'ETIMEDOUT', 'ECONNABORTED', 'ECONNREFUSED'].every(isRetryableNetworkCode)).toBe(true);
+		expect(
+			['ECONNRESET', 'ETIMEDOUT', 'ECONNABORTED', 'ECONNREFUSED'].every(isRetryableNetworkCode),
+		).toBe(true);
 		expect(isRetryableNetworkCode('ERR_INVALID_URL')).toBe(false);
 		expect(isRetryableNetworkCode(undefined)).toBe(false);
 	});

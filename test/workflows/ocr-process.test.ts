@@ -4,11 +4,22 @@ import { startFakeServer, type FakeServer } from '../harness/fake-server';
 import type { FixtureItem } from '../harness/nodes/fixture-items';
 import { runWorkflow } from '../harness/run-workflow';
 import { characterErrorRate } from '../support/character-error-rate';
-import { blankPng, emptyPdf, encryptedPdf, image, IMAGES, SAMPLES, samplePdf, sampleTruth } from '../support/documents';
+import {
+	blankPng,
+	emptyPdf,
+	encryptedPdf,
+	image,
+	IMAGES,
+	SAMPLES,
+	samplePdf,
+	sampleTruth,
+} from '../support/documents';
 import { fixtureWorkflow, TARGET } from '../support/workflows';
 
 const OCR = 'n8n-nodes-ocr.ocrProcess';
-const file = (path: string, fileName?: string, mimeType?: string) => ({ data: { path, fileName, mimeType } });
+const file = (path: string, fileName?: string, mimeType?: string) => ({
+	data: { path, fileName, mimeType },
+});
 const base64File = (bytes: Buffer, fileName: string, mimeType = 'application/octet-stream') => ({
 	data: { base64: bytes.toString('base64'), fileName, mimeType },
 });
@@ -17,19 +28,33 @@ async function ocr(items: FixtureItem[], parameters: INodeParameters = {}, conti
 	return await runWorkflow(
 		fixtureWorkflow(items, {
 			type: OCR,
-			parameters: { provider: 'local', inputType: 'binary', binaryPropertyName: 'data', ...parameters },
+			parameters: {
+				provider: 'local',
+				inputType: 'binary',
+				binaryPropertyName: 'data',
+				...parameters,
+			},
 			continueOnFail,
 		}),
 	);
 }
 
-type Block = { type: string; rawType: string; text: string; bbox: number[]; bboxNormalized: number[]; confidence: number };
+type Block = {
+	type: string;
+	rawType: string;
+	text: string;
+	bbox: number[];
+	bboxNormalized: number[];
+	confidence: number;
+};
 
 describe('OCR Process on the Local engine, in a real workflow', () => {
 	let pdfItems: INodeExecutionData[];
 
 	beforeAll(async () => {
-		const run = await ocr([{ files: file(`${SAMPLES}/invoice.pdf`, 'invoice.pdf', 'application/pdf') }]);
+		const run = await ocr([
+			{ files: file(`${SAMPLES}/invoice.pdf`, 'invoice.pdf', 'application/pdf') },
+		]);
 		pdfItems = run.output(TARGET);
 	});
 
@@ -80,7 +105,12 @@ describe('OCR Process on the Local engine, in a real workflow', () => {
 		expect(word?.confidence).toBeGreaterThan(0.8);
 		const lines = blocks.filter((block) => block.rawType === 'line');
 		expect(lines[0]).toMatchObject({ type: 'text', text: 'FACTURE / INVOICE' });
-		expect(blocks.every((block) => block.bbox.length === 4 && block.bbox[2] > block.bbox[0] && block.bbox[3] > block.bbox[1])).toBe(true);
+		expect(
+			blocks.every(
+				(block) =>
+					block.bbox.length === 4 && block.bbox[2] > block.bbox[0] && block.bbox[3] > block.bbox[1],
+			),
+		).toBe(true);
 		const confidence = pdfItems[0].json.confidence as { average: number; minimum: number };
 		expect(confidence.average).toBeGreaterThan(0.85);
 		expect(confidence.minimum).toBeLessThanOrEqual(confidence.average);
@@ -88,27 +118,46 @@ describe('OCR Process on the Local engine, in a real workflow', () => {
 
 	it('keeps the character error rate on the bundled sample under the measured bound', async () => {
 		const truth = sampleTruth();
-		const scanRun = await ocr([{ files: file(`${SAMPLES}/invoice-scan.png`, 'invoice-scan.png', 'image/png') }]);
+		const scanRun = await ocr([
+			{ files: file(`${SAMPLES}/invoice-scan.png`, 'invoice-scan.png', 'image/png') },
+		]);
 		const scan = scanRun.output(TARGET)[0];
 		const rates = {
-			pdfPage1: characterErrorRate(String(pdfItems[0].json.text), truth['invoice.pdf'][0].join('\n')),
-			pdfPage2: characterErrorRate(String(pdfItems[1].json.text), truth['invoice.pdf'][1].join('\n')),
+			pdfPage1: characterErrorRate(
+				String(pdfItems[0].json.text),
+				truth['invoice.pdf'][0].join('\n'),
+			),
+			pdfPage2: characterErrorRate(
+				String(pdfItems[1].json.text),
+				truth['invoice.pdf'][1].join('\n'),
+			),
 			scan: characterErrorRate(String(scan.json.text), truth['invoice-scan.png'][0].join('\n')),
 		};
 		// Measured: 0 %, 0 % and 0.46 % (README); the bounds leave room for engine noise, not for regressions.
 		expect(rates.pdfPage1).toBeLessThanOrEqual(0.01);
 		expect(rates.pdfPage2).toBeLessThanOrEqual(0.01);
 		expect(rates.scan).toBeLessThanOrEqual(0.025);
-		expect(scan.json).toMatchObject({ pageNumber: 1, pageCount: 1, dimensions: { width: 1266, height: 1772, dpi: null } });
+		expect(scan.json).toMatchObject({
+			pageNumber: 1,
+			pageCount: 1,
+			dimensions: { width: 1266, height: 1772, dpi: null },
+		});
 	});
 
 	it('gives one item per document in perDocument mode, with extractedText and pageCount', async () => {
-		const run = await ocr([{ files: file(`${SAMPLES}/invoice.pdf`, 'invoice.pdf') }], { options: { outputMode: 'perDocument' } });
+		const run = await ocr([{ files: file(`${SAMPLES}/invoice.pdf`, 'invoice.pdf') }], {
+			options: { outputMode: 'perDocument' },
+		});
 		const items = run.output(TARGET);
 		expect(items).toHaveLength(1);
 		expect(items[0].pairedItem).toEqual({ item: 0 });
 		const json = items[0].json;
-		expect(json).toMatchObject({ fileName: 'invoice.pdf', pageCount: 2, pagesProcessed: 2, usage: { pages: 2 } });
+		expect(json).toMatchObject({
+			fileName: 'invoice.pdf',
+			pageCount: 2,
+			pagesProcessed: 2,
+			usage: { pages: 2 },
+		});
 		expect((json.pages as IDataObject[]).map((page) => page.pageNumber)).toEqual([1, 2]);
 		expect(json.extractedText).toBe(json.text);
 		expect(String(json.extractedText)).toContain('2 574,00 €');
@@ -124,7 +173,9 @@ describe('OCR Process on the Local engine, in a real workflow', () => {
 			{ options: { pages: '2-' } },
 		);
 		const items = run.output(TARGET);
-		expect(items.map((item) => [item.pairedItem, item.json.pageNumber, item.json.pageCount])).toEqual([
+		expect(
+			items.map((item) => [item.pairedItem, item.json.pageNumber, item.json.pageCount]),
+		).toEqual([
 			[{ item: 0 }, 2, 2],
 			[{ item: 1 }, 2, 3],
 			[{ item: 1 }, 3, 3],
@@ -135,8 +186,18 @@ describe('OCR Process on the Local engine, in a real workflow', () => {
 	});
 
 	it('reads every supported image type', async () => {
-		const names = ['sample.png', 'sample.jpg', 'sample.gif', 'sample.bmp', 'sample.tiff', 'sample.webp'];
-		const run = await ocr(names.map((name) => ({ files: file(`${IMAGES}/${name}`, name) })), { options: { concurrency: 3 } });
+		const names = [
+			'sample.png',
+			'sample.jpg',
+			'sample.gif',
+			'sample.bmp',
+			'sample.tiff',
+			'sample.webp',
+		];
+		const run = await ocr(
+			names.map((name) => ({ files: file(`${IMAGES}/${name}`, name) })),
+			{ options: { concurrency: 3 } },
+		);
 		const items = run.output(TARGET);
 		expect(items.map((item) => item.json.fileName)).toEqual(names);
 		expect(items.map((item) => item.pairedItem)).toEqual(names.map((_, item) => ({ item })));
@@ -144,7 +205,9 @@ describe('OCR Process on the Local engine, in a real workflow', () => {
 	});
 
 	it('adds the raw engine answer only when asked', async () => {
-		const run = await ocr([{ files: file(`${IMAGES}/sample.png`) }], { options: { includeRawResponse: true } });
+		const run = await ocr([{ files: file(`${IMAGES}/sample.png`) }], {
+			options: { includeRawResponse: true },
+		});
 		const raw = run.output(TARGET)[0].json.raw as IDataObject;
 		expect(Array.isArray(raw.blocks)).toBe(true);
 		expect(pdfItems[0].json.raw).toBeUndefined();
@@ -165,48 +228,145 @@ describe('OCR Process with bad input', () => {
 
 	/** Each case is one item; per-item options come through expressions, as users set them. */
 	const cases: Array<{ name: string; item: FixtureItem; expect: RegExp | 'ok' }> = [];
-	const add = (name: string, item: FixtureItem, expected: RegExp | 'ok') => cases.push({ name, item, expect: expected });
+	const add = (name: string, item: FixtureItem, expected: RegExp | 'ok') =>
+		cases.push({ name, item, expect: expected });
 
 	beforeAll(async () => {
 		const pdf = samplePdf();
 		add('good PNG', { files: file(`${IMAGES}/sample.png`, 'sample.png') }, 'ok');
-		add('missing binary property', { json: {}, files: { attachment_0: { path: `${IMAGES}/sample.png` } } }, /^Item 1 has no binary property "data": it has "attachment_0" \[item 1\]$/);
-		add('no binary at all', { json: {} }, /^Item 2 has no binary property "data": it has no binary data at all \[item 2\]$/);
-		add('base64 typed as property name', { json: { property: image('sample.png').toString('base64') } }, /^The Input Binary Field of item 3 holds what looks like file content \(iVBORw0KGgoAAAAN…\), not the name of a binary property/);
-		add('0-byte file', { files: base64File(Buffer.alloc(0), 'empty.pdf', 'application/pdf') }, /^The file is empty \(0 bytes\) \[item 4\]$/);
-		add('docx renamed .pdf', { files: base64File(Buffer.concat([Buffer.from('PK\u0003\u0004'), Buffer.alloc(64)]), 'contract.pdf', 'application/pdf') }, /^Unsupported file type: the file is a ZIP container .* \[item 5\]$/);
-		add('SVG', { files: file(`${IMAGES}/drawing.svg`, 'drawing.svg', 'image/svg+xml') }, /^Unsupported file type: the file is an SVG vector image/);
-		add('truncated PDF', { files: base64File(pdf.subarray(0, 300), 'cut.pdf', 'application/pdf') }, /^The PDF (is damaged|has no pages)/);
-		add('encrypted PDF without password', { files: base64File(await encryptedPdf(pdf, 'pw1234'), 'locked.pdf') }, /^The PDF is encrypted and needs a password \[item 8\]$/);
-		add('encrypted PDF, wrong password', { json: { password: 'wrong' }, files: base64File(await encryptedPdf(pdf, 'pw1234'), 'locked.pdf') }, /^The PDF password is wrong/);
-		add('PDF with 0 pages', { files: base64File(emptyPdf(), 'empty.pdf') }, /^The PDF has no pages \[item 10\]$/);
-		add('page outside the document', { json: { pages: '3' }, files: base64File(pdf, 'invoice.pdf') }, /^Page 3 is outside the document: it has 2 pages \[item 11\]$/);
-		add('malformed range', { json: { pages: '1..2' }, files: base64File(pdf, 'invoice.pdf') }, /^"1\.\.2" is not a valid page range/);
-		add('image over the pixel bound', { files: base64File(blankPng(8000, 7000), 'huge.png', 'image/png') }, /^The image is too large: 8000×7000 pixels \(56\.0 megapixels\), over the bound of 50\.0 megapixels \[item 13\]$/);
-		add('unreachable URL', { json: { inputType: 'url', url: 'http://127.0.0.1:9/invoice.pdf' } }, /^Could not download the document from http:\/\/127\.0\.0\.1:9\/invoice\.pdf: the connection was refused \[item 14\]$/);
-		add('URL answering 404', { json: { inputType: 'url', url: '@404' } }, /^Downloading the document from http:\/\/127\.0\.0\.1:\d+\/missing\.pdf failed with HTTP 404 \[item 15\]$/);
-		add('not a URL', { json: { inputType: 'url', url: 'ftp://example.com/a.pdf' } }, /^Only http and https URLs can be read, not "ftp:" \[item 16\]$/);
+		add(
+			'missing binary property',
+			{ json: {}, files: { attachment_0: { path: `${IMAGES}/sample.png` } } },
+			/^Item 1 has no binary property "data": it has "attachment_0" \[item 1\]$/,
+		);
+		add(
+			'no binary at all',
+			{ json: {} },
+			/^Item 2 has no binary property "data": it has no binary data at all \[item 2\]$/,
+		);
+		add(
+			'base64 typed as property name',
+			{ json: { property: image('sample.png').toString('base64') } },
+			/^The Input Binary Field of item 3 holds what looks like file content \(iVBORw0KGgoAAAAN…\), not the name of a binary property/,
+		);
+		add(
+			'0-byte file',
+			{ files: base64File(Buffer.alloc(0), 'empty.pdf', 'application/pdf') },
+			/^The file is empty \(0 bytes\) \[item 4\]$/,
+		);
+		add(
+			'docx renamed .pdf',
+			{
+				files: base64File(
+					Buffer.concat([Buffer.from('PK\u0003\u0004'), Buffer.alloc(64)]),
+					'contract.pdf',
+					'application/pdf',
+				),
+			},
+			/^Unsupported file type: the file is a ZIP container .* \[item 5\]$/,
+		);
+		add(
+			'SVG',
+			{ files: file(`${IMAGES}/drawing.svg`, 'drawing.svg', 'image/svg+xml') },
+			/^Unsupported file type: the file is an SVG vector image/,
+		);
+		add(
+			'truncated PDF',
+			{ files: base64File(pdf.subarray(0, 300), 'cut.pdf', 'application/pdf') },
+			/^The PDF (is damaged|has no pages)/,
+		);
+		add(
+			'encrypted PDF without password',
+			{ files: base64File(await encryptedPdf(pdf, 'pw1234'), 'locked.pdf') },
+			/^The PDF is encrypted and needs a password \[item 8\]$/,
+		);
+		add(
+			'encrypted PDF, wrong password',
+			{
+				json: { password: 'wrong' },
+				files: base64File(await encryptedPdf(pdf, 'pw1234'), 'locked.pdf'),
+			},
+			/^The PDF password is wrong/,
+		);
+		add(
+			'PDF with 0 pages',
+			{ files: base64File(emptyPdf(), 'empty.pdf') },
+			/^The PDF has no pages \[item 10\]$/,
+		);
+		add(
+			'page outside the document',
+			{ json: { pages: '3' }, files: base64File(pdf, 'invoice.pdf') },
+			/^Page 3 is outside the document: it has 2 pages \[item 11\]$/,
+		);
+		add(
+			'malformed range',
+			{ json: { pages: '1..2' }, files: base64File(pdf, 'invoice.pdf') },
+			/^"1\.\.2" is not a valid page range/,
+		);
+		add(
+			'image over the pixel bound',
+			{ files: base64File(blankPng(8000, 7000), 'huge.png', 'image/png') },
+			/^The image is too large: 8000×7000 pixels \(56\.0 megapixels\), over the bound of 50\.0 megapixels \[item 13\]$/,
+		);
+		add(
+			'unreachable URL',
+			{ json: { inputType: 'url', url: 'http://127.0.0.1:9/invoice.pdf' } },
+			/^Could not download the document from http:\/\/127\.0\.0\.1:9\/invoice\.pdf: the connection was refused \[item 14\]$/,
+		);
+		add(
+			'URL answering 404',
+			{ json: { inputType: 'url', url: '@404' } },
+			/^Downloading the document from http:\/\/127\.0\.0\.1:\d+\/missing\.pdf failed with HTTP 404 \[item 15\]$/,
+		);
+		add(
+			'not a URL',
+			{ json: { inputType: 'url', url: 'ftp://example.com/a.pdf' } },
+			/^Only http and https URLs can be read, not "ftp:" \[item 16\]$/,
+		);
 		add('good URL', { json: { inputType: 'url', url: '@ok' } }, 'ok');
-		add('encrypted PDF with its password', { json: { password: 'pw1234', pages: '2' }, files: base64File(await encryptedPdf(pdf, 'pw1234'), 'locked.pdf') }, 'ok');
+		add(
+			'encrypted PDF with its password',
+			{
+				json: { password: 'pw1234', pages: '2' },
+				files: base64File(await encryptedPdf(pdf, 'pw1234'), 'locked.pdf'),
+			},
+			'ok',
+		);
 	});
 
 	const parameters = (): INodeParameters => ({
 		inputType: '={{ $json.inputType || "binary" }}',
 		documentUrl: `={{ ($json.url || "").replace("@404", "${server.url}/missing.pdf").replace("@ok", "${server.url}/sample.png") }}`,
 		binaryPropertyName: '={{ $json.property || "data" }}',
-		options: { pages: '={{ $json.pages || "" }}', pdfPassword: '={{ $json.password || "" }}', concurrency: 3 },
+		options: {
+			pages: '={{ $json.pages || "" }}',
+			pdfPassword: '={{ $json.password || "" }}',
+			concurrency: 3,
+		},
 	});
 
 	it('with Continue On Fail: one paired error item per bad input that names the cause, good items intact, order kept', async () => {
-		const run = await ocr(cases.map((entry) => entry.item), parameters(), true);
+		const run = await ocr(
+			cases.map((entry) => entry.item),
+			parameters(),
+			true,
+		);
 		const items = run.output(TARGET);
-		expect(items.map((item) => (item.pairedItem as { item: number }).item)).toEqual(cases.map((_, index) => index));
+		expect(items.map((item) => (item.pairedItem as { item: number }).item)).toEqual(
+			cases.map((_, index) => index),
+		);
 		cases.forEach((entry, index) => {
 			const json = items[index].json;
 			if (entry.expect === 'ok') {
-				expect({ name: entry.name, error: json.error }).toEqual({ name: entry.name, error: undefined });
+				expect({ name: entry.name, error: json.error }).toEqual({
+					name: entry.name,
+					error: undefined,
+				});
 			} else {
-				expect({ name: entry.name, error: json.error }).toEqual({ name: entry.name, error: expect.stringMatching(entry.expect) });
+				expect({ name: entry.name, error: json.error }).toEqual({
+					name: entry.name,
+					error: expect.stringMatching(entry.expect),
+				});
 				expect(String(json.error)).toContain(`[item ${index}]`);
 			}
 		});
@@ -222,7 +382,10 @@ describe('OCR Process with bad input', () => {
 	it('without Continue On Fail: stops with a NodeOperationError that carries the item index', async () => {
 		const run = await ocr([cases[0].item, cases[4].item], parameters());
 		const error = run.error(TARGET);
-		expect(error).toMatchObject({ name: 'NodeOperationError', message: 'The file is empty (0 bytes) [item 1]' });
+		expect(error).toMatchObject({
+			name: 'NodeOperationError',
+			message: 'The file is empty (0 bytes) [item 1]',
+		});
 		expect(error?.context?.itemIndex).toBe(1);
 	});
 });

@@ -1,7 +1,13 @@
 import { availableParallelism } from 'node:os';
 
 import type { OcrPage, OcrResult } from '../../model';
-import type { DocumentInput, OcrProvider, OcrRequest, OcrSession, SessionContext } from '../provider';
+import type {
+	DocumentInput,
+	OcrProvider,
+	OcrRequest,
+	OcrSession,
+	SessionContext,
+} from '../provider';
 import { parseLocalLanguages } from './language-data';
 import { mapTesseractPage } from './map-tesseract-page';
 import { TesseractPool } from './tesseract-pool';
@@ -41,7 +47,12 @@ class LocalSession implements OcrSession {
 			page.warnings.unshift(...image.warnings);
 			page.usage = { promptTokens: null, completionTokens: null };
 			if (request.includeRawResponse) {
-				page.raw = { confidence: data.confidence, psm: data.psm, oem: data.oem, blocks: data.blocks };
+				page.raw = {
+					confidence: data.confidence,
+					psm: data.psm,
+					oem: data.oem,
+					blocks: data.blocks,
+				};
 			}
 			pages.push(page);
 		}

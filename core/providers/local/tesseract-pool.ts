@@ -77,7 +77,11 @@ export class TesseractPool {
 	}
 
 	/** `what` names the page in a timeout error ("page 3"). */
-	async recognize(image: Buffer, timeoutMs: number, what: string): Promise<RecognizeResult['data']> {
+	async recognize(
+		image: Buffer,
+		timeoutMs: number,
+		what: string,
+	): Promise<RecognizeResult['data']> {
 		const worker = await this.acquire();
 		const deadline = AbortSignal.timeout(timeoutMs);
 		let onAbort: (() => void) | undefined;
@@ -86,7 +90,8 @@ export class TesseractPool {
 			deadline.addEventListener('abort', onAbort, { once: true });
 		});
 		const outcome = await attemptAsync(
-			async () => await Promise.race([worker.recognize(image, {}, { text: true, blocks: true }), timedOut]),
+			async () =>
+				await Promise.race([worker.recognize(image, {}, { text: true, blocks: true }), timedOut]),
 		);
 		if (onAbort) deadline.removeEventListener('abort', onAbort);
 		if (outcome.ok) {
@@ -95,7 +100,9 @@ export class TesseractPool {
 		}
 		if (outcome.error instanceof RecognitionTimeoutError) await this.discard(worker);
 		else this.release(worker);
-		throw outcome.error instanceof Error ? outcome.error : new Error(`Tesseract failed on ${what}: ${String(outcome.error)}`);
+		throw outcome.error instanceof Error
+			? outcome.error
+			: new Error(`Tesseract failed on ${what}: ${String(outcome.error)}`);
 	}
 
 	async close(): Promise<void> {
@@ -103,6 +110,8 @@ export class TesseractPool {
 		const workers = [...this.all];
 		this.all.clear();
 		this.idle.length = 0;
-		await Promise.all(workers.map(async (worker) => await worker.terminate().catch(() => undefined)));
+		await Promise.all(
+			workers.map(async (worker) => await worker.terminate().catch(() => undefined)),
+		);
 	}
 }

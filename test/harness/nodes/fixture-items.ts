@@ -1,6 +1,14 @@
 import { readFile } from 'node:fs/promises';
 
-import type { IBinaryData, IDataObject, IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import { NodeConnectionTypes } from 'n8n-workflow';
+import type {
+	IBinaryData,
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeType,
+	INodeTypeDescription,
+} from 'n8n-workflow';
 
 /** One input item as a test describes it: JSON, plus files by property name. */
 export interface FixtureItem {
@@ -21,7 +29,7 @@ export class FixtureItems implements INodeType {
 		description: 'Emits test items with binaries',
 		defaults: { name: 'Fixture Items' },
 		inputs: [],
-		outputs: ['main'],
+		outputs: [NodeConnectionTypes.Main],
 		properties: [{ displayName: 'Items', name: 'items', type: 'json', default: '[]' }],
 	};
 
@@ -32,8 +40,14 @@ export class FixtureItems implements INodeType {
 		for (const fixture of fixtures) {
 			const binary: Record<string, IBinaryData> = {};
 			for (const [property, file] of Object.entries(fixture.files ?? {})) {
-				const bytes = file.path ? await readFile(file.path) : Buffer.from(file.base64 ?? '', 'base64');
-				binary[property] = await this.helpers.prepareBinaryData(bytes, file.fileName, file.mimeType);
+				const bytes = file.path
+					? await readFile(file.path)
+					: Buffer.from(file.base64 ?? '', 'base64');
+				binary[property] = await this.helpers.prepareBinaryData(
+					bytes,
+					file.fileName,
+					file.mimeType,
+				);
 			}
 			output.push({ json: fixture.json ?? {}, ...(Object.keys(binary).length ? { binary } : {}) });
 		}

@@ -1,3 +1,4 @@
+import { NodeConnectionTypes } from 'n8n-workflow';
 import type {
 	ICredentialType,
 	IExecuteFunctions,
@@ -15,7 +16,13 @@ export const probeCredentialType: ICredentialType = {
 	name: 'ocrProbeApi',
 	displayName: 'OCR Probe API',
 	properties: [
-		{ displayName: 'API Key', name: 'apiKey', type: 'string', typeOptions: { password: true }, default: '' },
+		{
+			displayName: 'API Key',
+			name: 'apiKey',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+		},
 		{ displayName: 'Base URL', name: 'baseUrl', type: 'string', default: '' },
 	],
 	authenticate: {
@@ -33,8 +40,9 @@ export class HttpProbe implements INodeType {
 		version: 1,
 		description: 'Calls providerRequest',
 		defaults: { name: 'HTTP Probe' },
-		inputs: ['main'],
-		outputs: ['main'],
+		usableAsTool: true,
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'ocrProbeApi', required: true }],
 		properties: [
 			{ displayName: 'Path', name: 'path', type: 'string', default: '/v1/ocr' },
@@ -58,10 +66,21 @@ export class HttpProbe implements INodeType {
 						body: { item: itemIndex },
 						timeoutMs: this.getNodeParameter('timeoutMs', itemIndex) as number,
 						maxRetries: this.getNodeParameter('maxRetries', itemIndex) as number,
-						retryTiming: { baseDelayMs: this.getNodeParameter('baseDelayMs', itemIndex) as number, maxDelayMs: 3000 },
+						retryTiming: {
+							baseDelayMs: this.getNodeParameter('baseDelayMs', itemIndex) as number,
+							maxDelayMs: 3000,
+						},
 					},
 				);
-				return [{ json: { statusCode: response.statusCode, attempts: response.attempts, body: response.body as never } }];
+				return [
+					{
+						json: {
+							statusCode: response.statusCode,
+							attempts: response.attempts,
+							body: response.body as never,
+						},
+					},
+				];
 			}),
 		];
 	}

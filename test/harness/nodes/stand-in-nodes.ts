@@ -2,7 +2,13 @@ import { readFile } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
 
 import { PACKAGE_ROOT } from '../package-root';
-import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import { NodeConnectionTypes } from 'n8n-workflow';
+import type {
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeType,
+	INodeTypeDescription,
+} from 'n8n-workflow';
 
 /** `samples/{a.pdf,b.png}` → both paths: the one glob feature the examples use. */
 function expandBraces(pattern: string): string[] {
@@ -10,7 +16,11 @@ function expandBraces(pattern: string): string[] {
 	if (!match) return [pattern];
 	return match[1]
 		.split(',')
-		.flatMap((choice) => expandBraces(pattern.slice(0, match.index) + choice + pattern.slice(match.index + match[0].length)));
+		.flatMap((choice) =>
+			expandBraces(
+				pattern.slice(0, match.index) + choice + pattern.slice(match.index + match[0].length),
+			),
+		);
 }
 
 /**
@@ -26,7 +36,7 @@ export class ManualTriggerStandIn implements INodeType {
 		description: 'Stand-in for n8n-nodes-base.manualTrigger',
 		defaults: { name: 'Manual Trigger' },
 		inputs: [],
-		outputs: ['main'],
+		outputs: [NodeConnectionTypes.Main],
 		properties: [],
 	};
 
@@ -41,10 +51,12 @@ export class ReadFilesStandIn implements INodeType {
 		name: 'readWriteFile',
 		group: ['input'],
 		version: [1, 1.1],
-		description: 'Stand-in for n8n-nodes-base.readWriteFile (read operation, paths with {a,b} choices)',
+		description:
+			'Stand-in for n8n-nodes-base.readWriteFile (read operation, paths with {a,b} choices)',
 		defaults: { name: 'Read Files' },
-		inputs: ['main'],
-		outputs: ['main'],
+		usableAsTool: true,
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
 		properties: [
 			{ displayName: 'Operation', name: 'operation', type: 'string', default: 'read' },
 			{ displayName: 'File(s) Selector', name: 'fileSelector', type: 'string', default: '' },
@@ -62,7 +74,11 @@ export class ReadFilesStandIn implements INodeType {
 			const fullPath = resolve(baseFolder, path);
 			const bytes = await readFile(fullPath);
 			const binary = await this.helpers.prepareBinaryData(bytes, basename(fullPath));
-			output.push({ json: { fileName: basename(fullPath) }, binary: { [property]: binary }, pairedItem: { item: 0 } });
+			output.push({
+				json: { fileName: basename(fullPath) },
+				binary: { [property]: binary },
+				pairedItem: { item: 0 },
+			});
 		}
 		return [output];
 	}

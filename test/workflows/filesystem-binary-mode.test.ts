@@ -1,0 +1,58 @@
+import { existsSync } from 'node:fs';
+
+import { initBinaryData, runWorkflow } from '../harness/run-workflow';
+import { IMAGES, SAMPLES } from '../support/documents';
+import { fixtureWorkflow, TARGET } from '../support/workflows';
+
+// Jest gives each test file its own module registry, so this file's n8n-core runs in filesystem mode.
+beforeAll(async () => await initBinaryData('filesystem'));
+
+describe('OCR Process with binary data stored on disk (filesystem mode)', () => {
+	it('reads binaries through n8n helpers and gives the same page items', async () => {
+		const run = await runWorkflow(
+			fixtureWorkflow(
+				[
+					{
+						files: {
+							data: {
+								path: `${SAMPLES}/invoice.pdf`,
+								fileName: 'invoice.pdf',
+								mimeType: 'application/pdf',
+							},
+						},
+					},
+					{ files: { scan: { path: `${IMAGES}/sample.png`, fileName: 'sample.png' } } },
+				],
+				{
+					type: 'n8n-nodes-ocr.ocrProcess',
+					parameters: {
+						provider: 'local',
+						inputType: 'binary',
+						binaryPropertyName: '={{ $itemIndex === 0 ? "data" : "scan" }}',
+						options: { pages: '={{ $itemIndex === 0 ? "1" : "" }}' },
+					},
+				},
+			),
+		);
+
+		const sources = run.output('Source');
+		const stored = sources[0].binary?.data;
+		// In filesystem mode the item holds a reference, not the bytes.
+		expect(stored?.id).toMatch(/^filesystem(-v2)?:/);
+		expect(stored?.data).not.toMatch(/^JVBERi0/);
+		expect(
+			process.env.N8N_BINARY_DATA_STORAGE_PATH &&
+				existsSync(process.env.N8N_BINARY_DATA_STORAGE_PATH),
+		).toBeTruthy();
+
+		const items = run.output(TARGET);
+		expect(
+			items.map((item) => [item.pairedItem, item.json.fileName, item.json.pageNumber]),
+		).toEqual([
+			[{ item: 0 }, 'invoice.pdf', 1],
+			[{ item: 1 }, 'sample.png', 1],
+		]);
+		expect(String(items[0].json.text)).toContain('Total TTC / Total due: 2 574,00 €');
+		expect(String(items[1].json.text)).toContain('Total 42');
+	});
+});
