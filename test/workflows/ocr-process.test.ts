@@ -204,6 +204,29 @@ describe('OCR Process on the Local engine, in a real workflow', () => {
 		for (const item of items) expect(String(item.json.text)).toContain('Total 42');
 	});
 
+	it('stops a page that takes longer than the timeout, and the next item still gets a fresh engine', async () => {
+		const run = await ocr(
+			[
+				{ files: file(`${SAMPLES}/invoice.pdf`, 'invoice.pdf') },
+				{ files: file(`${IMAGES}/sample.png`, 'sample.png') },
+			],
+			// 600 dpi makes page 1 take several seconds; the timeout is 1 s.
+			{
+				options: {
+					pages: '={{ $itemIndex === 0 ? "1" : "" }}',
+					renderDpi: 600,
+					timeout: 1,
+					concurrency: 1,
+				},
+			},
+			true,
+		);
+		const items = run.output(TARGET);
+		expect(items.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }]);
+		expect(items[0].json.error).toBe('Recognition of page 1 took longer than 1 s [item 0]');
+		expect(String(items[1].json.text)).toContain('Total 42');
+	});
+
 	it('adds the raw engine answer only when asked', async () => {
 		const run = await ocr([{ files: file(`${IMAGES}/sample.png`) }], {
 			options: { includeRawResponse: true },
