@@ -24,32 +24,29 @@ export function normalizeBox(
 	];
 }
 
+/** Token counts as n8n users expect them; all null when the engine counts no tokens. */
+function tokenUsage(promptTokens: number | null, completionTokens: number | null): IDataObject {
+	const counted = promptTokens !== null || completionTokens !== null;
+	return {
+		promptTokens,
+		completionTokens,
+		totalTokens: counted ? (promptTokens ?? 0) + (completionTokens ?? 0) : null,
+	};
+}
+
 function documentUsage(result: OcrResult): IDataObject {
-	const { promptTokens, completionTokens } = result.usage;
 	return {
 		pages: result.usage.pagesProcessed,
 		docSizeBytes: result.usage.docSizeBytes,
-		promptTokens,
-		completionTokens,
-		totalTokens:
-			promptTokens === null && completionTokens === null
-				? null
-				: (promptTokens ?? 0) + (completionTokens ?? 0),
+		...tokenUsage(result.usage.promptTokens, result.usage.completionTokens),
 		cost: result.usage.cost,
 	};
 }
 
 function pageUsage(page: OcrPage): IDataObject {
-	const promptTokens = page.usage?.promptTokens ?? null;
-	const completionTokens = page.usage?.completionTokens ?? null;
 	return {
 		pages: 1,
-		promptTokens,
-		completionTokens,
-		totalTokens:
-			promptTokens === null && completionTokens === null
-				? null
-				: (promptTokens ?? 0) + (completionTokens ?? 0),
+		...tokenUsage(page.usage?.promptTokens ?? null, page.usage?.completionTokens ?? null),
 	};
 }
 
