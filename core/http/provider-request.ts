@@ -84,7 +84,23 @@ function networkCode(error: unknown): string | undefined {
 	return undefined;
 }
 
-function hintFor(status: number, provider: HttpProvider): string {
+/** What the provider's own words say went wrong, when they say more than the status does. */
+function hintFromMessage(message: string, provider: HttpProvider): string | undefined {
+	if (/model/i.test(message) && /not found|does not exist|wrong type|unknown/i.test(message)) {
+		return `Check the model name: it must be an OCR model that this ${provider.displayName} account can use.`;
+	}
+	if (/budget|quota|credit|balance|insufficient/i.test(message)) {
+		return `The ${provider.displayName} account has run out of budget or quota: check its balance or plan.`;
+	}
+	if (/too large|too big|exceeds|size limit/i.test(message)) {
+		return 'The file is too large for this provider: send fewer pages or a smaller file.';
+	}
+	return undefined;
+}
+
+function hintFor(status: number, provider: HttpProvider, message = ''): string {
+	const fromMessage = hintFromMessage(message, provider);
+	if (fromMessage) return fromMessage;
 	if (status === 401 || status === 403) {
 		return `Check the API key in the ${provider.displayName} credential and that it may use this model.`;
 	}
@@ -196,7 +212,7 @@ export async function providerRequest<T = unknown>(
 				secrets,
 			),
 			description: redactText(
-				`${hintFor(status, provider)}${isRetryableStatus(status) ? ` (gave up ${attempts})` : ''}`,
+				`${hintFor(status, provider, lastFailure.message)}${isRetryableStatus(status) ? ` (gave up ${attempts})` : ''}`,
 				secrets,
 			),
 			httpCode: String(status),

@@ -47,6 +47,8 @@ export interface OcrRequest {
 	includeRawResponse: boolean;
 	/** Language hint, e.g. `fra+eng`; providers that detect language ignore it. */
 	language: string;
+	/** Model asked for in the node; empty means the provider's default. */
+	model: string;
 }
 
 export interface SessionContext {

@@ -1,8 +1,10 @@
 import { localProvider } from './local/local-provider';
+import { mistralProvider } from './mistral/mistral-provider';
+import { openGateLlmProvider } from './opengatellm/opengatellm-provider';
 import type { OcrProvider, ProviderCapabilities, ProviderId } from './provider';
 
 /** The only list of providers: nodes build their selectors and credentials from it. */
-const providers: OcrProvider[] = [localProvider];
+const providers: OcrProvider[] = [localProvider, mistralProvider, openGateLlmProvider];
 
 export function allProviders(): OcrProvider[] {
 	return providers;

@@ -23,6 +23,16 @@ const outputModeOption: INodeProperties = {
 
 export const ocrProcessProperties: INodeProperties[] = [
 	providerField('ocr', 'local'),
+	{
+		displayName: 'Model',
+		name: 'model',
+		type: 'string',
+		default: '',
+		placeholder: 'provider default',
+		displayOptions: { hide: { provider: ['local'] } },
+		description:
+			"OCR model name, as the provider lists it. Empty uses the provider's default OCR model.",
+	},
 	...inputFields,
 	{
 		displayName: 'Options',

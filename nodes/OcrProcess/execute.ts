@@ -52,6 +52,7 @@ export async function executeOcrProcess(this: IExecuteFunctions): Promise<INodeE
 							maxRetries: options.maxRetries,
 							includeRawResponse: options.includeRawResponse,
 							language: options.language,
+							model: ((this.getNodeParameter('model', itemIndex, '') as string) ?? '').trim(),
 						},
 					);
 					result.warnings.unshift(...selection.warnings);

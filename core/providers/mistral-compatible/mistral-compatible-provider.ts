@@ -1,0 +1,202 @@
+import { NodeApiError } from 'n8n-workflow';
+
+import { attempt, reasonOf } from '../../attempt';
+import { DocumentError } from '../../document/document-error';
+import { providerRequest, type HttpProvider } from '../../http/provider-request';
+import type { OcrPage, OcrResult } from '../../model';
+import type {
+	DocumentInput,
+	OcrProvider,
+	OcrRequest,
+	OcrSession,
+	ProviderCapabilities,
+	ProviderId,
+	SessionContext,
+} from '../provider';
+import { mapMistralPage } from './map-mistral-page';
+import { parseMistralOcrResponse, type MistralOcrResponse } from './ocr-response';
+
+/** What differs between services that speak Mistral's `/v1/ocr`; each lives in its provider's folder. */
+export interface MistralCompatibleConfig {
+	id: ProviderId;
+	displayName: string;
+	description: string;
+	credentialType: string;
+	defaultModel: string;
+	/** The service's documented size limit for one document, checked before anything is sent. */
+	maxFileBytes: number;
+	/** Image formats the service reads as they are; other images are sent as PNG. */
+	nativeImageFormats: string[];
+	capabilities?: Partial<ProviderCapabilities>;
+}
+
+/** One document as the `document` field wants it. */
+type DocumentChunk =
+	| { type: 'document_url'; document_url: string; document_name?: string }
+	| { type: 'image_url'; image_url: string };
+
+const dataUrl = (mimeType: string, bytes: Buffer) =>
+	`data:${mimeType};base64,${bytes.toString('base64')}`;
+const megabytes = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+
+class MistralCompatibleSession implements OcrSession {
+	private readonly http: HttpProvider;
+
+	constructor(
+		private readonly config: MistralCompatibleConfig,
+		private readonly context: SessionContext,
+	) {
+		this.http = { displayName: config.displayName, credentialType: config.credentialType };
+	}
+
+	private async send(
+		body: Record<string, unknown>,
+		request: OcrRequest,
+	): Promise<MistralOcrResponse> {
+		const functions = this.context.functions;
+		const response = await providerRequest.call(functions, this.http, {
+			method: 'POST',
+			path: '/v1/ocr',
+			itemIndex: request.itemIndex,
+			body,
+			timeoutMs: request.timeoutMs,
+			maxRetries: request.maxRetries,
+		});
+		const parsed = attempt(() => parseMistralOcrResponse(response.body));
+		if (!parsed.ok) {
+			throw new NodeApiError(
+				functions.getNode(),
+				{ message: reasonOf(parsed.error) },
+				{
+					message: `${this.config.displayName} sent an answer the node cannot read: ${reasonOf(parsed.error)}`,
+					description:
+						'The service may be a different version than expected; turn on Include Raw Response to see it.',
+					itemIndex: request.itemIndex,
+				},
+			);
+		}
+		return parsed.value;
+	}
+
+	/** PDFs go whole with the asked pages; images one page (frame) at a time. */
+	private async documentChunks(
+		document: DocumentInput,
+	): Promise<Array<{ pageIndex: number | null; chunk: DocumentChunk }>> {
+		if (document.fileType.kind === 'pdf') {
+			return [
+				{
+					pageIndex: null,
+					chunk: {
+						type: 'document_url',
+						document_url: dataUrl('application/pdf', document.bytes),
+						document_name: document.fileName,
+					},
+				},
+			];
+		}
+		const asIs =
+			document.opened.pageCount === 1 &&
+			this.config.nativeImageFormats.includes(document.fileType.format);
+		const chunks = [];
+		for (const pageIndex of document.pageIndexes) {
+			const image = asIs
+				? { data: document.bytes, mimeType: document.fileType.mimeType }
+				: await document.opened.renderPage(pageIndex, { dpi: 200 });
+			chunks.push({
+				pageIndex,
+				chunk: { type: 'image_url' as const, image_url: dataUrl(image.mimeType, image.data) },
+			});
+		}
+		return chunks;
+	}
+
+	async recognize(document: DocumentInput, request: OcrRequest): Promise<OcrResult> {
+		if (document.bytes.length > this.config.maxFileBytes) {
+			throw new DocumentError(
+				`The file is ${megabytes(document.bytes.length)}, over ${this.config.displayName}'s limit of ${megabytes(this.config.maxFileBytes)}`,
+				'Send fewer pages (split the PDF) or a smaller file.',
+			);
+		}
+		const model = request.model || this.config.defaultModel;
+		const allPages = document.pageIndexes.length === document.opened.pageCount;
+		const pages: OcrPage[] = [];
+		const raw: unknown[] = [];
+		const warnings = [...document.opened.warnings];
+		let usage = {
+			pagesProcessed: 0,
+			docSizeBytes: 0,
+			promptTokens: 0,
+			completionTokens: 0,
+			cost: 0,
+		};
+		let seenTokens = false;
+		let seenCost = false;
+		let answeredModel: string | null = null;
+
+		for (const { pageIndex, chunk } of await this.documentChunks(document)) {
+			const body: Record<string, unknown> = { model, document: chunk };
+			// Page lists are 0-based integers: the only form every service of the family accepts.
+			if (pageIndex === null && !allPages) body.pages = document.pageIndexes;
+			const response = await this.send(body, request);
+			answeredModel ??= response.model;
+			if (request.includeRawResponse) raw.push(response);
+			for (const page of response.pages) {
+				const mapped = mapMistralPage(page, { inlineImages: false });
+				// An image is always page 0 for the service; it is the frame that was sent.
+				if (pageIndex !== null) mapped.index = pageIndex;
+				pages.push(mapped);
+			}
+			usage = {
+				pagesProcessed:
+					usage.pagesProcessed + (response.usage_info.pages_processed ?? response.pages.length),
+				docSizeBytes: usage.docSizeBytes + (response.usage_info.doc_size_bytes ?? 0),
+				promptTokens: usage.promptTokens + (response.usage?.prompt_tokens ?? 0),
+				completionTokens: usage.completionTokens + (response.usage?.completion_tokens ?? 0),
+				cost: usage.cost + (response.usage?.cost ?? 0),
+			};
+			seenTokens ||= response.usage?.prompt_tokens !== undefined;
+			seenCost ||= response.usage?.cost !== undefined;
+		}
+		if (pages.length === 0)
+			warnings.push(`${this.config.displayName} returned no pages for this document.`);
+
+		return {
+			provider: this.config.id,
+			model: answeredModel ?? model,
+			pages,
+			documentAnnotation: null,
+			usage: {
+				pagesProcessed: usage.pagesProcessed,
+				docSizeBytes: usage.docSizeBytes || document.bytes.length,
+				promptTokens: seenTokens ? usage.promptTokens : null,
+				completionTokens: seenTokens ? usage.completionTokens : null,
+				cost: seenCost ? usage.cost : null,
+			},
+			warnings,
+			...(request.includeRawResponse ? { raw: raw.length === 1 ? raw[0] : raw } : {}),
+		};
+	}
+
+	async close(): Promise<void> {}
+}
+
+/** A provider of the `/v1/ocr` family, from its configuration. */
+export function createMistralCompatibleProvider(config: MistralCompatibleConfig): OcrProvider {
+	return {
+		id: config.id,
+		displayName: config.displayName,
+		description: config.description,
+		credentialType: config.credentialType,
+		capabilities: {
+			ocr: true,
+			locate: false,
+			describe: false,
+			chat: false,
+			boxes: true,
+			confidence: true,
+			offline: false,
+			...config.capabilities,
+		},
+		openSession: (context) => new MistralCompatibleSession(config, context),
+	};
+}

@@ -1,0 +1,13 @@
+import { createMistralCompatibleProvider } from '../mistral-compatible/mistral-compatible-provider';
+
+/** Mistral's own OCR API: the reference implementation of the family. */
+export const mistralProvider = createMistralCompatibleProvider({
+	id: 'mistral',
+	displayName: 'Mistral',
+	description: 'Mistral OCR: markdown with tables, images and layout blocks',
+	credentialType: 'mistralOcrApi',
+	defaultModel: 'mistral-ocr-latest',
+	// Mistral documents ~50 MB and ~1000 pages per document.
+	maxFileBytes: 50 * 1024 * 1024,
+	nativeImageFormats: ['png', 'jpeg', 'webp'],
+});

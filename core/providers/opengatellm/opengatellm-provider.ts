@@ -1,0 +1,16 @@
+import { createMistralCompatibleProvider } from '../mistral-compatible/mistral-compatible-provider';
+
+/**
+ * OpenGateLLM (the Albert API): forwards Mistral's `/v1/ocr` body to an OCR model of type
+ * `image-to-text` and answers in Mistral's shape, plus OpenAI-style `usage` with a cost.
+ */
+export const openGateLlmProvider = createMistralCompatibleProvider({
+	id: 'openGateLlm',
+	displayName: 'OpenGateLLM / Albert',
+	description: 'Albert API (OpenGateLLM): Mistral-compatible OCR models',
+	credentialType: 'openGateLlmApi',
+	defaultModel: 'mistral-ocr-2505',
+	// The size limit is the upstream model's; older deployments refused PDFs over 20 MiB.
+	maxFileBytes: 20 * 1024 * 1024,
+	nativeImageFormats: ['png', 'jpeg'],
+});

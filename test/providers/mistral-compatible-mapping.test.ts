@@ -1,0 +1,154 @@
+import { mapMistralPage } from '../../core/providers/mistral-compatible/map-mistral-page';
+import {
+	MalformedResponseError,
+	parseMistralOcrResponse,
+} from '../../core/providers/mistral-compatible/ocr-response';
+import { markdownToText } from '../../core/text/markdown-to-text';
+import { fixture } from '../support/fixtures';
+
+const pages = (provider: string, name: string, inlineImages = false) =>
+	parseMistralOcrResponse(fixture(provider, name)).pages.map((page) =>
+		mapMistralPage(page, { inlineImages }),
+	);
+
+describe('Mistral-convention responses → normalised pages', () => {
+	it('maps the live-probe response: blocks typed, boxes in pixels, odd dpi kept, table placeholder resolved', () => {
+		const [first, second] = pages('mistral', 'response_blocks_live_probe.json');
+		expect(first.index).toBe(0);
+		expect(first.dimensions).toEqual({ width: 720, height: 1018, dpi: 87 });
+		expect(first.blocks.map((block) => [block.type, block.rawType, block.text])).toEqual([
+			['header', 'header', 'Cofinanziato'],
+			['title', 'title', 'Title'],
+			['text', 'text', 'hello world'],
+			['image', 'image', ''],
+		]);
+		expect(first.blocks[1].bbox).toEqual([40, 160, 400, 190]);
+		expect(first.images).toEqual([{ id: 'img-0.jpeg', bbox: [251, 72, 311, 145] }]);
+		expect(first.text).toBe('Title\n\nhello');
+
+		expect(second.dimensions).toEqual({ width: 1021, height: 681, dpi: 144 });
+		expect(second.tables).toEqual([
+			{
+				id: 'tbl-0.md',
+				format: 'html',
+				content: '<table><tr><td>a</td></tr></table>',
+				bbox: [49, 103, 960, 597],
+			},
+		]);
+		expect(second.blocks[0]).toMatchObject({
+			type: 'table',
+			refId: 'tbl-0.md',
+			bbox: [49, 103, 960, 597],
+		});
+	});
+
+	it('keeps header, footer, page confidence and parses image annotations', () => {
+		const response = parseMistralOcrResponse(
+			fixture('mistral', 'response_header_footer_confidence_annotation.json'),
+		);
+		const [page] = response.pages.map((entry) => mapMistralPage(entry, { inlineImages: false }));
+		expect(page).toMatchObject({
+			header: 'Acme Corp — Invoice 2024-117',
+			footer: 'Page 1 / 1',
+			confidence: { average: 0.973, minimum: 0.611 },
+			dimensions: { width: 1654, height: 2339, dpi: 200 },
+		});
+		expect(page.images[0]).toEqual({
+			id: 'img-0.jpeg',
+			bbox: [1210, 95, 1540, 260],
+			annotation: { short_description: 'Acme Corp logo' },
+		});
+		expect(page.text).toBe('INVOICE\n\nAcme Corp\n\nTotal: 215.00 USD');
+		expect(response.document_annotation).toBe(
+			'{"name": "Invoice 2024-117", "authors": ["Acme Corp"]}',
+		);
+		expect(response.usage_info).toEqual({ pages_processed: 1, doc_size_bytes: 48213 });
+	});
+
+	it('reads OpenGateLLM additions: request id model, token usage and cost; swaps image placeholders on request', () => {
+		const response = parseMistralOcrResponse(fixture('opengatellm', 'response_ocr.json'));
+		expect(response.model).toBe('mistral-ocr-2505');
+		expect(response.usage).toEqual({ prompt_tokens: 0, completion_tokens: 0, cost: 0 });
+		const [kept] = pages('opengatellm', 'response_ocr.json');
+		expect(kept.markdown).toContain('![img-0.jpeg](img-0.jpeg)');
+		expect(kept.images[0].bbox).toEqual([429, 1790, 777, 1949]);
+		const [inlined] = pages('opengatellm', 'response_ocr.json', true);
+		expect(inlined.markdown).toContain('![img-0.jpeg](data:image/jpeg;base64,/9j/4AAQ');
+		expect(kept.text.startsWith('The magic of Prince')).toBe(true);
+	});
+
+	it('rounds float boxes, gives null boxes when a corner is missing, and types captions by their neighbour', () => {
+		const [page] = parseMistralOcrResponse({
+			pages: [
+				{
+					index: 4,
+					markdown: 'x [tbl-2.md](tbl-2.md)',
+					tables: [
+						{ id: 'tbl-2.md', content: '| a | b |\n|---|---|\n| 1 | 2 |', format: 'markdown' },
+					],
+					images: [
+						{
+							id: 'img-0.jpeg',
+							top_left_x: null,
+							top_left_y: 1,
+							bottom_right_x: 2,
+							bottom_right_y: 3,
+						},
+					],
+					blocks: [
+						{
+							type: 'caption',
+							content: 'Table 1',
+							top_left_x: 1.4,
+							top_left_y: 2.6,
+							bottom_right_x: 10.5,
+							bottom_right_y: 20.49,
+						},
+						{ type: 'table', content: '', table_id: 'tbl-2.md' },
+						{ type: 'caption', content: 'Figure 1' },
+						{ type: 'aside_text', content: 'note' },
+						{ type: 'mystery', content: '?' },
+					],
+				},
+			],
+		}).pages.map((entry) => mapMistralPage(entry, { inlineImages: false }));
+		expect(page.index).toBe(4);
+		expect(page.blocks.map((block) => block.type)).toEqual([
+			'table_caption',
+			'table',
+			'image_caption',
+			'aside',
+			'other',
+		]);
+		expect(page.blocks[0].bbox).toEqual([1, 3, 11, 20]);
+		expect(page.images[0].bbox).toBeNull();
+		expect(page.markdown).toBe('x | a | b |\n|---|---|\n| 1 | 2 |');
+		expect(page.dimensions).toBeNull();
+	});
+
+	it('refuses bodies that are not an OCR response, saying why', () => {
+		expect(() => parseMistralOcrResponse('<html>Bad Gateway</html>')).toThrow(
+			MalformedResponseError,
+		);
+		expect(() => parseMistralOcrResponse({ model: 'x' })).toThrow('it has no "pages" list');
+		expect(() => parseMistralOcrResponse({ pages: [{ index: 0 }] })).toThrow(
+			'pages[0].markdown is missing',
+		);
+		expect(parseMistralOcrResponse({ pages: [] }).pages).toEqual([]);
+	});
+});
+
+describe('markdownToText', () => {
+	it('drops marks, images and table rules, keeps cell text tab-separated', () => {
+		expect(
+			markdownToText(
+				'# Title\n\n**Bold** and `code` [link](http://x)\n\n![img](img.png)\n\n| a | b |\n|---|:-:|\n| 1 | 2 |',
+			),
+		).toBe('Title\n\nBold and code link\n\na\tb\n1\t2');
+		expect(
+			markdownToText(
+				'<table><tr><th>Qty</th><th>Price</th></tr><tr><td>2</td><td>3 &amp; 4</td></tr></table>',
+			),
+		).toBe('Qty\tPrice\n2\t3 & 4');
+	});
+});

@@ -1,0 +1,292 @@
+import { randomUUID } from 'node:crypto';
+
+import type { IDataObject, INodeParameters } from 'n8n-workflow';
+
+import { startFakeMistralServer } from '../harness/fake-mistral-server';
+import type { FakeServer } from '../harness/fake-server';
+import type { FixtureItem } from '../harness/nodes/fixture-items';
+import { runWorkflow } from '../harness/run-workflow';
+import { IMAGES, SAMPLES, samplePdf } from '../support/documents';
+import { fixtureWorkflow, TARGET } from '../support/workflows';
+
+// Built at run time: a recognisable value to look for in outputs, not a credential.
+const API_KEY = ['mk', randomUUID()].join('-');
+const pdfItem: FixtureItem = {
+	files: { data: { path: `${SAMPLES}/invoice.pdf`, fileName: 'invoice.pdf' } },
+};
+const imageItem = (name: string): FixtureItem => ({
+	files: { data: { path: `${IMAGES}/${name}`, fileName: name } },
+});
+
+type Body = { model: string; document: IDataObject; pages?: number[] };
+const bodies = (server: FakeServer) =>
+	server.requests.map((request) => JSON.parse(request.body.toString()) as Body);
+
+async function ocrOn(
+	provider: 'mistral' | 'openGateLlm',
+	server: FakeServer,
+	items: FixtureItem[],
+	parameters: INodeParameters = {},
+	options: { continueOnFail?: boolean; baseUrlSuffix?: string } = {},
+) {
+	const credentialType = provider === 'mistral' ? 'mistralOcrApi' : 'openGateLlmApi';
+	return await runWorkflow(
+		fixtureWorkflow(items, {
+			type: 'n8n-nodes-ocr.ocrProcess',
+			parameters: { provider, inputType: 'binary', binaryPropertyName: 'data', ...parameters },
+			credentials: { [credentialType]: { id: '1', name: provider } },
+			continueOnFail: options.continueOnFail,
+		}),
+		{
+			credentials: {
+				[credentialType]: {
+					apiKey: API_KEY,
+					baseUrl: `${server.url}${options.baseUrlSuffix ?? ''}`,
+				},
+			},
+		},
+	);
+}
+
+describe('OCR Process on Mistral against a fake /v1/ocr server', () => {
+	let server: FakeServer;
+	beforeEach(async () => (server = await startFakeMistralServer({ apiKey: API_KEY })));
+	afterEach(async () => await server.close());
+
+	it('sends a PDF whole as a document_url data URL with the Bearer key, and maps every page', async () => {
+		const run = await ocrOn('mistral', server, [pdfItem]);
+		const [body] = bodies(server);
+		expect(server.requests[0].headers.authorization).toBe(`Bearer ${API_KEY}`);
+		expect(body).toEqual({
+			model: 'mistral-ocr-latest',
+			document: {
+				type: 'document_url',
+				document_url: `data:application/pdf;base64,${samplePdf().toString('base64')}`,
+				document_name: 'invoice.pdf',
+			},
+		});
+		const items = run.output(TARGET);
+		expect(
+			items.map((item) => [item.pairedItem, item.json.pageNumber, item.json.pageCount]),
+		).toEqual([
+			[{ item: 0 }, 1, 2],
+			[{ item: 0 }, 2, 2],
+		]);
+		expect(items[0].json).toMatchObject({
+			provider: 'mistral',
+			model: 'mistral-ocr-2512',
+			dimensions: { width: 1654, height: 2339, dpi: 200 },
+			tables: [{ id: 'tbl-0.md', format: 'markdown', bbox: [100, 300, 1500, 700] }],
+			documentUsage: { pages: 2 },
+		});
+		expect(items[0].json.markdown).toBe(
+			'# Page 1\n\nSeen as application/pdf\n\n| Item | Total |\n|---|---|\n| Design | 1 020,00 € |',
+		);
+		expect(items[0].json.text).toBe(
+			'Page 1\n\nSeen as application/pdf\n\nItem\tTotal\nDesign\t1 020,00 €',
+		);
+		const title = (items[0].json.blocks as IDataObject[])[0];
+		expect(title).toMatchObject({
+			type: 'title',
+			bbox: [100, 80, 600, 140],
+			bboxNormalized: [0.0605, 0.0342, 0.3628, 0.0599],
+		});
+	});
+
+	it('sends the asked pages as a 0-based integer list and keeps the real page numbers', async () => {
+		const run = await ocrOn('mistral', server, [pdfItem], { options: { pages: '2' } });
+		expect(bodies(server)[0].pages).toEqual([1]);
+		expect(run.output(TARGET).map((item) => item.json.pageNumber)).toEqual([2]);
+	});
+
+	it('sends images as image_url (never as a document), converting formats the service does not read to PNG', async () => {
+		const run = await ocrOn(
+			'mistral',
+			server,
+			[imageItem('sample.jpg'), imageItem('sample.gif'), imageItem('three-frames.tiff')],
+			{
+				options: { pages: '={{ $itemIndex === 2 ? "2-3" : "" }}' },
+			},
+		);
+		const sent = bodies(server).map((body) => [
+			body.document.type,
+			String(body.document.image_url).slice(0, 22),
+		]);
+		expect(sent).toEqual([
+			['image_url', 'data:image/jpeg;base64'],
+			['image_url', 'data:image/png;base64,'],
+			['image_url', 'data:image/png;base64,'],
+			['image_url', 'data:image/png;base64,'],
+		]);
+		const items = run.output(TARGET);
+		expect(
+			items.map((item) => [item.pairedItem, item.json.pageNumber, item.json.pageCount]),
+		).toEqual([
+			[{ item: 0 }, 1, 1],
+			[{ item: 1 }, 1, 1],
+			[{ item: 2 }, 2, 3],
+			[{ item: 2 }, 3, 3],
+		]);
+	});
+
+	it('waits out a 429 and succeeds; turns every error fixture into a paired error item with the provider text and a hint', async () => {
+		const cases: Array<[string, RegExp, RegExp]> = [
+			['flaky-429', /^$/, /^$/],
+			[
+				'error:error_401_detail.json:401',
+				/^Mistral answered 401: Unauthorized \[item 1\]$/,
+				/Check the API key in the Mistral credential/,
+			],
+			[
+				'error:error_401_message_request_id.json:401',
+				/^Mistral answered 401: Unauthorized \[item 2\]$/,
+				/Check the API key/,
+			],
+			[
+				'error:error_model_not_found.json:400',
+				/^Mistral answered 400: The model `mistral-ocr-2411` does not exist for router `ocr`\. \[item 3\]$/,
+				/Check the model name/,
+			],
+			[
+				'error:error_422_literal_error_document_type.json:422',
+				/^Mistral answered 422: Input should be <ChunkTypes\.document_url: 'document_url'> \(body\.document\.DocumentURLChunk\.type\); Field required/,
+				/refused the request/,
+			],
+			[
+				'error:error_400_failed_to_fetch_document.json:400',
+				/^Mistral answered 400: Failed to fetch document \[item 5\]$/,
+				/refused the request/,
+			],
+			[
+				'malformed',
+				/^Mistral sent an answer the node cannot read: The OCR response is not in the expected format: the body is not JSON/,
+				/Include Raw Response/,
+			],
+		];
+		const items = cases.map(([model]) => ({
+			json: { model },
+			files: imageItem('sample.png').files,
+		}));
+		const run = await ocrOn(
+			'mistral',
+			server,
+			items,
+			{ model: '={{ $json.model }}', options: { maxRetries: 1, concurrency: 1 } },
+			{ continueOnFail: true },
+		);
+		const output = run.output(TARGET);
+		expect(output.map((item) => item.pairedItem)).toEqual(cases.map((_, item) => ({ item })));
+		expect(output[0].json).toMatchObject({
+			provider: 'mistral',
+			model: 'flaky-429',
+			pageNumber: 1,
+		});
+		expect(server.requests.filter((request) => request.body.includes('flaky-429'))).toHaveLength(2);
+		cases.slice(1).forEach(([model, message, hint], offset) => {
+			const json = output[offset + 1].json;
+			expect({ model, error: json.error }).toEqual({
+				model,
+				error: expect.stringMatching(message),
+			});
+			expect({ model, description: json.description }).toEqual({
+				model,
+				description: expect.stringMatching(hint),
+			});
+		});
+		expect(JSON.stringify(run.run)).not.toContain(API_KEY);
+	});
+});
+
+describe('OCR Process on OpenGateLLM (Albert) against a fake /v1/ocr server', () => {
+	let server: FakeServer;
+	beforeEach(
+		async () =>
+			(server = await startFakeMistralServer({ apiKey: API_KEY, flavour: 'opengatellm' })),
+	);
+	afterEach(async () => await server.close());
+
+	it('works with a base URL ending in /v1, uses its default model, and surfaces token usage and cost', async () => {
+		const run = await ocrOn(
+			'openGateLlm',
+			server,
+			[pdfItem],
+			{ options: { pages: '1-2' } },
+			{ baseUrlSuffix: '/v1/' },
+		);
+		expect(server.requests[0].url).toBe('/v1/ocr');
+		expect(bodies(server)[0]).toMatchObject({ model: 'mistral-ocr-2505' });
+		expect(bodies(server)[0].pages).toBeUndefined();
+		const [first] = run.output(TARGET);
+		expect(first.json).toMatchObject({
+			provider: 'openGateLlm',
+			documentUsage: {
+				pages: 2,
+				promptTokens: 0,
+				completionTokens: 0,
+				totalTokens: 0,
+				cost: 0.0125,
+			},
+		});
+	});
+
+	it('maps its errors: wrong key, budget, wrong model type, busy', async () => {
+		const cases: Array<[string, RegExp, RegExp]> = [
+			[
+				'error:error_400_insufficient_budget.json:400',
+				/^OpenGateLLM \/ Albert answered 400: Insufficient budget\. \[item 0\]$/,
+				/run out of budget/,
+			],
+			[
+				'error:error_422_wrong_model_type.json:422',
+				/answered 422: Model has wrong type\. Expected: image-to-text\. Actual: text-generation\./,
+				/Check the model name/,
+			],
+			[
+				'error:error_404_model_not_found.json:404',
+				/answered 404: Model .* not found\./,
+				/Check the model name/,
+			],
+			[
+				'error:error_503_too_busy.json:503',
+				/answered 503: Model is too busy, please try again later\./,
+				/gave up after 1 attempt/,
+			],
+		];
+		const items = cases.map(([model]) => ({
+			json: { model },
+			files: imageItem('sample.png').files,
+		}));
+		const run = await ocrOn(
+			'openGateLlm',
+			server,
+			items,
+			{ model: '={{ $json.model }}', options: { maxRetries: 0 } },
+			{ continueOnFail: true },
+		);
+		const output = run.output(TARGET);
+		cases.forEach(([model, message, hint], index) => {
+			expect({ model, error: output[index].json.error }).toEqual({
+				model,
+				error: expect.stringMatching(message),
+			});
+			expect({ model, description: output[index].json.description }).toEqual({
+				model,
+				description: expect.stringMatching(hint),
+			});
+		});
+	});
+
+	it('says so when the key is wrong', async () => {
+		const run = await runWorkflow(
+			fixtureWorkflow([pdfItem], {
+				type: 'n8n-nodes-ocr.ocrProcess',
+				parameters: { provider: 'openGateLlm', inputType: 'binary', binaryPropertyName: 'data' },
+				credentials: { openGateLlmApi: { id: '1', name: 'albert' } },
+			}),
+			{ credentials: { openGateLlmApi: { apiKey: 'wrong-key-123', baseUrl: server.url } } },
+		);
+		expect(run.error(TARGET)?.message).toBe(
+			'OpenGateLLM / Albert answered 401: Invalid API key. [item 0]',
+		);
+	});
+});
