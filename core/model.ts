@@ -96,6 +96,8 @@ export interface OcrResult {
 	documentAnnotation: unknown | null;
 	usage: DocumentUsage;
 	warnings: string[];
+	/** What a gateway says about how it served the request (backend used, latency), when it says so. */
+	gateway?: Record<string, unknown>;
 	raw?: unknown;
 }
 

@@ -24,8 +24,11 @@ import {
 export interface HttpProvider {
 	displayName: string;
 	credentialType: string;
-	/** Reads the provider's message from an error body when the generic reader is not enough. */
-	readErrorMessage?: (body: unknown) => string | undefined;
+	/**
+	 * Reads an error answer when the generic reader is not enough: the provider's message, and the real
+	 * status when a gateway wraps an upstream error in its own (e.g. a 401 inside a 500).
+	 */
+	readError?: (status: number, body: unknown) => { status?: number; message?: string } | undefined;
 }
 
 export interface ProviderRequest {
@@ -60,6 +63,8 @@ export function buildProviderUrl(baseUrl: string, path: string): string {
 	const cleanPath = path.startsWith('/') ? path : `/${path}`;
 	if (base.endsWith('/v1') && (cleanPath === '/v1' || cleanPath.startsWith('/v1/')))
 		base = base.slice(0, -3);
+	// A route URL pasted with the endpoint already on it.
+	if (base.endsWith(cleanPath)) return base;
 	return `${base}${cleanPath}`;
 }
 
@@ -179,15 +184,16 @@ export async function providerRequest<T = unknown>(
 			if (response.statusCode < 400) {
 				return { ...response, body: response.body as T, attempts: attemptsMade };
 			}
+			const specific = provider.readError?.(response.statusCode, response.body);
 			lastFailure = {
-				status: response.statusCode,
+				status: specific?.status ?? response.statusCode,
 				body: response.body,
-				message: extractProviderMessage(response.body) ?? `HTTP ${response.statusCode}`,
+				message:
+					specific?.message ??
+					extractProviderMessage(response.body) ??
+					`HTTP ${response.statusCode}`,
 			};
-			if (provider.readErrorMessage) {
-				lastFailure.message = provider.readErrorMessage(response.body) ?? lastFailure.message;
-			}
-			if (!isRetryableStatus(response.statusCode)) break;
+			if (!isRetryableStatus(lastFailure.status as number)) break;
 			retryAfterMs = parseRetryAfter(headerValue(response.headers, 'retry-after'));
 		} catch (error) {
 			const code = networkCode(error);

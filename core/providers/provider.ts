@@ -38,6 +38,47 @@ export interface DocumentInput {
 	pageIndexes: number[];
 }
 
+/** A JSON schema the provider fills from the document (structured extraction). */
+export interface StructuredOutput {
+	name: string;
+	schema: Record<string, unknown>;
+	/** Extra instruction for the extraction, where the provider takes one. */
+	prompt: string | null;
+}
+
+/**
+ * What the user asked of the OCR beyond the text. Providers send what they support and report the rest
+ * as warnings; the defaults ask for nothing special.
+ */
+export interface OcrFeatures {
+	extractImages: boolean;
+	imageLimit: number | null;
+	imageMinSize: number | null;
+	/** `inline` keeps tables in the page markdown; the others also return them apart. */
+	tableFormat: 'inline' | 'markdown' | 'html';
+	extractHeaderFooter: boolean;
+	includeBlocks: boolean;
+	confidenceGranularity: 'none' | 'page' | 'word' | 'block';
+	structuredOutput: StructuredOutput | null;
+	/** Models a gateway tries when the first fails. */
+	fallbackModels: string[];
+	/** A gateway's own name for the OCR backend to use. */
+	backend: string;
+}
+
+export const DEFAULT_FEATURES: OcrFeatures = {
+	extractImages: false,
+	imageLimit: null,
+	imageMinSize: null,
+	tableFormat: 'inline',
+	extractHeaderFooter: false,
+	includeBlocks: true,
+	confidenceGranularity: 'none',
+	structuredOutput: null,
+	fallbackModels: [],
+	backend: '',
+};
+
 export interface OcrRequest {
 	itemIndex: number;
 	/** DPI for PDF pages a provider needs as images. */
@@ -49,6 +90,9 @@ export interface OcrRequest {
 	language: string;
 	/** Model asked for in the node; empty means the provider's default. */
 	model: string;
+	features: OcrFeatures;
+	/** Password of an encrypted PDF, for providers that open it themselves. */
+	pdfPassword: string;
 }
 
 export interface SessionContext {
@@ -70,5 +114,7 @@ export interface OcrProvider {
 	/** n8n credential type name, or null for engines that need no account. */
 	credentialType: string | null;
 	capabilities: ProviderCapabilities;
+	/** The OCR options (`OcrFeatures`) this provider can honour; the node shows only those. */
+	features: Array<keyof OcrFeatures>;
 	openSession(context: SessionContext): OcrSession;
 }

@@ -1,6 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import { documentOptions, inputFields, providerField } from '../shared/fields';
+import { featureOptions } from './feature-options';
 
 const outputModeOption: INodeProperties = {
 	displayName: 'Output',
@@ -40,7 +41,7 @@ export const ocrProcessProperties: INodeProperties[] = [
 		type: 'collection',
 		placeholder: 'Add Option',
 		default: {},
-		options: [...documentOptions, outputModeOption].sort((a, b) =>
+		options: [...documentOptions, ...featureOptions, outputModeOption].sort((a, b) =>
 			a.displayName.localeCompare(b.displayName),
 		),
 	},

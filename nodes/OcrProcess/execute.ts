@@ -1,11 +1,13 @@
-import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import { detectFileType } from '../../core/document/file-type';
 import { selectPages } from '../../core/document/page-range';
 import { openDocument } from '../../core/document/rasterizer';
 import { getProvider } from '../../core/providers/registry';
 import { readDocumentOptions } from '../shared/fields';
+import { readOcrFeatures } from './feature-options';
 import { toItemError } from '../shared/item-errors';
+import { attachImageBinaries } from '../shared/image-binaries';
 import { processItems } from '../shared/item-loop';
 import { perDocumentItem, perPageItems } from '../shared/ocr-items';
 import { readDocument } from '../shared/read-document';
@@ -26,6 +28,9 @@ export async function executeOcrProcess(this: IExecuteFunctions): Promise<INodeE
 				(this.getNodeParameter('options.outputMode', itemIndex, 'perPage') as string) ?? 'perPage';
 			let fileName: string | undefined;
 			try {
+				const features = readOcrFeatures(
+					this.getNodeParameter('options', itemIndex, {}) as Record<string, unknown>,
+				);
 				const source = await readDocument(this, itemIndex, {
 					inputType: this.getNodeParameter('inputType', itemIndex) as 'binary' | 'url',
 					binaryPropertyName: this.getNodeParameter(
@@ -53,15 +58,24 @@ export async function executeOcrProcess(this: IExecuteFunctions): Promise<INodeE
 							includeRawResponse: options.includeRawResponse,
 							language: options.language,
 							model: ((this.getNodeParameter('model', itemIndex, '') as string) ?? '').trim(),
+							features,
+							pdfPassword: options.pdfPassword,
 						},
 					);
 					result.warnings.unshift(...selection.warnings);
 					const meta = { fileName, mimeType: fileType.mimeType, pageCount: opened.pageCount };
-					const json =
-						outputMode === 'perDocument'
-							? [perDocumentItem(result, meta, options.includeRawResponse)]
-							: perPageItems(result, meta, options.includeRawResponse);
-					return json.map((entry) => ({ json: entry }));
+					if (outputMode === 'perDocument') {
+						const item = { json: perDocumentItem(result, meta, options.includeRawResponse) };
+						await attachImageBinaries(this, item, result.pages, item.json.pages as IDataObject[]);
+						return [item];
+					}
+					const items = perPageItems(result, meta, options.includeRawResponse).map((json) => ({
+						json,
+					}));
+					for (const [position, item] of items.entries()) {
+						await attachImageBinaries(this, item, [result.pages[position]], [item.json]);
+					}
+					return items;
 				} finally {
 					opened.close();
 				}

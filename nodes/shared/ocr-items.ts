@@ -97,6 +97,7 @@ export function perPageItems(
 			...(result.documentAnnotation !== null
 				? { documentAnnotation: result.documentAnnotation as IDataObject }
 				: {}),
+			...(result.gateway ? { gateway: result.gateway as IDataObject } : {}),
 			warnings: [...result.warnings, ...page.warnings],
 		};
 	});
@@ -140,6 +141,7 @@ export function perDocumentItem(
 		...(result.documentAnnotation !== null
 			? { documentAnnotation: result.documentAnnotation as IDataObject }
 			: {}),
+		...(result.gateway ? { gateway: result.gateway as IDataObject } : {}),
 		warnings: [
 			...result.warnings,
 			...result.pages.flatMap((page) =>

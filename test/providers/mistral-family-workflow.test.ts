@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
-import { startFakeMistralServer } from '../harness/fake-mistral-server';
+import { FAKE_ANNOTATION, startFakeOcrServer, TINY_PNG } from '../harness/fake-ocr-server';
 import type { FakeServer } from '../harness/fake-server';
 import type { FixtureItem } from '../harness/nodes/fixture-items';
 import { runWorkflow } from '../harness/run-workflow';
@@ -22,14 +22,21 @@ type Body = { model: string; document: IDataObject; pages?: number[] };
 const bodies = (server: FakeServer) =>
 	server.requests.map((request) => JSON.parse(request.body.toString()) as Body);
 
+const CREDENTIAL_TYPES = {
+	mistral: 'mistralOcrApi',
+	openGateLlm: 'openGateLlmApi',
+	bifrost: 'bifrostApi',
+	otoroshi: 'otoroshiOcrApi',
+} as const;
+
 async function ocrOn(
-	provider: 'mistral' | 'openGateLlm',
+	provider: keyof typeof CREDENTIAL_TYPES,
 	server: FakeServer,
 	items: FixtureItem[],
 	parameters: INodeParameters = {},
 	options: { continueOnFail?: boolean; baseUrlSuffix?: string } = {},
 ) {
-	const credentialType = provider === 'mistral' ? 'mistralOcrApi' : 'openGateLlmApi';
+	const credentialType = CREDENTIAL_TYPES[provider];
 	return await runWorkflow(
 		fixtureWorkflow(items, {
 			type: 'n8n-nodes-ocr.ocrProcess',
@@ -50,7 +57,7 @@ async function ocrOn(
 
 describe('OCR Process on Mistral against a fake /v1/ocr server', () => {
 	let server: FakeServer;
-	beforeEach(async () => (server = await startFakeMistralServer({ apiKey: API_KEY })));
+	beforeEach(async () => (server = await startFakeOcrServer({ apiKey: API_KEY })));
 	afterEach(async () => await server.close());
 
 	it('sends a PDF whole as a document_url data URL with the Bearer key, and maps every page', async () => {
@@ -64,6 +71,7 @@ describe('OCR Process on Mistral against a fake /v1/ocr server', () => {
 				document_url: `data:application/pdf;base64,${samplePdf().toString('base64')}`,
 				document_name: 'invoice.pdf',
 			},
+			include_blocks: true,
 		});
 		const items = run.output(TARGET);
 		expect(
@@ -80,7 +88,7 @@ describe('OCR Process on Mistral against a fake /v1/ocr server', () => {
 			documentUsage: { pages: 2 },
 		});
 		expect(items[0].json.markdown).toBe(
-			'# Page 1\n\nSeen as application/pdf\n\n| Item | Total |\n|---|---|\n| Design | 1 020,00 € |',
+			'# Page 1\n\nSeen as application/pdf\n\n| Item | Total |\n|---|---|\n| Design | 1 020,00 € |\n\n![img-0.jpeg](img-0.jpeg)',
 		);
 		expect(items[0].json.text).toBe(
 			'Page 1\n\nSeen as application/pdf\n\nItem\tTotal\nDesign\t1 020,00 €',
@@ -200,8 +208,7 @@ describe('OCR Process on Mistral against a fake /v1/ocr server', () => {
 describe('OCR Process on OpenGateLLM (Albert) against a fake /v1/ocr server', () => {
 	let server: FakeServer;
 	beforeEach(
-		async () =>
-			(server = await startFakeMistralServer({ apiKey: API_KEY, flavour: 'opengatellm' })),
+		async () => (server = await startFakeOcrServer({ apiKey: API_KEY, flavour: 'opengatellm' })),
 	);
 	afterEach(async () => await server.close());
 
@@ -288,5 +295,184 @@ describe('OCR Process on OpenGateLLM (Albert) against a fake /v1/ocr server', ()
 		expect(run.error(TARGET)?.message).toBe(
 			'OpenGateLLM / Albert answered 401: Invalid API key. [item 0]',
 		);
+	});
+});
+
+const everyFeature: INodeParameters = {
+	extractImages: true,
+	imageLimit: 5,
+	imageMinSize: 40,
+	tableFormat: 'html',
+	extractHeaderFooter: true,
+	includeBlocks: true,
+	confidenceGranularity: 'word',
+	structuredExtraction: 'invoice',
+	annotationPrompt: 'Amounts are in euros.',
+	fallbackModels: 'mistral/mistral-ocr-2505, mistral/mistral-ocr-2503',
+	backend: 'ocr-model_123',
+};
+
+describe('OCR options across the family', () => {
+	let server: FakeServer | undefined;
+	afterEach(async () => await server?.close());
+
+	it('Mistral gets every option it honours; images come back as binaries, the invoice as an object', async () => {
+		server = await startFakeOcrServer({ apiKey: API_KEY });
+		const run = await ocrOn('mistral', server, [pdfItem], {
+			options: { ...everyFeature, pages: '1' },
+		});
+		const body = bodies(server)[0] as unknown as IDataObject;
+		expect(body).toMatchObject({
+			pages: [0],
+			include_image_base64: true,
+			image_limit: 5,
+			image_min_size: 40,
+			table_format: 'html',
+			extract_header: true,
+			extract_footer: true,
+			include_blocks: true,
+			confidence_scores_granularity: 'word',
+			document_annotation_prompt: 'Amounts are in euros.',
+		});
+		expect(body.document_annotation_format).toMatchObject({
+			type: 'json_schema',
+			json_schema: { name: 'invoice', strict: true },
+		});
+		expect(
+			((body.document_annotation_format as IDataObject).json_schema as IDataObject).schema,
+		).toMatchObject({
+			properties: { totalAmount: { type: ['number', 'null'] }, lineItems: { type: 'array' } },
+		});
+		expect(body.fallbacks).toBeUndefined();
+		expect(body.provider).toBeUndefined();
+
+		const [item] = run.output(TARGET);
+		expect(item.json.documentAnnotation).toEqual(FAKE_ANNOTATION);
+		expect(item.json.warnings).toEqual([]);
+		expect(item.json.images).toEqual([
+			{ id: 'img-0.jpeg', bbox: [10, 20, 30, 40], binaryProperty: 'image_1_1' },
+		]);
+		expect(JSON.stringify(item.json)).not.toContain(TINY_PNG);
+		expect(item.binary?.image_1_1).toMatchObject({
+			mimeType: 'image/png',
+			fileName: 'page-1-img-0.jpeg',
+		});
+		expect(
+			Buffer.from(item.binary?.image_1_1.data ?? '', 'base64').equals(
+				Buffer.from(TINY_PNG, 'base64'),
+			),
+		).toBe(true);
+	});
+
+	it('Bifrost never gets table or header/footer extraction, gets annotation formats as strings and fallbacks, and says which backend answered', async () => {
+		server = await startFakeOcrServer({ apiKey: API_KEY, flavour: 'bifrost' });
+		const run = await ocrOn('bifrost', server, [pdfItem, imageItem('sample.png')], {
+			options: everyFeature,
+		});
+		const [pdfBody, imageBody] = bodies(server) as unknown as IDataObject[];
+		expect(pdfBody.model).toBe('mistral/mistral-ocr-latest');
+		expect(pdfBody.fallbacks).toEqual(['mistral/mistral-ocr-2505', 'mistral/mistral-ocr-2503']);
+		for (const key of [
+			'table_format',
+			'extract_header',
+			'extract_footer',
+			'confidence_scores_granularity',
+			'provider',
+		]) {
+			expect({ key, sent: key in pdfBody }).toEqual({ key, sent: false });
+		}
+		expect(typeof pdfBody.document_annotation_format).toBe('string');
+		expect(JSON.parse(pdfBody.document_annotation_format as string)).toMatchObject({
+			type: 'json_schema',
+		});
+		expect(typeof (imageBody.document as IDataObject).image_url).toBe('string');
+
+		const items = run.output(TARGET);
+		expect(items.map((item) => [item.pairedItem, item.json.pageNumber])).toEqual([
+			[{ item: 0 }, 1],
+			[{ item: 0 }, 2],
+			[{ item: 1 }, 1],
+		]);
+		expect(items[0].json.gateway).toEqual({
+			provider: 'mistral',
+			modelRequested: 'mistral/mistral-ocr-latest',
+			latencyMs: 2310,
+		});
+		// n8n drops options a provider does not show, so nothing is left to warn about here.
+		expect(items[0].json.warnings).toEqual([]);
+		expect((items[0].json.images as IDataObject[])[0].bbox).toEqual([11, 20, 30, 40]);
+		expect(
+			Buffer.from(items[0].binary?.image_1_1.data ?? '', 'base64').equals(
+				Buffer.from(TINY_PNG, 'base64'),
+			),
+		).toBe(true);
+	});
+
+	it('Otoroshi gets content_type, file name, PDF password and its backend; answers text-only pages', async () => {
+		server = await startFakeOcrServer({ apiKey: API_KEY, flavour: 'otoroshi' });
+		const run = await ocrOn(
+			'otoroshi',
+			server,
+			[pdfItem, imageItem('sample.png')],
+			{ options: { pdfPassword: 'pw', backend: 'ocr-model_123', tableFormat: 'html' } },
+			{ baseUrlSuffix: '/ocr' },
+		);
+		const [pdfBody, imageBody] = bodies(server) as unknown as IDataObject[];
+		expect(server.requests[0].url).toBe('/ocr');
+		expect(pdfBody).toMatchObject({
+			content_type: 'application/pdf',
+			filename: 'invoice.pdf',
+			pdf_password: 'pw',
+			provider: 'ocr-model_123',
+		});
+		expect(pdfBody.model).toBeUndefined();
+		expect(pdfBody.include_blocks).toBeUndefined();
+		expect(pdfBody.table_format).toBeUndefined();
+		expect(imageBody).toMatchObject({ content_type: 'image/png', filename: 'sample.png' });
+		const items = run.output(TARGET);
+		expect(items.map((item) => [item.json.pageNumber, item.json.text])).toEqual([
+			[1, 'Page 1\n\nSeen as application/pdf'],
+			[2, 'Page 2\n\nSeen as application/pdf'],
+			[1, 'Page 1\n\nSeen as image/png'],
+		]);
+		expect(items[0].json).toMatchObject({
+			provider: 'otoroshi',
+			model: 'alpha-digit-max',
+			blocks: [],
+			dimensions: null,
+		});
+		expect(items[0].json.warnings).toEqual([]);
+	});
+
+	it('Otoroshi: an upstream error wrapped in its HTTP 500 is reported with the upstream status and text', async () => {
+		server = await startFakeOcrServer({ apiKey: API_KEY, flavour: 'otoroshi' });
+		const cases: Array<[string, RegExp]> = [
+			[
+				'error:error_500_provider_not_found.json:500',
+				/^Otoroshi answered 500: internal_error: provider not found \[item 0\]$/,
+			],
+			[
+				'error:error_500_no_document.json:500',
+				/^Otoroshi answered 400: a document \(image or pdf\) is required \[item 1\]$/,
+			],
+		];
+		const items = cases.map(([model]) => ({
+			json: { model },
+			files: imageItem('sample.png').files,
+		}));
+		const run = await ocrOn(
+			'otoroshi',
+			server,
+			items,
+			{ model: '={{ $json.model }}', options: { maxRetries: 0 } },
+			{ continueOnFail: true },
+		);
+		const output = run.output(TARGET);
+		cases.forEach(([model, message], index) => {
+			expect({ model, error: output[index].json.error }).toEqual({
+				model,
+				error: expect.stringMatching(message),
+			});
+		});
 	});
 });

@@ -94,6 +94,7 @@ export const localProvider: OcrProvider = {
 		confidence: true,
 		offline: true,
 	},
+	features: [],
 	openSession(context: SessionContext): OcrSession {
 		// Recognition is CPU-bound: more workers than cores only adds memory.
 		return new LocalSession(Math.max(1, Math.min(context.concurrency, availableParallelism())));

@@ -14,6 +14,7 @@ import type {
 	SessionContext,
 } from '../provider';
 import { mapMistralPage } from './map-mistral-page';
+import { buildOcrBody, type DocumentChunk, type FeatureName } from './ocr-body';
 import { parseMistralOcrResponse, type MistralOcrResponse } from './ocr-response';
 
 /** What differs between services that speak Mistral's `/v1/ocr`; each lives in its provider's folder. */
@@ -27,13 +28,35 @@ export interface MistralCompatibleConfig {
 	maxFileBytes: number;
 	/** Image formats the service reads as they are; other images are sent as PNG. */
 	nativeImageFormats: string[];
+	/** API path under the credential's base URL. */
+	path: string;
+	/** Options the service keeps (see `buildOcrBody`). */
+	honours: FeatureName[];
+	annotationFormat: 'object' | 'string';
+	/** Adds the service's own fields to the body. */
+	decorateBody?: (
+		body: Record<string, unknown>,
+		document: DocumentInput,
+		request: OcrRequest,
+	) => void;
+	/** Reads the service's error answers when the generic reader is not enough. */
+	readError?: HttpProvider['readError'];
+	/** Reads what a gateway adds about the route it took (backend, latency) from the raw answer. */
+	readGateway?: (body: unknown) => Record<string, unknown> | undefined;
+	/** Encodes the body another way (e.g. multipart for large files); undefined keeps JSON. */
+	encodeBody?: (
+		body: Record<string, unknown>,
+		document: DocumentInput,
+	) => { body: unknown; warnings: string[] } | undefined;
 	capabilities?: Partial<ProviderCapabilities>;
 }
 
-/** One document as the `document` field wants it. */
-type DocumentChunk =
-	| { type: 'document_url'; document_url: string; document_name?: string }
-	| { type: 'image_url'; image_url: string };
+/** Annotations come as JSON strings; a string that is not JSON is kept as it is. */
+function parseAnnotation(annotation: string | null): unknown {
+	if (annotation === null) return null;
+	const parsed = attempt(() => JSON.parse(annotation) as unknown);
+	return parsed.ok ? parsed.value : annotation;
+}
 
 const dataUrl = (mimeType: string, bytes: Buffer) =>
 	`data:${mimeType};base64,${bytes.toString('base64')}`;
@@ -46,17 +69,21 @@ class MistralCompatibleSession implements OcrSession {
 		private readonly config: MistralCompatibleConfig,
 		private readonly context: SessionContext,
 	) {
-		this.http = { displayName: config.displayName, credentialType: config.credentialType };
+		this.http = {
+			displayName: config.displayName,
+			credentialType: config.credentialType,
+			readError: config.readError,
+		};
 	}
 
 	private async send(
-		body: Record<string, unknown>,
+		body: unknown,
 		request: OcrRequest,
-	): Promise<MistralOcrResponse> {
+	): Promise<{ parsed: MistralOcrResponse; gateway: Record<string, unknown> | undefined }> {
 		const functions = this.context.functions;
 		const response = await providerRequest.call(functions, this.http, {
 			method: 'POST',
-			path: '/v1/ocr',
+			path: this.config.path,
 			itemIndex: request.itemIndex,
 			body,
 			timeoutMs: request.timeoutMs,
@@ -75,7 +102,7 @@ class MistralCompatibleSession implements OcrSession {
 				},
 			);
 		}
-		return parsed.value;
+		return { parsed: parsed.value, gateway: this.config.readGateway?.(response.body) };
 	}
 
 	/** PDFs go whole with the asked pages; images one page (frame) at a time. */
@@ -133,11 +160,29 @@ class MistralCompatibleSession implements OcrSession {
 		let seenCost = false;
 		let answeredModel: string | null = null;
 
+		let documentAnnotation: unknown = null;
+		let gateway: Record<string, unknown> | undefined;
 		for (const { pageIndex, chunk } of await this.documentChunks(document)) {
-			const body: Record<string, unknown> = { model, document: chunk };
-			// Page lists are 0-based integers: the only form every service of the family accepts.
-			if (pageIndex === null && !allPages) body.pages = document.pageIndexes;
-			const response = await this.send(body, request);
+			const built = buildOcrBody({
+				model,
+				document: chunk,
+				// Page lists are 0-based integers: the only form every service of the family accepts.
+				pageIndexes: pageIndex === null && !allPages ? document.pageIndexes : null,
+				features: request.features,
+				dialect: this.config,
+			});
+			if (!model) delete built.body.model;
+			this.config.decorateBody?.(built.body, document, request);
+			for (const warning of built.warnings) if (!warnings.includes(warning)) warnings.push(warning);
+			const encoded = this.config.encodeBody?.(built.body, document);
+			for (const warning of encoded?.warnings ?? [])
+				if (!warnings.includes(warning)) warnings.push(warning);
+			const { parsed: response, gateway: route } = await this.send(
+				encoded?.body ?? built.body,
+				request,
+			);
+			gateway ??= route;
+			documentAnnotation ??= parseAnnotation(response.document_annotation);
 			answeredModel ??= response.model;
 			if (request.includeRawResponse) raw.push(response);
 			for (const page of response.pages) {
@@ -164,7 +209,7 @@ class MistralCompatibleSession implements OcrSession {
 			provider: this.config.id,
 			model: answeredModel ?? model,
 			pages,
-			documentAnnotation: null,
+			documentAnnotation,
 			usage: {
 				pagesProcessed: usage.pagesProcessed,
 				docSizeBytes: usage.docSizeBytes || document.bytes.length,
@@ -173,6 +218,7 @@ class MistralCompatibleSession implements OcrSession {
 				cost: seenCost ? usage.cost : null,
 			},
 			warnings,
+			...(gateway ? { gateway } : {}),
 			...(request.includeRawResponse ? { raw: raw.length === 1 ? raw[0] : raw } : {}),
 		};
 	}
@@ -197,6 +243,7 @@ export function createMistralCompatibleProvider(config: MistralCompatibleConfig)
 			offline: false,
 			...config.capabilities,
 		},
+		features: config.honours,
 		openSession: (context) => new MistralCompatibleSession(config, context),
 	};
 }

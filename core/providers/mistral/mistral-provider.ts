@@ -10,4 +10,16 @@ export const mistralProvider = createMistralCompatibleProvider({
 	// Mistral documents ~50 MB and ~1000 pages per document.
 	maxFileBytes: 50 * 1024 * 1024,
 	nativeImageFormats: ['png', 'jpeg', 'webp'],
+	path: '/v1/ocr',
+	honours: [
+		'extractImages',
+		'imageLimit',
+		'imageMinSize',
+		'tableFormat',
+		'extractHeaderFooter',
+		'includeBlocks',
+		'confidenceGranularity',
+		'structuredOutput',
+	],
+	annotationFormat: 'object',
 });

@@ -13,4 +13,17 @@ export const openGateLlmProvider = createMistralCompatibleProvider({
 	// The size limit is the upstream model's; older deployments refused PDFs over 20 MiB.
 	maxFileBytes: 20 * 1024 * 1024,
 	nativeImageFormats: ['png', 'jpeg'],
+	path: '/v1/ocr',
+	// Its request model declares Mistral's options and lets unknown ones (blocks, confidence) through.
+	honours: [
+		'extractImages',
+		'imageLimit',
+		'imageMinSize',
+		'tableFormat',
+		'extractHeaderFooter',
+		'includeBlocks',
+		'confidenceGranularity',
+		'structuredOutput',
+	],
+	annotationFormat: 'object',
 });

@@ -1,0 +1,101 @@
+import type { OcrFeatures } from '../provider';
+
+/** The `document` field: data URLs (or https URLs) as strings, the form every service of the family takes. */
+export type DocumentChunk =
+	| { type: 'document_url'; document_url: string; document_name?: string }
+	| { type: 'image_url'; image_url: string };
+
+export type FeatureName = keyof OcrFeatures;
+
+export interface BodyDialect {
+	displayName: string;
+	/** Features the service keeps; asking for another gives a warning, and it is not sent. */
+	honours: FeatureName[];
+	/** How annotation formats travel: Mistral's object, or the string some gateways' code declares. */
+	annotationFormat: 'object' | 'string';
+}
+
+const FEATURE_LABELS: Record<FeatureName, string> = {
+	extractImages: 'Extract Images',
+	imageLimit: 'Image Limit',
+	imageMinSize: 'Image Min Size',
+	tableFormat: 'Table Format',
+	extractHeaderFooter: 'Extract Header and Footer',
+	includeBlocks: 'Include Layout Blocks',
+	confidenceGranularity: 'Confidence Scores',
+	structuredOutput: 'Structured Extraction',
+	fallbackModels: 'Fallback Models',
+	backend: 'OCR Backend',
+};
+
+/** Whether the user asked for something beyond the defaults (includeBlocks is asked by default). */
+function asked(features: OcrFeatures, name: FeatureName): boolean {
+	switch (name) {
+		case 'extractImages':
+		case 'extractHeaderFooter':
+			return features[name];
+		case 'includeBlocks':
+			return false;
+		case 'imageLimit':
+		case 'imageMinSize':
+		case 'structuredOutput':
+			return features[name] !== null;
+		case 'tableFormat':
+			return features.tableFormat !== 'inline';
+		case 'confidenceGranularity':
+			return features.confidenceGranularity !== 'none';
+		case 'fallbackModels':
+			return features.fallbackModels.length > 0;
+		case 'backend':
+			return features.backend !== '';
+	}
+}
+
+/**
+ * The `/v1/ocr` body for one document: only what the service keeps is sent (a gateway that drops a
+ * field can also lose data because of it), and every option it cannot honour becomes a warning.
+ */
+export function buildOcrBody(input: {
+	model: string;
+	document: DocumentChunk;
+	pageIndexes: number[] | null;
+	features: OcrFeatures;
+	dialect: BodyDialect;
+}): { body: Record<string, unknown>; warnings: string[] } {
+	const { features, dialect } = input;
+	const honoured = (name: FeatureName) => dialect.honours.includes(name);
+	const warnings = (Object.keys(FEATURE_LABELS) as FeatureName[])
+		.filter((name) => asked(features, name) && !honoured(name))
+		.map((name) => `${FEATURE_LABELS[name]} is not supported by ${dialect.displayName}: ignored.`);
+
+	const body: Record<string, unknown> = { model: input.model, document: input.document };
+	if (input.pageIndexes) body.pages = input.pageIndexes;
+	if (honoured('fallbackModels') && features.fallbackModels.length)
+		body.fallbacks = features.fallbackModels;
+	if (honoured('backend') && features.backend) body.provider = features.backend;
+	if (honoured('extractImages') && features.extractImages) {
+		body.include_image_base64 = true;
+		if (honoured('imageLimit') && features.imageLimit !== null)
+			body.image_limit = features.imageLimit;
+		if (honoured('imageMinSize') && features.imageMinSize !== null)
+			body.image_min_size = features.imageMinSize;
+	}
+	if (honoured('tableFormat') && features.tableFormat !== 'inline')
+		body.table_format = features.tableFormat;
+	if (honoured('extractHeaderFooter') && features.extractHeaderFooter) {
+		body.extract_header = true;
+		body.extract_footer = true;
+	}
+	if (honoured('includeBlocks') && features.includeBlocks) body.include_blocks = true;
+	if (honoured('confidenceGranularity') && features.confidenceGranularity !== 'none') {
+		body.confidence_scores_granularity = features.confidenceGranularity;
+	}
+	if (honoured('structuredOutput') && features.structuredOutput) {
+		const { name, schema, prompt } = features.structuredOutput;
+		const format = { type: 'json_schema', json_schema: { name, schema, strict: true } };
+		body.document_annotation_format =
+			dialect.annotationFormat === 'object' ? format : JSON.stringify(format);
+		if (prompt) body.document_annotation_prompt = prompt;
+	}
+	return { body, warnings };
+}

@@ -1,0 +1,69 @@
+import { extractProviderMessage } from '../../http/provider-message';
+import { createMistralCompatibleProvider } from '../mistral-compatible/mistral-compatible-provider';
+import type { DocumentChunk } from '../mistral-compatible/ocr-body';
+
+/** Above this, the file goes as multipart instead of base64 in JSON (a third smaller on the wire). */
+const MULTIPART_ABOVE_BYTES = 10 * 1024 * 1024;
+
+/**
+ * Otoroshi's wrapped upstream failures: every provider error comes back as HTTP 500 `internal_error`,
+ * with the upstream status only in the text ("Failed with status 401: …"). The real status is surfaced.
+ */
+function readOtoroshiError(
+	status: number,
+	body: unknown,
+): { status?: number; message?: string } | undefined {
+	const message = extractProviderMessage(body);
+	if (status !== 500 || !message) return undefined;
+	const upstream = /Failed with status (\d{3}):?\s*([\s\S]*)/.exec(message);
+	if (upstream) return { status: Number(upstream[1]), message: upstream[2].trim() || message };
+	if (/bad_request/.test(message))
+		return { status: 400, message: message.replace(/^internal_error: bad_request: /, '') };
+	return { message };
+}
+
+/**
+ * Otoroshi LLM extension OCR route (`{route}/ocr`): forwards only model, document and pages to its
+ * backend and answers text-only pages. It labels a document by `content_type` (an image without it is
+ * sent to Mistral as a PDF), so that field always goes, with the file name and a PDF password.
+ */
+export const otoroshiProvider = createMistralCompatibleProvider({
+	id: 'otoroshi',
+	displayName: 'Otoroshi',
+	description: 'Otoroshi (Cloud APIM) OCR route: text per page',
+	credentialType: 'otoroshiOcrApi',
+	// Empty: the route's OCR model entity decides.
+	defaultModel: '',
+	maxFileBytes: 100 * 1024 * 1024,
+	nativeImageFormats: ['png', 'jpeg'],
+	path: '/ocr',
+	honours: ['backend'],
+	annotationFormat: 'object',
+	decorateBody(body, document, request) {
+		const chunk = body.document as DocumentChunk;
+		body.content_type =
+			chunk.type === 'document_url'
+				? 'application/pdf'
+				: /^data:([^;]+);/.exec(chunk.image_url)?.[1];
+		body.filename = document.fileName;
+		if (request.pdfPassword) body.pdf_password = request.pdfPassword;
+	},
+	encodeBody(body, document) {
+		if (document.bytes.length <= MULTIPART_ABOVE_BYTES || document.fileType.kind !== 'pdf')
+			return undefined;
+		const form = new FormData();
+		form.append('file', new Blob([document.bytes], { type: 'application/pdf' }), document.fileName);
+		for (const [key, value] of Object.entries(body)) {
+			if (key === 'document' || key === 'pages' || value === undefined) continue;
+			form.append(key, String(value));
+		}
+		const warnings = body.pages
+			? [
+					'Otoroshi reads every page of a file sent as multipart (large files): the page range was not applied.',
+				]
+			: [];
+		return { body: form, warnings };
+	},
+	readError: readOtoroshiError,
+	capabilities: { boxes: false, confidence: false },
+});

@@ -1,0 +1,213 @@
+import type { INodeProperties } from 'n8n-workflow';
+
+import { attempt, reasonOf } from '../../core/attempt';
+import { DocumentError } from '../../core/document/document-error';
+import { INVOICE_SCHEMA } from '../../core/extraction/invoice-schema';
+import { DEFAULT_FEATURES, type OcrFeatures } from '../../core/providers/provider';
+import { providersHonouring } from '../../core/providers/registry';
+
+/** Shown only for the providers that honour the option (the registry knows which). */
+const onlyFor = (feature: keyof OcrFeatures) => ({
+	show: { '/provider': providersHonouring(feature) },
+});
+
+export const featureOptions: INodeProperties[] = [
+	{
+		displayName: 'Extract Images',
+		name: 'extractImages',
+		type: 'boolean',
+		default: false,
+		displayOptions: onlyFor('extractImages'),
+		description:
+			'Whether to return pictures found on the pages as binary properties (image_1_1 = page 1, first image), with their boxes in `images`',
+	},
+	{
+		displayName: 'Image Limit',
+		name: 'imageLimit',
+		type: 'number',
+		typeOptions: { minValue: 0 },
+		default: 0,
+		displayOptions: onlyFor('imageLimit'),
+		description: 'Most images to extract from a document; 0 means no limit',
+	},
+	{
+		displayName: 'Image Min Size (Pixels)',
+		name: 'imageMinSize',
+		type: 'number',
+		typeOptions: { minValue: 0 },
+		default: 0,
+		displayOptions: onlyFor('imageMinSize'),
+		description: 'Skip images smaller than this (height and width); 0 keeps all',
+	},
+	{
+		displayName: 'Table Format',
+		name: 'tableFormat',
+		type: 'options',
+		options: [
+			{
+				name: 'In the Markdown',
+				value: 'inline',
+				description: 'Tables stay where they are in the page markdown',
+			},
+			{
+				name: 'Markdown, Also Apart',
+				value: 'markdown',
+				description: 'Also returned in `tables` as markdown',
+			},
+			{
+				name: 'HTML, Also Apart',
+				value: 'html',
+				description: 'Also returned in `tables` as HTML (keeps merged cells)',
+			},
+		],
+		default: 'inline',
+		displayOptions: onlyFor('tableFormat'),
+	},
+	{
+		displayName: 'Extract Header and Footer',
+		name: 'extractHeaderFooter',
+		type: 'boolean',
+		default: false,
+		displayOptions: onlyFor('extractHeaderFooter'),
+		description:
+			'Whether to move running headers and footers out of the markdown into `header` and `footer`',
+	},
+	{
+		displayName: 'Include Layout Blocks',
+		name: 'includeBlocks',
+		type: 'boolean',
+		default: true,
+		displayOptions: onlyFor('includeBlocks'),
+		description:
+			'Whether to return paragraph-level blocks (title, text, table, image…) with pixel boxes',
+	},
+	{
+		displayName: 'Confidence Scores',
+		name: 'confidenceGranularity',
+		type: 'options',
+		options: [
+			{ name: 'None', value: 'none' },
+			{ name: 'Per Page', value: 'page' },
+			{ name: 'Per Block', value: 'block' },
+			{ name: 'Per Word', value: 'word' },
+		],
+		default: 'none',
+		displayOptions: onlyFor('confidenceGranularity'),
+	},
+	{
+		displayName: 'Structured Extraction',
+		name: 'structuredExtraction',
+		type: 'options',
+		options: [
+			{ name: 'None', value: 'none' },
+			{
+				name: 'Invoice',
+				value: 'invoice',
+				description:
+					'Supplier, number, dates, currency, net/tax/total and line items in `documentAnnotation`',
+			},
+			{
+				name: 'Custom JSON Schema',
+				value: 'custom',
+				description: 'Fill your own JSON schema into `documentAnnotation`',
+			},
+		],
+		default: 'none',
+		displayOptions: onlyFor('structuredOutput'),
+	},
+	{
+		displayName: 'JSON Schema',
+		name: 'customSchema',
+		type: 'json',
+		default:
+			'{\n  "type": "object",\n  "properties": {\n    "title": { "type": "string" }\n  },\n  "required": ["title"]\n}',
+		displayOptions: {
+			show: { ...onlyFor('structuredOutput').show, structuredExtraction: ['custom'] },
+		},
+		description: 'The object to fill from the document, as a JSON schema',
+	},
+	{
+		displayName: 'Extraction Instructions',
+		name: 'annotationPrompt',
+		type: 'string',
+		typeOptions: { rows: 2 },
+		default: '',
+		displayOptions: onlyFor('structuredOutput'),
+		placeholder: 'Amounts are in euros; dates are day/month/year',
+		description: 'Extra guidance for structured extraction',
+	},
+	{
+		displayName: 'Fallback Models',
+		name: 'fallbackModels',
+		type: 'string',
+		default: '',
+		displayOptions: onlyFor('fallbackModels'),
+		placeholder: 'mistral/mistral-ocr-2505',
+		description:
+			'Comma-separated provider/model names the gateway tries, in order, if the model fails',
+	},
+	{
+		displayName: 'OCR Backend',
+		name: 'backend',
+		type: 'string',
+		default: '',
+		displayOptions: onlyFor('backend'),
+		placeholder: 'ocr-model_xxxxxxxx',
+		description: "ID of the gateway's OCR model entity to use; empty uses the route's first",
+	},
+];
+
+function readSchema(value: unknown): Record<string, unknown> {
+	const parsed =
+		typeof value === 'string'
+			? attempt(() => JSON.parse(value) as unknown)
+			: { ok: true as const, value };
+	if (!parsed.ok) {
+		throw new DocumentError(
+			`The JSON Schema option is not valid JSON (${reasonOf(parsed.error)})`,
+			SCHEMA_HINT,
+		);
+	}
+	const schema = parsed.value;
+	if (!schema || typeof schema !== 'object' || Array.isArray(schema)) {
+		throw new DocumentError('The JSON Schema option must be a JSON object', SCHEMA_HINT);
+	}
+	return schema as Record<string, unknown>;
+}
+
+const SCHEMA_HINT =
+	'Give an object schema, e.g. {"type":"object","properties":{"total":{"type":"number"}}}.';
+
+/** The node's options → the provider-neutral features request. */
+export function readOcrFeatures(raw: Record<string, unknown>): OcrFeatures {
+	const positive = (value: unknown) => (typeof value === 'number' && value > 0 ? value : null);
+	const extraction = raw.structuredExtraction ?? 'none';
+	const prompt =
+		typeof raw.annotationPrompt === 'string' && raw.annotationPrompt.trim()
+			? raw.annotationPrompt.trim()
+			: null;
+	return {
+		...DEFAULT_FEATURES,
+		extractImages: raw.extractImages === true,
+		imageLimit: positive(raw.imageLimit),
+		imageMinSize: positive(raw.imageMinSize),
+		tableFormat:
+			raw.tableFormat === 'markdown' || raw.tableFormat === 'html' ? raw.tableFormat : 'inline',
+		extractHeaderFooter: raw.extractHeaderFooter === true,
+		includeBlocks: raw.includeBlocks !== false,
+		confidenceGranularity:
+			(['page', 'word', 'block'] as const).find((value) => value === raw.confidenceGranularity) ??
+			'none',
+		structuredOutput:
+			extraction === 'invoice'
+				? { name: 'invoice', schema: INVOICE_SCHEMA, prompt }
+				: extraction === 'custom'
+					? { name: 'document', schema: readSchema(raw.customSchema), prompt }
+					: null,
+		fallbackModels: String(raw.fallbackModels ?? '')
+			.split(',')
+			.map((model) => model.trim())
+			.filter(Boolean),
+		backend: String(raw.backend ?? '').trim(),
+	};
+}

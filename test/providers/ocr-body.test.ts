@@ -1,0 +1,112 @@
+import { buildOcrBody, type BodyDialect } from '../../core/providers/mistral-compatible/ocr-body';
+import { DEFAULT_FEATURES, type OcrFeatures } from '../../core/providers/provider';
+import { getProvider } from '../../core/providers/registry';
+import { fixture } from '../support/fixtures';
+
+const everything: OcrFeatures = {
+	extractImages: true,
+	imageLimit: 10,
+	imageMinSize: 50,
+	tableFormat: 'html',
+	extractHeaderFooter: true,
+	includeBlocks: true,
+	confidenceGranularity: 'word',
+	structuredOutput: {
+		name: 'book',
+		schema: { type: 'object' },
+		prompt: 'Extract the title and the authors.',
+	},
+	fallbackModels: ['mistral/mistral-ocr-2505'],
+	backend: 'ocr-model_1',
+};
+
+const dialectOf = (id: string): BodyDialect => {
+	const provider = getProvider(id);
+	return {
+		displayName: provider.displayName,
+		honours: provider.features,
+		annotationFormat: id === 'bifrost' ? 'string' : 'object',
+	};
+};
+const document = {
+	type: 'document_url' as const,
+	document_url: 'data:application/pdf;base64,JVBERi0xLjQK...',
+	document_name: 'invoice.pdf',
+};
+
+describe('buildOcrBody', () => {
+	it('sends Mistral every option in the shape of the SDK request', () => {
+		const { body, warnings } = buildOcrBody({
+			model: 'mistral-ocr-latest',
+			document,
+			pageIndexes: [0, 1, 2],
+			features: everything,
+			dialect: dialectOf('mistral'),
+		});
+		const reference = fixture<Record<string, unknown>>('mistral', 'request_full_all_options.json');
+		expect(Object.keys(body).sort()).toEqual(
+			Object.keys(reference)
+				.filter((key) => key !== 'bbox_annotation_format')
+				.sort(),
+		);
+		// The SDK reference also has a bbox annotation format, which the pack does not ask for.
+		const rest = Object.fromEntries(
+			Object.entries(reference).filter(([key]) => !key.endsWith('annotation_format')),
+		);
+		expect(body).toMatchObject(rest);
+		expect(body.document_annotation_format).toEqual({
+			type: 'json_schema',
+			json_schema: { name: 'book', schema: { type: 'object' }, strict: true },
+		});
+		expect(warnings).toEqual([
+			'Fallback Models is not supported by Mistral: ignored.',
+			'OCR Backend is not supported by Mistral: ignored.',
+		]);
+	});
+
+	it('keeps table and header/footer options away from Bifrost, and warns', () => {
+		const { body, warnings } = buildOcrBody({
+			model: 'mistral/mistral-ocr-latest',
+			document,
+			pageIndexes: [0],
+			features: everything,
+			dialect: dialectOf('bifrost'),
+		});
+		expect(body).not.toHaveProperty('table_format');
+		expect(body).not.toHaveProperty('extract_header');
+		expect(body).not.toHaveProperty('extract_footer');
+		expect(body).not.toHaveProperty('confidence_scores_granularity');
+		expect(typeof body.document_annotation_format).toBe('string');
+		expect(body.fallbacks).toEqual(['mistral/mistral-ocr-2505']);
+		expect(warnings).toEqual([
+			'Table Format is not supported by Bifrost: ignored.',
+			'Extract Header and Footer is not supported by Bifrost: ignored.',
+			'Confidence Scores is not supported by Bifrost: ignored.',
+			'OCR Backend is not supported by Bifrost: ignored.',
+		]);
+	});
+
+	it('sends Otoroshi only what it forwards', () => {
+		const { body, warnings } = buildOcrBody({
+			model: '',
+			document,
+			pageIndexes: [1],
+			features: everything,
+			dialect: dialectOf('otoroshi'),
+		});
+		expect(body).toEqual({ model: '', document, pages: [1], provider: 'ocr-model_1' });
+		expect(warnings).toHaveLength(8);
+	});
+
+	it('asks for nothing special with the defaults, except layout blocks', () => {
+		const { body, warnings } = buildOcrBody({
+			model: 'm',
+			document,
+			pageIndexes: null,
+			features: DEFAULT_FEATURES,
+			dialect: dialectOf('mistral'),
+		});
+		expect(body).toEqual({ model: 'm', document, include_blocks: true });
+		expect(warnings).toEqual([]);
+	});
+});
