@@ -152,3 +152,42 @@ describe('markdownToText', () => {
 		).toBe('Qty\tPrice\n2\t3 & 4');
 	});
 });
+
+describe('gateway responses of the family', () => {
+	it('Bifrost: pages without tables or header fields map cleanly, blocks survive, the annotation text is kept', () => {
+		const response = parseMistralOcrResponse(fixture('bifrost', 'response_ocr.json'));
+		const [first, second] = response.pages.map((page) =>
+			mapMistralPage(page, { inlineImages: false }),
+		);
+		expect(first).toMatchObject({
+			index: 0,
+			tables: [],
+			header: null,
+			footer: null,
+			dimensions: { width: 850, height: 1100, dpi: 150 },
+		});
+		expect(first.images).toEqual([
+			{ id: 'img-0-1', bbox: [0, 0, 500, 300], dataUrl: 'aW1hZ2VkYXRh' },
+		]);
+		expect(second.blocks.map((block) => [block.text, block.bbox])).toEqual([
+			['Hello', [1, 2, 3, 4]],
+			['World', [5, 6, 7, 8]],
+		]);
+		expect(second.dimensions).toBeNull();
+		expect(response.document_annotation).toBe('A technical report.');
+	});
+
+	it('Otoroshi: text-only pages, no boxes, no dimensions', () => {
+		const response = parseMistralOcrResponse(
+			fixture('otoroshi', 'response_ocr_mistral_backend.json'),
+		);
+		const pages = response.pages.map((page) => mapMistralPage(page, { inlineImages: false }));
+		expect(
+			pages.map((page) => [page.index, page.text, page.blocks.length, page.dimensions]),
+		).toEqual([
+			[0, 'Page one\n\nHello', 0, null],
+			[1, 'Page two\n\nWorld', 0, null],
+		]);
+		expect(response.usage_info).toEqual({ pages_processed: 2, doc_size_bytes: 211291 });
+	});
+});
