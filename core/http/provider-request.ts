@@ -4,6 +4,7 @@ import {
 	type IDataObject,
 	type IExecuteFunctions,
 	type IHttpRequestMethods,
+	type ILoadOptionsFunctions,
 	type IHttpRequestOptions,
 	type JsonObject,
 } from 'n8n-workflow';
@@ -19,6 +20,9 @@ import {
 	retryDelayMs,
 	type RetryTiming,
 } from './retry-policy';
+
+/** Node executions and the editor's option lists (model dropdowns) both call providers. */
+export type RequestContext = IExecuteFunctions | ILoadOptionsFunctions;
 
 /** What the door needs to know about a provider; each provider folder exports one. */
 export interface HttpProvider {
@@ -130,7 +134,7 @@ function bodyForError(body: unknown): JsonObject {
 }
 
 async function sendOnce(
-	context: IExecuteFunctions,
+	context: RequestContext,
 	provider: HttpProvider,
 	options: IHttpRequestOptions,
 ): Promise<RawResponse> {
@@ -148,7 +152,7 @@ async function sendOnce(
  * into a NodeApiError carrying the provider's own message, its status and a hint, with secrets removed.
  */
 export async function providerRequest<T = unknown>(
-	this: IExecuteFunctions,
+	this: RequestContext,
 	provider: HttpProvider,
 	request: ProviderRequest,
 ): Promise<ProviderResponse<T>> {
@@ -171,7 +175,7 @@ export async function providerRequest<T = unknown>(
 		ignoreHttpStatusErrors: true,
 		...(binary ? { encoding: 'arraybuffer' as const, json: false } : { json: true }),
 	};
-	const cancelSignal = this.getExecutionCancelSignal?.();
+	const cancelSignal = 'getExecutionCancelSignal' in this ? this.getExecutionCancelSignal() : undefined;
 
 	let lastFailure: { status?: number; code?: string; body?: unknown; message: string } | undefined;
 	let attemptsMade = 0;

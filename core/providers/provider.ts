@@ -1,5 +1,7 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
+import type { RequestContext } from '../http/provider-request';
+
 import type { FileType } from '../document/file-type';
 import type { OpenedDocument } from '../document/rasterizer';
 import type { OcrResult } from '../model';
@@ -101,6 +103,12 @@ export interface SessionContext {
 	concurrency: number;
 }
 
+export interface ModelChoice {
+	name: string;
+	value: string;
+	description?: string;
+}
+
 /** Lives for one node execution: engines keep workers here and free them in `close`. */
 export interface OcrSession {
 	recognize(document: DocumentInput, request: OcrRequest): Promise<OcrResult>;
@@ -116,5 +124,7 @@ export interface OcrProvider {
 	capabilities: ProviderCapabilities;
 	/** The OCR options (`OcrFeatures`) this provider can honour; the node shows only those. */
 	features: Array<keyof OcrFeatures>;
+	/** OCR models the account can use, for the Model dropdown; absent when the service cannot list them. */
+	listModels?(context: RequestContext): Promise<ModelChoice[]>;
 	openSession(context: SessionContext): OcrSession;
 }

@@ -7,6 +7,7 @@ import {
 } from 'n8n-workflow';
 
 import { providerCredentials } from '../shared/fields';
+import { searchOcrModels } from '../shared/model-search';
 import { ocrProcessProperties } from './description';
 import { executeOcrProcess } from './execute';
 
@@ -29,6 +30,8 @@ export class OcrProcess implements INodeType {
 		credentials: providerCredentials('ocr'),
 		properties: ocrProcessProperties,
 	};
+
+	methods = { listSearch: { searchOcrModels } };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await executeOcrProcess.call(this);

@@ -27,12 +27,25 @@ export const ocrProcessProperties: INodeProperties[] = [
 	{
 		displayName: 'Model',
 		name: 'model',
-		type: 'string',
-		default: '',
-		placeholder: 'provider default',
+		type: 'resourceLocator',
+		default: { mode: 'list', value: '' },
 		displayOptions: { hide: { provider: ['local'] } },
-		description:
-			"OCR model name, as the provider lists it. Empty uses the provider's default OCR model.",
+		description: "OCR model. Empty uses the provider's default OCR model.",
+		modes: [
+			{
+				displayName: 'From List',
+				name: 'list',
+				type: 'list',
+				placeholder: 'Provider default',
+				typeOptions: { searchListMethod: 'searchOcrModels', searchable: true },
+			},
+			{
+				displayName: 'By Name',
+				name: 'id',
+				type: 'string',
+				placeholder: 'e.g. mistral-ocr-latest',
+			},
+		],
 	},
 	...inputFields,
 	{

@@ -57,7 +57,9 @@ export async function executeOcrProcess(this: IExecuteFunctions): Promise<INodeE
 							maxRetries: options.maxRetries,
 							includeRawResponse: options.includeRawResponse,
 							language: options.language,
-							model: ((this.getNodeParameter('model', itemIndex, '') as string) ?? '').trim(),
+							model: String(
+								this.getNodeParameter('model', itemIndex, '', { extractValue: true }) ?? '',
+							).trim(),
 							features,
 							pdfPassword: options.pdfPassword,
 						},

@@ -35,6 +35,27 @@ interface OcrBody {
 	[key: string]: unknown;
 }
 
+/** Model lists as each service answers `GET /v1/models` (OpenGateLLM's from its fixture). */
+const MODEL_LISTS: Record<Exclude<Flavour, 'otoroshi'>, () => unknown> = {
+	opengatellm: () => fixture('opengatellm', 'models_response.json'),
+	mistral: () => ({
+		object: 'list',
+		data: [
+			'mistral-small-latest',
+			'mistral-ocr-latest',
+			'mistral-ocr-2512',
+			'mistral-large-latest',
+		].map((id) => ({ id, object: 'model', owned_by: 'mistralai' })),
+	}),
+	bifrost: () => ({
+		object: 'list',
+		data: ['openai/gpt-4o', 'mistral/mistral-ocr-latest', 'mistral/mistral-ocr-2505'].map((id) => ({
+			id,
+			object: 'model',
+		})),
+	}),
+};
+
 const PATHS: Record<Flavour, string> = {
 	mistral: '/v1/ocr',
 	opengatellm: '/v1/ocr',
@@ -132,6 +153,11 @@ export async function startFakeOcrServer(options: FakeOcrOptions): Promise<FakeS
 	let rateLimited = false;
 
 	const answer = (request: RecordedRequest): FakeAnswer => {
+		if (request.method === 'GET' && request.url === '/v1/models' && flavour !== 'otoroshi') {
+			if (request.headers.authorization !== `Bearer ${options.apiKey}`)
+				return { status: 401, json: { detail: 'Unauthorized' } };
+			return { status: 200, json: MODEL_LISTS[flavour]() };
+		}
 		if (request.url !== PATHS[flavour]) return { status: 404, json: { detail: 'Not Found' } };
 		if (request.headers.authorization !== `Bearer ${options.apiKey}`) {
 			return {

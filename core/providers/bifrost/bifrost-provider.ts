@@ -38,4 +38,6 @@ export const bifrostProvider = createMistralCompatibleProvider({
 		};
 	},
 	capabilities: { confidence: false },
+	// Names are provider/model; only Mistral's OCR models do OCR behind Bifrost.
+	isOcrModel: (entry) => String(entry.id).includes('ocr'),
 });

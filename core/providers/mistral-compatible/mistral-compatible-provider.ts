@@ -2,10 +2,11 @@ import { NodeApiError } from 'n8n-workflow';
 
 import { attempt, reasonOf } from '../../attempt';
 import { DocumentError } from '../../document/document-error';
-import { providerRequest, type HttpProvider } from '../../http/provider-request';
+import { providerRequest, type HttpProvider, type RequestContext } from '../../http/provider-request';
 import type { OcrPage, OcrResult } from '../../model';
 import type {
 	DocumentInput,
+	ModelChoice,
 	OcrProvider,
 	OcrRequest,
 	OcrSession,
@@ -49,6 +50,8 @@ export interface MistralCompatibleConfig {
 		document: DocumentInput,
 	) => { body: unknown; warnings: string[] } | undefined;
 	capabilities?: Partial<ProviderCapabilities>;
+	/** Which entries of `GET /v1/models` are OCR models; absent when the service has no model list. */
+	isOcrModel?: (entry: Record<string, unknown>) => boolean;
 }
 
 /** Annotations come as JSON strings; a string that is not JSON is kept as it is. */
@@ -226,6 +229,25 @@ class MistralCompatibleSession implements OcrSession {
 	async close(): Promise<void> {}
 }
 
+/** `GET /v1/models` (OpenAI list shape), keeping the OCR models, sorted by name. */
+async function listModels(context: RequestContext, config: MistralCompatibleConfig): Promise<ModelChoice[]> {
+	const response = await providerRequest.call(
+		context,
+		{ displayName: config.displayName, credentialType: config.credentialType },
+		{ method: 'GET', path: '/v1/models', itemIndex: 0, timeoutMs: 20_000, maxRetries: 1 },
+	);
+	const body = response.body as { data?: unknown };
+	const entries = Array.isArray(body?.data) ? (body.data as Array<Record<string, unknown>>) : [];
+	return entries
+		.filter((entry) => typeof entry?.id === 'string' && config.isOcrModel?.(entry))
+		.map((entry) => ({
+			name: entry.id as string,
+			value: entry.id as string,
+			...(typeof entry.owned_by === 'string' ? { description: `by ${entry.owned_by}` } : {}),
+		}))
+		.sort((a, b) => a.name.localeCompare(b.name));
+}
+
 /** A provider of the `/v1/ocr` family, from its configuration. */
 export function createMistralCompatibleProvider(config: MistralCompatibleConfig): OcrProvider {
 	return {
@@ -244,6 +266,7 @@ export function createMistralCompatibleProvider(config: MistralCompatibleConfig)
 			...config.capabilities,
 		},
 		features: config.honours,
+		...(config.isOcrModel ? { listModels: async (context) => await listModels(context, config) } : {}),
 		openSession: (context) => new MistralCompatibleSession(config, context),
 	};
 }

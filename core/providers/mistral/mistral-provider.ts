@@ -22,4 +22,6 @@ export const mistralProvider = createMistralCompatibleProvider({
 		'structuredOutput',
 	],
 	annotationFormat: 'object',
+	// Mistral lists every model; OCR ones carry "ocr" in their id.
+	isOcrModel: (entry) => String(entry.id).includes('ocr'),
 });

@@ -26,4 +26,6 @@ export const openGateLlmProvider = createMistralCompatibleProvider({
 		'structuredOutput',
 	],
 	annotationFormat: 'object',
+	// OCR models are the `image-to-text` ones; chat models answer 422 "wrong type".
+	isOcrModel: (entry) => entry.type === 'image-to-text',
 });
