@@ -12,6 +12,15 @@ import { processItems } from '../shared/item-loop';
 import { perDocumentItem, perPageItems } from '../shared/ocr-items';
 import { readDocument } from '../shared/read-document';
 
+/** The Model field is a resource locator ({ mode, value }) in the editor, a plain string in older JSON. */
+function modelName(parameter: unknown): string {
+	const value =
+		parameter && typeof parameter === 'object'
+			? (parameter as { value?: unknown }).value
+			: parameter;
+	return typeof value === 'string' ? value.trim() : '';
+}
+
 export async function executeOcrProcess(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const provider = getProvider(this.getNodeParameter('provider', 0) as string);
 	const { concurrency } = readDocumentOptions(
@@ -57,9 +66,7 @@ export async function executeOcrProcess(this: IExecuteFunctions): Promise<INodeE
 							maxRetries: options.maxRetries,
 							includeRawResponse: options.includeRawResponse,
 							language: options.language,
-							model: String(
-								this.getNodeParameter('model', itemIndex, '', { extractValue: true }) ?? '',
-							).trim(),
+							model: modelName(this.getNodeParameter('model', itemIndex, '')),
 							features,
 							pdfPassword: options.pdfPassword,
 						},

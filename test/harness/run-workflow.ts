@@ -30,7 +30,7 @@ import {
 import { TestCredentialsHelper } from './credentials-helper';
 import { PACKAGE_ROOT } from './package-root';
 import { FixtureItems } from './nodes/fixture-items';
-import { ManualTriggerStandIn, ReadFilesStandIn } from './nodes/stand-in-nodes';
+import { ManualTriggerStandIn, ReadFilesStandIn, SetStandIn } from './nodes/stand-in-nodes';
 
 let packPromise: Promise<PackageDirectoryLoader> | undefined;
 
@@ -113,6 +113,7 @@ export async function runWorkflow(
 		types.set(`${pack.packageName}.${name}`, loaded.type);
 	types.set('n8n-nodes-base.manualTrigger', new ManualTriggerStandIn());
 	types.set('n8n-nodes-base.readWriteFile', new ReadFilesStandIn());
+	types.set('n8n-nodes-base.set', new SetStandIn());
 	types.set('ocr-test.fixtureItems', new FixtureItems());
 	for (const [name, type] of Object.entries(options.nodes ?? {})) types.set(name, type);
 

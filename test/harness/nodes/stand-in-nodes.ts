@@ -1,14 +1,16 @@
 import { readFile } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
 
-import { PACKAGE_ROOT } from '../package-root';
 import { NodeConnectionTypes } from 'n8n-workflow';
 import type {
+	IDataObject,
 	IExecuteFunctions,
 	INodeExecutionData,
 	INodeType,
 	INodeTypeDescription,
 } from 'n8n-workflow';
+
+import { PACKAGE_ROOT } from '../package-root';
 
 /** `samples/{a.pdf,b.png}` → both paths: the one glob feature the examples use. */
 function expandBraces(pattern: string): string[] {
@@ -81,5 +83,41 @@ export class ReadFilesStandIn implements INodeType {
 			});
 		}
 		return [output];
+	}
+}
+
+/** Stand-in for n8n-nodes-base.set ("Edit Fields") in manual mode: each assignment becomes a field. */
+export class SetStandIn implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Edit Fields (Set)',
+		name: 'set',
+		group: ['input'],
+		version: [3.3, 3.4],
+		description: 'Stand-in for n8n-nodes-base.set (manual assignments)',
+		defaults: { name: 'Edit Fields' },
+		usableAsTool: true,
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		properties: [
+			{ displayName: 'Assignments', name: 'assignments', type: 'json', default: {} },
+			{ displayName: 'Options', name: 'options', type: 'json', default: {} },
+		],
+	};
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		return [
+			this.getInputData().map((_, itemIndex) => {
+				const { assignments = [] } = this.getNodeParameter('assignments', itemIndex, {}) as {
+					assignments?: Array<{ name: string; value: unknown; type: string }>;
+				};
+				const json = Object.fromEntries(
+					assignments.map(({ name, value, type }) => [
+						name,
+						type === 'number' && value !== null ? Number(value) : value,
+					]),
+				) as IDataObject;
+				return { json, pairedItem: { item: itemIndex } };
+			}),
+		];
 	}
 }
