@@ -175,7 +175,8 @@ export async function providerRequest<T = unknown>(
 		ignoreHttpStatusErrors: true,
 		...(binary ? { encoding: 'arraybuffer' as const, json: false } : { json: true }),
 	};
-	const cancelSignal = 'getExecutionCancelSignal' in this ? this.getExecutionCancelSignal() : undefined;
+	const cancelSignal =
+		'getExecutionCancelSignal' in this ? this.getExecutionCancelSignal() : undefined;
 
 	let lastFailure: { status?: number; code?: string; body?: unknown; message: string } | undefined;
 	let attemptsMade = 0;

@@ -27,6 +27,8 @@ export interface ProviderCapabilities {
 	confidence: boolean;
 	/** Works without network or account. */
 	offline: boolean;
+	/** Can run many documents as one asynchronous job (`OcrSession.recognizeBatch`). */
+	batch: boolean;
 }
 
 /** A document ready for a provider: its bytes, what it is, and the pages asked for. */
@@ -95,6 +97,8 @@ export interface OcrRequest {
 	features: OcrFeatures;
 	/** Password of an encrypted PDF, for providers that open it themselves. */
 	pdfPassword: string;
+	/** Longest wait for an asynchronous job (batch mode), in milliseconds. */
+	jobTimeoutMs: number;
 }
 
 export interface SessionContext {
@@ -109,9 +113,16 @@ export interface ModelChoice {
 	description?: string;
 }
 
+export interface BatchItem {
+	document: DocumentInput;
+	request: OcrRequest;
+}
+
 /** Lives for one node execution: engines keep workers here and free them in `close`. */
 export interface OcrSession {
 	recognize(document: DocumentInput, request: OcrRequest): Promise<OcrResult>;
+	/** Present where `capabilities.batch`: one result or error per item, in item order. */
+	recognizeBatch?(items: BatchItem[]): Promise<Array<OcrResult | Error>>;
 	close(): Promise<void>;
 }
 

@@ -4,14 +4,36 @@ import { attempt, reasonOf } from '../../core/attempt';
 import { DocumentError } from '../../core/document/document-error';
 import { INVOICE_SCHEMA } from '../../core/extraction/invoice-schema';
 import { DEFAULT_FEATURES, type OcrFeatures } from '../../core/providers/provider';
-import { providersHonouring } from '../../core/providers/registry';
+import { providersHonouring, providersWith } from '../../core/providers/registry';
 
 /** Shown only for the providers that honour the option (the registry knows which). */
 const onlyFor = (feature: keyof OcrFeatures) => ({
 	show: { '/provider': providersHonouring(feature) },
 });
 
+const batchProviders = {
+	show: { '/provider': providersWith('batch').map((provider) => provider.id) },
+};
+
 export const featureOptions: INodeProperties[] = [
+	{
+		displayName: 'Batch Mode',
+		name: 'batchMode',
+		type: 'boolean',
+		default: false,
+		displayOptions: batchProviders,
+		description:
+			'Whether to send all items as one batch job (cheaper per page, slower to start): for scheduled runs over many documents. The node waits for the job, up to Batch Timeout.',
+	},
+	{
+		displayName: 'Batch Timeout (Minutes)',
+		name: 'batchTimeout',
+		type: 'number',
+		typeOptions: { minValue: 1 },
+		default: 60,
+		displayOptions: batchProviders,
+		description: 'Longest wait for a batch job; past it the job is cancelled and the items fail',
+	},
 	{
 		displayName: 'Extract Images',
 		name: 'extractImages',

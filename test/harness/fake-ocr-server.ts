@@ -148,7 +148,9 @@ function refuse(flavour: Flavour, body: OcrBody): FakeAnswer | undefined {
  * real service does and answers in its shape. A model named `error:<fixture file>:<status>` answers that
  * error fixture; `malformed` a body that is not an OCR response; `flaky-429` rate-limits its first call.
  */
-export async function startFakeOcrServer(options: FakeOcrOptions): Promise<FakeServer> {
+export async function startFakeOcrServer(
+	options: FakeOcrOptions,
+): Promise<FakeServer & { batch: FakeBatchApi }> {
 	const flavour = options.flavour ?? 'mistral';
 	let rateLimited = false;
 
@@ -158,6 +160,12 @@ export async function startFakeOcrServer(options: FakeOcrOptions): Promise<FakeS
 				return { status: 401, json: { detail: 'Unauthorized' } };
 			return { status: 200, json: MODEL_LISTS[flavour]() };
 		}
+		if (flavour === 'mistral' && /^\/v1\/(files|batch)/.test(request.url)) {
+			if (request.headers.authorization !== `Bearer ${options.apiKey}`) {
+				return { status: 401, json: { detail: 'Unauthorized' } };
+			}
+			return batch.answer(request);
+		}
 		if (request.url !== PATHS[flavour]) return { status: 404, json: { detail: 'Not Found' } };
 		if (request.headers.authorization !== `Bearer ${options.apiKey}`) {
 			return {
@@ -166,7 +174,10 @@ export async function startFakeOcrServer(options: FakeOcrOptions): Promise<FakeS
 					flavour === 'opengatellm' ? { detail: 'Invalid API key.' } : { detail: 'Unauthorized' },
 			};
 		}
-		const body = JSON.parse(request.body.toString('utf8')) as OcrBody;
+		return answerOcr(JSON.parse(request.body.toString('utf8')) as OcrBody, request.body.length);
+	};
+
+	const answerOcr = (body: OcrBody, size: number): FakeAnswer => {
 		const model = body.model ?? '';
 		const errorScenario = /^error:([\w.]+):(\d{3})$/.exec(model);
 		if (errorScenario)
@@ -184,6 +195,10 @@ export async function startFakeOcrServer(options: FakeOcrOptions): Promise<FakeS
 				json: { detail: 'Request limit per minute exceeded.' },
 				headers: { 'Retry-After': '0' },
 			};
+		}
+		// A document the service cannot read, for per-item failures inside a batch.
+		if (body.document?.document_name === 'reject-me.pdf') {
+			return { status: 400, json: fixture('mistral', 'error_400_failed_to_fetch_document.json') };
 		}
 		const refusal = refuse(flavour, body);
 		if (refusal) return refusal;
@@ -278,7 +293,7 @@ export async function startFakeOcrServer(options: FakeOcrOptions): Promise<FakeS
 				document_annotation: body.document_annotation_format
 					? JSON.stringify(FAKE_ANNOTATION)
 					: null,
-				usage_info: { pages_processed: pageIndexes.length, doc_size_bytes: request.body.length },
+				usage_info: { pages_processed: pageIndexes.length, doc_size_bytes: size },
 				...(flavour === 'bifrost'
 					? {
 							extra_fields: {
@@ -292,5 +307,162 @@ export async function startFakeOcrServer(options: FakeOcrOptions): Promise<FakeS
 			},
 		};
 	};
-	return await startFakeServer(answer);
+	const batch = new FakeBatchApi((body) => answerOcr(body, JSON.stringify(body).length));
+	const server = await startFakeServer(answer);
+	return Object.assign(server, { batch });
+}
+
+interface FakeFile {
+	id: string;
+	content: Buffer;
+}
+
+interface FakeJob {
+	id: string;
+	status: string;
+	polls: number;
+	model: string;
+	lines: Array<{ custom_id: string; body: OcrBody }>;
+	output_file?: string;
+	error_file?: string;
+}
+
+/** The file part of a multipart upload (the JSONL of a batch). */
+function multipartFile(body: Buffer, contentType: string): Buffer {
+	const boundary = /boundary=([^;]+)/.exec(contentType)?.[1];
+	const text = body.toString('latin1');
+	const start = text.indexOf('\r\n\r\n', text.indexOf('name="file"')) + 4;
+	const end = text.indexOf(`\r\n--${boundary}`, start);
+	return Buffer.from(text.slice(start, end), 'latin1');
+}
+
+/**
+ * Mistral's Files and Batch APIs: uploads, jobs that finish after two polls (the model `batch-never`
+ * never finishes, `batch-fail` fails), results files, cancellation and deletion, all recorded.
+ */
+export class FakeBatchApi {
+	readonly files = new Map<string, FakeFile>();
+	readonly jobs = new Map<string, FakeJob>();
+	readonly cancelled: string[] = [];
+	readonly deleted: string[] = [];
+	private nextId = 1;
+
+	constructor(private readonly answerOcr: (body: OcrBody) => FakeAnswer) {}
+
+	private store(content: Buffer): FakeFile {
+		const file = { id: `file-${this.nextId++}`, content };
+		this.files.set(file.id, file);
+		return file;
+	}
+
+	answer(request: RecordedRequest): FakeAnswer {
+		const url = request.url;
+		if (request.method === 'POST' && url === '/v1/files') {
+			const file = this.store(multipartFile(request.body, String(request.headers['content-type'])));
+			return {
+				status: 200,
+				json: { id: file.id, object: 'file', purpose: 'batch', bytes: file.content.length },
+			};
+		}
+		const content = /^\/v1\/files\/([\w-]+)\/content$/.exec(url);
+		if (request.method === 'GET' && content) {
+			const file = this.files.get(content[1]);
+			return file
+				? {
+						status: 200,
+						body: file.content,
+						headers: { 'content-type': 'application/octet-stream' },
+					}
+				: { status: 404, json: { detail: 'Not Found' } };
+		}
+		const fileId = /^\/v1\/files\/([\w-]+)$/.exec(url);
+		if (request.method === 'DELETE' && fileId) {
+			this.deleted.push(fileId[1]);
+			this.files.delete(fileId[1]);
+			return { status: 200, json: { id: fileId[1], deleted: true } };
+		}
+		if (request.method === 'POST' && url === '/v1/batch/jobs') {
+			const body = JSON.parse(request.body.toString()) as {
+				input_files: string[];
+				endpoint: string;
+				model: string;
+			};
+			if (body.endpoint !== '/v1/ocr') return { status: 422, json: { detail: 'bad endpoint' } };
+			const input = this.files.get(body.input_files[0]);
+			if (!input) return { status: 404, json: { detail: 'input file not found' } };
+			const lines = input.content
+				.toString()
+				.split('\n')
+				.filter(Boolean)
+				.map((line) => JSON.parse(line) as FakeJob['lines'][number]);
+			const job: FakeJob = {
+				id: `job-${this.nextId++}`,
+				status: 'QUEUED',
+				polls: 0,
+				model: body.model,
+				lines,
+			};
+			this.jobs.set(job.id, job);
+			return { status: 200, json: this.view(job) };
+		}
+		const cancel = /^\/v1\/batch\/jobs\/([\w-]+)\/cancel$/.exec(url);
+		if (request.method === 'POST' && cancel) {
+			const job = this.jobs.get(cancel[1]);
+			if (job) job.status = 'CANCELLED';
+			this.cancelled.push(cancel[1]);
+			return { status: 200, json: job ? this.view(job) : {} };
+		}
+		const poll = /^\/v1\/batch\/jobs\/([\w-]+)$/.exec(url);
+		if (request.method === 'GET' && poll) {
+			const job = this.jobs.get(poll[1]);
+			if (!job) return { status: 404, json: { detail: 'Not Found' } };
+			this.advance(job);
+			return { status: 200, json: this.view(job) };
+		}
+		return { status: 404, json: { detail: 'Not Found' } };
+	}
+
+	private advance(job: FakeJob): void {
+		if (job.status === 'CANCELLED' || job.status === 'SUCCESS' || job.status === 'FAILED') return;
+		job.polls++;
+		if (job.model === 'batch-never' || job.polls < 2) {
+			job.status = 'RUNNING';
+			return;
+		}
+		if (job.model === 'batch-fail') {
+			job.status = 'FAILED';
+			return;
+		}
+		const output: string[] = [];
+		const errors: string[] = [];
+		for (const line of job.lines) {
+			const answer = this.answerOcr({ ...line.body, model: job.model });
+			if (typeof answer === 'string') continue;
+			const entry = {
+				id: `r-${line.custom_id}`,
+				custom_id: line.custom_id,
+				response: { status_code: answer.status, body: answer.json },
+			};
+			(answer.status < 400 ? output : errors).push(JSON.stringify(entry));
+		}
+		job.output_file = this.store(Buffer.from(output.join('\n') + '\n')).id;
+		if (errors.length) job.error_file = this.store(Buffer.from(errors.join('\n') + '\n')).id;
+		job.status = 'SUCCESS';
+	}
+
+	private view(job: FakeJob) {
+		return {
+			id: job.id,
+			object: 'batch',
+			status: job.status,
+			model: job.model,
+			endpoint: '/v1/ocr',
+			total_requests: job.lines.length,
+			completed_requests: job.status === 'SUCCESS' ? job.lines.length : 0,
+			output_file: job.output_file ?? null,
+			error_file: job.error_file ?? null,
+			errors:
+				job.status === 'FAILED' ? [{ message: 'Input file could not be processed', count: 1 }] : [],
+		};
+	}
 }

@@ -93,6 +93,7 @@ export const localProvider: OcrProvider = {
 		boxes: true,
 		confidence: true,
 		offline: true,
+		batch: false,
 	},
 	features: [],
 	openSession(context: SessionContext): OcrSession {

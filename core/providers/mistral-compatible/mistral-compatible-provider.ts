@@ -2,9 +2,14 @@ import { NodeApiError } from 'n8n-workflow';
 
 import { attempt, reasonOf } from '../../attempt';
 import { DocumentError } from '../../document/document-error';
-import { providerRequest, type HttpProvider, type RequestContext } from '../../http/provider-request';
+import {
+	providerRequest,
+	type HttpProvider,
+	type RequestContext,
+} from '../../http/provider-request';
 import type { OcrPage, OcrResult } from '../../model';
 import type {
+	BatchItem,
 	DocumentInput,
 	ModelChoice,
 	OcrProvider,
@@ -52,6 +57,8 @@ export interface MistralCompatibleConfig {
 	capabilities?: Partial<ProviderCapabilities>;
 	/** Which entries of `GET /v1/models` are OCR models; absent when the service has no model list. */
 	isOcrModel?: (entry: Record<string, unknown>) => boolean;
+	/** A batch mode, where the service has one. */
+	batch?: BatchRunner;
 }
 
 /** Annotations come as JSON strings; a string that is not JSON is kept as it is. */
@@ -65,11 +72,31 @@ const dataUrl = (mimeType: string, bytes: Buffer) =>
 	`data:${mimeType};base64,${bytes.toString('base64')}`;
 const megabytes = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 
-class MistralCompatibleSession implements OcrSession {
-	private readonly http: HttpProvider;
+export interface PreparedDocument {
+	model: string;
+	/** `body` is the JSON form (batch files need it); `wire` what is sent on its own (JSON or multipart). */
+	requests: Array<{ pageIndex: number | null; body: Record<string, unknown>; wire: unknown }>;
+	warnings: string[];
+}
+
+export interface ServiceAnswer {
+	pageIndex: number | null;
+	response: MistralOcrResponse;
+	gateway: Record<string, unknown> | undefined;
+}
+
+/** Runs many documents as one asynchronous job (Mistral's Batch API); one result or error per item. */
+export type BatchRunner = (
+	session: MistralCompatibleSession,
+	context: SessionContext,
+	items: BatchItem[],
+) => Promise<Array<OcrResult | Error>>;
+
+export class MistralCompatibleSession implements OcrSession {
+	readonly http: HttpProvider;
 
 	constructor(
-		private readonly config: MistralCompatibleConfig,
+		readonly config: MistralCompatibleConfig,
 		private readonly context: SessionContext,
 	) {
 		this.http = {
@@ -140,7 +167,8 @@ class MistralCompatibleSession implements OcrSession {
 		return chunks;
 	}
 
-	async recognize(document: DocumentInput, request: OcrRequest): Promise<OcrResult> {
+	/** The request bodies for one document (one per image frame, one for a PDF), and what could not be sent. */
+	async prepare(document: DocumentInput, request: OcrRequest): Promise<PreparedDocument> {
 		if (document.bytes.length > this.config.maxFileBytes) {
 			throw new DocumentError(
 				`The file is ${megabytes(document.bytes.length)}, over ${this.config.displayName}'s limit of ${megabytes(this.config.maxFileBytes)}`,
@@ -149,22 +177,11 @@ class MistralCompatibleSession implements OcrSession {
 		}
 		const model = request.model || this.config.defaultModel;
 		const allPages = document.pageIndexes.length === document.opened.pageCount;
-		const pages: OcrPage[] = [];
-		const raw: unknown[] = [];
 		const warnings = [...document.opened.warnings];
-		let usage = {
-			pagesProcessed: 0,
-			docSizeBytes: 0,
-			promptTokens: 0,
-			completionTokens: 0,
-			cost: 0,
+		const addWarnings = (more: string[]) => {
+			for (const warning of more) if (!warnings.includes(warning)) warnings.push(warning);
 		};
-		let seenTokens = false;
-		let seenCost = false;
-		let answeredModel: string | null = null;
-
-		let documentAnnotation: unknown = null;
-		let gateway: Record<string, unknown> | undefined;
+		const requests: PreparedDocument['requests'] = [];
 		for (const { pageIndex, chunk } of await this.documentChunks(document)) {
 			const built = buildOcrBody({
 				model,
@@ -176,41 +193,59 @@ class MistralCompatibleSession implements OcrSession {
 			});
 			if (!model) delete built.body.model;
 			this.config.decorateBody?.(built.body, document, request);
-			for (const warning of built.warnings) if (!warnings.includes(warning)) warnings.push(warning);
+			addWarnings(built.warnings);
 			const encoded = this.config.encodeBody?.(built.body, document);
-			for (const warning of encoded?.warnings ?? [])
-				if (!warnings.includes(warning)) warnings.push(warning);
-			const { parsed: response, gateway: route } = await this.send(
-				encoded?.body ?? built.body,
-				request,
-			);
+			addWarnings(encoded?.warnings ?? []);
+			requests.push({ pageIndex, body: built.body, wire: encoded?.body ?? built.body });
+		}
+		return { model, requests, warnings };
+	}
+
+	/** The service's answers for one document, in request order, as one normalised result. */
+	assemble(
+		document: DocumentInput,
+		request: OcrRequest,
+		prepared: PreparedDocument,
+		answers: ServiceAnswer[],
+	): OcrResult {
+		const pages: OcrPage[] = [];
+		const warnings = [...prepared.warnings];
+		const usage = {
+			pagesProcessed: 0,
+			docSizeBytes: 0,
+			promptTokens: 0,
+			completionTokens: 0,
+			cost: 0,
+		};
+		let seenTokens = false;
+		let seenCost = false;
+		let answeredModel: string | null = null;
+		let documentAnnotation: unknown = null;
+		let gateway: Record<string, unknown> | undefined;
+		for (const { pageIndex, response, gateway: route } of answers) {
 			gateway ??= route;
 			documentAnnotation ??= parseAnnotation(response.document_annotation);
 			answeredModel ??= response.model;
-			if (request.includeRawResponse) raw.push(response);
 			for (const page of response.pages) {
 				const mapped = mapMistralPage(page, { inlineImages: false });
 				// An image is always page 0 for the service; it is the frame that was sent.
 				if (pageIndex !== null) mapped.index = pageIndex;
 				pages.push(mapped);
 			}
-			usage = {
-				pagesProcessed:
-					usage.pagesProcessed + (response.usage_info.pages_processed ?? response.pages.length),
-				docSizeBytes: usage.docSizeBytes + (response.usage_info.doc_size_bytes ?? 0),
-				promptTokens: usage.promptTokens + (response.usage?.prompt_tokens ?? 0),
-				completionTokens: usage.completionTokens + (response.usage?.completion_tokens ?? 0),
-				cost: usage.cost + (response.usage?.cost ?? 0),
-			};
+			usage.pagesProcessed += response.usage_info.pages_processed ?? response.pages.length;
+			usage.docSizeBytes += response.usage_info.doc_size_bytes ?? 0;
+			usage.promptTokens += response.usage?.prompt_tokens ?? 0;
+			usage.completionTokens += response.usage?.completion_tokens ?? 0;
+			usage.cost += response.usage?.cost ?? 0;
 			seenTokens ||= response.usage?.prompt_tokens !== undefined;
 			seenCost ||= response.usage?.cost !== undefined;
 		}
 		if (pages.length === 0)
 			warnings.push(`${this.config.displayName} returned no pages for this document.`);
-
+		const raw = answers.map((answer) => answer.response);
 		return {
 			provider: this.config.id,
-			model: answeredModel ?? model,
+			model: answeredModel ?? prepared.model,
 			pages,
 			documentAnnotation,
 			usage: {
@@ -226,11 +261,37 @@ class MistralCompatibleSession implements OcrSession {
 		};
 	}
 
+	/** Reads a response body the way `send` does, for answers that arrive another way (batch results). */
+	readAnswer(body: unknown): {
+		response: MistralOcrResponse;
+		gateway: Record<string, unknown> | undefined;
+	} {
+		return { response: parseMistralOcrResponse(body), gateway: this.config.readGateway?.(body) };
+	}
+
+	async recognize(document: DocumentInput, request: OcrRequest): Promise<OcrResult> {
+		const prepared = await this.prepare(document, request);
+		const answers: ServiceAnswer[] = [];
+		for (const { pageIndex, wire } of prepared.requests) {
+			const { parsed, gateway } = await this.send(wire, request);
+			answers.push({ pageIndex, response: parsed, gateway });
+		}
+		return this.assemble(document, request, prepared, answers);
+	}
+
+	async recognizeBatch(items: BatchItem[]): Promise<Array<OcrResult | Error>> {
+		if (!this.config.batch) throw new Error(`${this.config.displayName} has no batch mode`);
+		return await this.config.batch(this, this.context, items);
+	}
+
 	async close(): Promise<void> {}
 }
 
 /** `GET /v1/models` (OpenAI list shape), keeping the OCR models, sorted by name. */
-async function listModels(context: RequestContext, config: MistralCompatibleConfig): Promise<ModelChoice[]> {
+async function listModels(
+	context: RequestContext,
+	config: MistralCompatibleConfig,
+): Promise<ModelChoice[]> {
 	const response = await providerRequest.call(
 		context,
 		{ displayName: config.displayName, credentialType: config.credentialType },
@@ -263,10 +324,13 @@ export function createMistralCompatibleProvider(config: MistralCompatibleConfig)
 			boxes: true,
 			confidence: true,
 			offline: false,
+			batch: config.batch !== undefined,
 			...config.capabilities,
 		},
 		features: config.honours,
-		...(config.isOcrModel ? { listModels: async (context) => await listModels(context, config) } : {}),
+		...(config.isOcrModel
+			? { listModels: async (context) => await listModels(context, config) }
+			: {}),
 		openSession: (context) => new MistralCompatibleSession(config, context),
 	};
 }

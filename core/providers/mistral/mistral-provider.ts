@@ -1,4 +1,5 @@
 import { createMistralCompatibleProvider } from '../mistral-compatible/mistral-compatible-provider';
+import { runMistralBatch } from './mistral-batch';
 
 /** Mistral's own OCR API: the reference implementation of the family. */
 export const mistralProvider = createMistralCompatibleProvider({
@@ -24,4 +25,5 @@ export const mistralProvider = createMistralCompatibleProvider({
 	annotationFormat: 'object',
 	// Mistral lists every model; OCR ones carry "ocr" in their id.
 	isOcrModel: (entry) => String(entry.id).includes('ocr'),
+	batch: runMistralBatch,
 });
