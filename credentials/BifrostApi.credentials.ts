@@ -6,6 +6,8 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
+import { apiKeyField, bearerAuth, modelListTest } from './shared';
+
 export class BifrostApi implements ICredentialType {
 	name = 'bifrostApi';
 
@@ -16,34 +18,19 @@ export class BifrostApi implements ICredentialType {
 	documentationUrl = 'https://docs.getbifrost.ai';
 
 	properties: INodeProperties[] = [
+		apiKeyField('A Bifrost virtual key (sent as a Bearer token)'),
 		{
-			displayName: 'API Key',
-			name: 'apiKey',
-			type: 'string',
-			typeOptions: { password: true },
-			default: '',
-			required: true,
-			description: 'A Bifrost virtual key (sent as a Bearer token)',
-		},
-		{
-			displayName: 'Base URL',
+			displayName: 'Gateway URL',
 			name: 'baseUrl',
 			type: 'string',
-			default: 'https://api.mistral.ai',
-			description:
-				'Change only for a self-hosted or proxied Mistral endpoint. With or without /v1.',
+			default: '',
+			required: true,
+			placeholder: 'https://bifrost.example.com',
+			description: 'Address of your Bifrost gateway. With or without /v1.',
 		},
 	];
 
-	authenticate: IAuthenticateGeneric = {
-		type: 'generic',
-		properties: { headers: { Authorization: '=Bearer {{$credentials.apiKey}}' } },
-	};
+	authenticate: IAuthenticateGeneric = bearerAuth;
 
-	test: ICredentialTestRequest = {
-		request: {
-			baseURL: '={{$credentials.baseUrl.replace(/\\/+$/, "").replace(/\\/v1$/, "")}}',
-			url: '/v1/models',
-		},
-	};
+	test: ICredentialTestRequest = modelListTest;
 }

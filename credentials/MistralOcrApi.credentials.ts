@@ -6,6 +6,8 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
+import { apiKeyField, bearerAuth, modelListTest } from './shared';
+
 export class MistralOcrApi implements ICredentialType {
 	name = 'mistralOcrApi';
 
@@ -16,15 +18,7 @@ export class MistralOcrApi implements ICredentialType {
 	documentationUrl = 'https://docs.mistral.ai/capabilities/document_ai/basic_ocr/';
 
 	properties: INodeProperties[] = [
-		{
-			displayName: 'API Key',
-			name: 'apiKey',
-			type: 'string',
-			typeOptions: { password: true },
-			default: '',
-			required: true,
-			description: 'A key from the Mistral console (API Keys)',
-		},
+		apiKeyField('A key from the Mistral console (API Keys)'),
 		{
 			displayName: 'Base URL',
 			name: 'baseUrl',
@@ -35,15 +29,7 @@ export class MistralOcrApi implements ICredentialType {
 		},
 	];
 
-	authenticate: IAuthenticateGeneric = {
-		type: 'generic',
-		properties: { headers: { Authorization: '=Bearer {{$credentials.apiKey}}' } },
-	};
+	authenticate: IAuthenticateGeneric = bearerAuth;
 
-	test: ICredentialTestRequest = {
-		request: {
-			baseURL: '={{$credentials.baseUrl.replace(/\\/+$/, "").replace(/\\/v1$/, "")}}',
-			url: '/v1/models',
-		},
-	};
+	test: ICredentialTestRequest = modelListTest;
 }

@@ -6,6 +6,8 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
+import { apiKeyField, bearerAuth, modelListTest } from './shared';
+
 export class OpenGateLlmApi implements ICredentialType {
 	name = 'openGateLlmApi';
 
@@ -19,15 +21,7 @@ export class OpenGateLlmApi implements ICredentialType {
 	documentationUrl = 'https://albert.api.etalab.gouv.fr/documentation';
 
 	properties: INodeProperties[] = [
-		{
-			displayName: 'API Key',
-			name: 'apiKey',
-			type: 'string',
-			typeOptions: { password: true },
-			default: '',
-			required: true,
-			description: 'An API key of the Albert API or of your OpenGateLLM instance',
-		},
+		apiKeyField('An API key of the Albert API or of your OpenGateLLM instance'),
 		{
 			displayName: 'Base URL',
 			name: 'baseUrl',
@@ -37,15 +31,7 @@ export class OpenGateLlmApi implements ICredentialType {
 		},
 	];
 
-	authenticate: IAuthenticateGeneric = {
-		type: 'generic',
-		properties: { headers: { Authorization: '=Bearer {{$credentials.apiKey}}' } },
-	};
+	authenticate: IAuthenticateGeneric = bearerAuth;
 
-	test: ICredentialTestRequest = {
-		request: {
-			baseURL: '={{$credentials.baseUrl.replace(/\\/+$/, "").replace(/\\/v1$/, "")}}',
-			url: '/v1/models',
-		},
-	};
+	test: ICredentialTestRequest = modelListTest;
 }

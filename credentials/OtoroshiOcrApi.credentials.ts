@@ -6,6 +6,8 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
+import { apiKeyField, bearerAuth } from './shared';
+
 export class OtoroshiOcrApi implements ICredentialType {
 	name = 'otoroshiOcrApi';
 
@@ -16,29 +18,20 @@ export class OtoroshiOcrApi implements ICredentialType {
 	documentationUrl = 'https://cloud-apim.github.io/otoroshi-llm-extension/docs/ocr/introduction';
 
 	properties: INodeProperties[] = [
+		apiKeyField('An Otoroshi API key allowed on the route (sent as a Bearer token)'),
 		{
-			displayName: 'API Key',
-			name: 'apiKey',
-			type: 'string',
-			typeOptions: { password: true },
-			default: '',
-			required: true,
-			description: 'An Otoroshi API key allowed on the route (sent as a Bearer token)',
-		},
-		{
-			displayName: 'Base URL',
+			displayName: 'Route URL',
 			name: 'baseUrl',
 			type: 'string',
-			default: 'https://api.mistral.ai',
+			default: '',
+			required: true,
+			placeholder: 'https://ocr.my-otoroshi.example.com',
 			description:
-				'Change only for a self-hosted or proxied Mistral endpoint. With or without /v1.',
+				'Address of the Otoroshi route with the OCR plugin; /ocr is added (a URL already ending in /ocr works too)',
 		},
 	];
 
-	authenticate: IAuthenticateGeneric = {
-		type: 'generic',
-		properties: { headers: { Authorization: '=Bearer {{$credentials.apiKey}}' } },
-	};
+	authenticate: IAuthenticateGeneric = bearerAuth;
 
 	test: ICredentialTestRequest = {
 		request: {

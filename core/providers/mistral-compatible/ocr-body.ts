@@ -7,6 +7,18 @@ export type DocumentChunk =
 
 export type FeatureName = keyof OcrFeatures;
 
+/** Everything Mistral's own `/v1/ocr` takes: services that pass the body through unchanged honour it all. */
+export const MISTRAL_OCR_OPTIONS: FeatureName[] = [
+	'extractImages',
+	'imageLimit',
+	'imageMinSize',
+	'tableFormat',
+	'extractHeaderFooter',
+	'includeBlocks',
+	'confidenceGranularity',
+	'structuredOutput',
+];
+
 export interface BodyDialect {
 	displayName: string;
 	/** Features the service keeps; asking for another gives a warning, and it is not sent. */

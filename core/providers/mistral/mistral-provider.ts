@@ -1,4 +1,5 @@
 import { createMistralCompatibleProvider } from '../mistral-compatible/mistral-compatible-provider';
+import { MISTRAL_OCR_OPTIONS } from '../mistral-compatible/ocr-body';
 import { runMistralBatch } from './mistral-batch';
 
 /** Mistral's own OCR API: the reference implementation of the family. */
@@ -12,16 +13,7 @@ export const mistralProvider = createMistralCompatibleProvider({
 	maxFileBytes: 50 * 1024 * 1024,
 	nativeImageFormats: ['png', 'jpeg', 'webp'],
 	path: '/v1/ocr',
-	honours: [
-		'extractImages',
-		'imageLimit',
-		'imageMinSize',
-		'tableFormat',
-		'extractHeaderFooter',
-		'includeBlocks',
-		'confidenceGranularity',
-		'structuredOutput',
-	],
+	honours: MISTRAL_OCR_OPTIONS,
 	annotationFormat: 'object',
 	// Mistral lists every model; OCR ones carry "ocr" in their id.
 	isOcrModel: (entry) => String(entry.id).includes('ocr'),

@@ -1,4 +1,5 @@
 import { createMistralCompatibleProvider } from '../mistral-compatible/mistral-compatible-provider';
+import { MISTRAL_OCR_OPTIONS } from '../mistral-compatible/ocr-body';
 
 /**
  * OpenGateLLM (the Albert API): forwards Mistral's `/v1/ocr` body to an OCR model of type
@@ -15,16 +16,7 @@ export const openGateLlmProvider = createMistralCompatibleProvider({
 	nativeImageFormats: ['png', 'jpeg'],
 	path: '/v1/ocr',
 	// Its request model declares Mistral's options and lets unknown ones (blocks, confidence) through.
-	honours: [
-		'extractImages',
-		'imageLimit',
-		'imageMinSize',
-		'tableFormat',
-		'extractHeaderFooter',
-		'includeBlocks',
-		'confidenceGranularity',
-		'structuredOutput',
-	],
+	honours: MISTRAL_OCR_OPTIONS,
 	annotationFormat: 'object',
 	// OCR models are the `image-to-text` ones; chat models answer 422 "wrong type".
 	isOcrModel: (entry) => entry.type === 'image-to-text',
