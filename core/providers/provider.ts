@@ -56,6 +56,8 @@ export interface StructuredOutput {
  */
 export interface OcrFeatures {
 	extractImages: boolean;
+	/** Put extracted images into the markdown as data URLs instead of `![img-0.jpeg](img-0.jpeg)`. */
+	inlineImages: boolean;
 	imageLimit: number | null;
 	imageMinSize: number | null;
 	/** `inline` keeps tables in the page markdown; the others also return them apart. */
@@ -72,6 +74,7 @@ export interface OcrFeatures {
 
 export const DEFAULT_FEATURES: OcrFeatures = {
 	extractImages: false,
+	inlineImages: false,
 	imageLimit: null,
 	imageMinSize: null,
 	tableFormat: 'inline',

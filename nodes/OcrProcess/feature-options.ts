@@ -44,6 +44,25 @@ export const featureOptions: INodeProperties[] = [
 			'Whether to return pictures found on the pages as binary properties (image_1_1 = page 1, first image), with their boxes in `images`',
 	},
 	{
+		displayName: 'Images in Markdown',
+		name: 'inlineImages',
+		type: 'options',
+		options: [
+			{
+				name: 'Placeholders',
+				value: false,
+				description: 'Keep ![img-0.jpeg](img-0.jpeg) links to the extracted images',
+			},
+			{
+				name: 'Data URLs',
+				value: true,
+				description: 'Embed each image as a base64 data URL (for markdown renderers; large)',
+			},
+		],
+		default: false,
+		displayOptions: onlyFor('inlineImages'),
+	},
+	{
 		displayName: 'Image Limit',
 		name: 'imageLimit',
 		type: 'number',
@@ -211,6 +230,7 @@ export function readOcrFeatures(raw: Record<string, unknown>): OcrFeatures {
 	return {
 		...DEFAULT_FEATURES,
 		extractImages: raw.extractImages === true,
+		inlineImages: raw.inlineImages === true,
 		imageLimit: positive(raw.imageLimit),
 		imageMinSize: positive(raw.imageMinSize),
 		tableFormat:

@@ -364,6 +364,17 @@ describe('OCR options across the family', () => {
 		).toBe(true);
 	});
 
+	it('puts images into the markdown as data URLs when asked', async () => {
+		server = await startFakeOcrServer({ apiKey: API_KEY });
+		const run = await ocrOn('mistral', server, [pdfItem], {
+			options: { inlineImages: true, pages: '1' },
+		});
+		expect(bodies(server)[0]).toMatchObject({ include_image_base64: true });
+		const [item] = run.output(TARGET);
+		expect(item.json.markdown).toContain(`![img-0.jpeg](data:image/png;base64,${TINY_PNG})`);
+		expect(item.json.text).not.toContain('base64');
+	});
+
 	it('Bifrost never gets table or header/footer extraction, gets annotation formats as strings and fallbacks, and says which backend answered', async () => {
 		server = await startFakeOcrServer({ apiKey: API_KEY, flavour: 'bifrost' });
 		const run = await ocrOn('bifrost', server, [pdfItem, imageItem('sample.png')], {

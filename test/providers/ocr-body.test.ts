@@ -5,6 +5,7 @@ import { fixture } from '../support/fixtures';
 
 const everything: OcrFeatures = {
 	extractImages: true,
+	inlineImages: false,
 	imageLimit: 10,
 	imageMinSize: 50,
 	tableFormat: 'html',

@@ -21,6 +21,7 @@ export const bifrostProvider = createMistralCompatibleProvider({
 	path: '/v1/ocr',
 	honours: [
 		'extractImages',
+		'inlineImages',
 		'imageLimit',
 		'imageMinSize',
 		'includeBlocks',

@@ -227,7 +227,7 @@ export class MistralCompatibleSession implements OcrSession {
 			documentAnnotation ??= parseAnnotation(response.document_annotation);
 			answeredModel ??= response.model;
 			for (const page of response.pages) {
-				const mapped = mapMistralPage(page, { inlineImages: false });
+				const mapped = mapMistralPage(page, { inlineImages: request.features.inlineImages });
 				// An image is always page 0 for the service; it is the frame that was sent.
 				if (pageIndex !== null) mapped.index = pageIndex;
 				pages.push(mapped);

@@ -10,6 +10,7 @@ export type FeatureName = keyof OcrFeatures;
 /** Everything Mistral's own `/v1/ocr` takes: services that pass the body through unchanged honour it all. */
 export const MISTRAL_OCR_OPTIONS: FeatureName[] = [
 	'extractImages',
+	'inlineImages',
 	'imageLimit',
 	'imageMinSize',
 	'tableFormat',
@@ -29,6 +30,7 @@ export interface BodyDialect {
 
 const FEATURE_LABELS: Record<FeatureName, string> = {
 	extractImages: 'Extract Images',
+	inlineImages: 'Images in Markdown',
 	imageLimit: 'Image Limit',
 	imageMinSize: 'Image Min Size',
 	tableFormat: 'Table Format',
@@ -44,6 +46,7 @@ const FEATURE_LABELS: Record<FeatureName, string> = {
 function asked(features: OcrFeatures, name: FeatureName): boolean {
 	switch (name) {
 		case 'extractImages':
+		case 'inlineImages':
 		case 'extractHeaderFooter':
 			return features[name];
 		case 'includeBlocks':
@@ -85,7 +88,7 @@ export function buildOcrBody(input: {
 	if (honoured('fallbackModels') && features.fallbackModels.length)
 		body.fallbacks = features.fallbackModels;
 	if (honoured('backend') && features.backend) body.provider = features.backend;
-	if (honoured('extractImages') && features.extractImages) {
+	if (honoured('extractImages') && (features.extractImages || features.inlineImages)) {
 		body.include_image_base64 = true;
 		if (honoured('imageLimit') && features.imageLimit !== null)
 			body.image_limit = features.imageLimit;
