@@ -66,6 +66,8 @@ export interface OcrFeatures {
 	includeBlocks: boolean;
 	confidenceGranularity: 'none' | 'page' | 'word' | 'block';
 	structuredOutput: StructuredOutput | null;
+	/** A JSON schema filled for each extracted image (chart, logo, stamp…), returned as its `annotation`. */
+	imageAnnotation: StructuredOutput | null;
 	/** Models a gateway tries when the first fails. */
 	fallbackModels: string[];
 	/** A gateway's own name for the OCR backend to use. */
@@ -82,6 +84,7 @@ export const DEFAULT_FEATURES: OcrFeatures = {
 	includeBlocks: true,
 	confidenceGranularity: 'none',
 	structuredOutput: null,
+	imageAnnotation: null,
 	fallbackModels: [],
 	backend: '',
 };

@@ -178,6 +178,17 @@ export const featureOptions: INodeProperties[] = [
 		description: 'Extra guidance for structured extraction',
 	},
 	{
+		displayName: 'Image Annotation Schema',
+		name: 'imageAnnotationSchema',
+		type: 'json',
+		default: '',
+		displayOptions: onlyFor('imageAnnotation'),
+		placeholder:
+			'{"type":"object","properties":{"kind":{"type":"string"},"summary":{"type":"string"}}}',
+		description:
+			"A JSON schema filled for each extracted image (chart, logo, stamp…); it lands in that image's `annotation`. Empty: none.",
+	},
+	{
 		displayName: 'Fallback Models',
 		name: 'fallbackModels',
 		type: 'string',
@@ -198,20 +209,20 @@ export const featureOptions: INodeProperties[] = [
 	},
 ];
 
-function readSchema(value: unknown): Record<string, unknown> {
+function readSchema(value: unknown, option: string): Record<string, unknown> {
 	const parsed =
 		typeof value === 'string'
 			? attempt(() => JSON.parse(value) as unknown)
 			: { ok: true as const, value };
 	if (!parsed.ok) {
 		throw new DocumentError(
-			`The JSON Schema option is not valid JSON (${reasonOf(parsed.error)})`,
+			`The ${option} option is not valid JSON (${reasonOf(parsed.error)})`,
 			SCHEMA_HINT,
 		);
 	}
 	const schema = parsed.value;
 	if (!schema || typeof schema !== 'object' || Array.isArray(schema)) {
-		throw new DocumentError('The JSON Schema option must be a JSON object', SCHEMA_HINT);
+		throw new DocumentError(`The ${option} option must be a JSON object`, SCHEMA_HINT);
 	}
 	return schema as Record<string, unknown>;
 }
@@ -244,8 +255,16 @@ export function readOcrFeatures(raw: Record<string, unknown>): OcrFeatures {
 			extraction === 'invoice'
 				? { name: 'invoice', schema: INVOICE_SCHEMA, prompt }
 				: extraction === 'custom'
-					? { name: 'document', schema: readSchema(raw.customSchema), prompt }
+					? { name: 'document', schema: readSchema(raw.customSchema, 'JSON Schema'), prompt }
 					: null,
+		imageAnnotation:
+			raw.imageAnnotationSchema === undefined || String(raw.imageAnnotationSchema).trim() === ''
+				? null
+				: {
+						name: 'image_annotation',
+						schema: readSchema(raw.imageAnnotationSchema, 'Image Annotation Schema'),
+						prompt: null,
+					},
 		fallbackModels: String(raw.fallbackModels ?? '')
 			.split(',')
 			.map((model) => model.trim())

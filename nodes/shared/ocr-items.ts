@@ -65,7 +65,11 @@ function pageJson(page: OcrPage, includeRaw: boolean): IDataObject {
 			confidence: block.confidence,
 			...(block.refId ? { refId: block.refId } : {}),
 		})),
-		images: page.images.map((image) => ({ id: image.id, bbox: image.bbox })),
+		images: page.images.map((image) => ({
+			id: image.id,
+			bbox: image.bbox,
+			...(image.annotation !== undefined ? { annotation: image.annotation as IDataObject } : {}),
+		})),
 		tables: page.tables.map((table) => ({ ...table })),
 		header: page.header,
 		footer: page.footer,

@@ -245,6 +245,9 @@ export async function startFakeOcrServer(
 							top_left_y: 20,
 							bottom_right_x: 30,
 							bottom_right_y: 40.4,
+							...(body.bbox_annotation_format
+								? { image_annotation: JSON.stringify({ kind: 'logo', summary: 'Atelier Lumière' }) }
+								: {}),
 							// Bifrost passes the bare base64, without the data URL prefix.
 							...(body.include_image_base64
 								? {

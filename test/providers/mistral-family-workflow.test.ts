@@ -364,6 +364,41 @@ describe('OCR options across the family', () => {
 		).toBe(true);
 	});
 
+	it('fills an image annotation schema per image', async () => {
+		server = await startFakeOcrServer({ apiKey: API_KEY });
+		const schema = {
+			type: 'object',
+			properties: { kind: { type: 'string' }, summary: { type: 'string' } },
+		};
+		const run = await ocrOn('mistral', server, [pdfItem], {
+			options: { imageAnnotationSchema: JSON.stringify(schema), pages: '1' },
+		});
+		expect(bodies(server)[0]).toMatchObject({
+			bbox_annotation_format: {
+				type: 'json_schema',
+				json_schema: { name: 'image_annotation', schema, strict: true },
+			},
+		});
+		expect(run.output(TARGET)[0].json.images).toEqual([
+			{
+				id: 'img-0.jpeg',
+				bbox: [10, 20, 30, 40],
+				annotation: { kind: 'logo', summary: 'Atelier Lumière' },
+			},
+		]);
+	});
+
+	it('refuses an image annotation schema that is not JSON, naming the option', async () => {
+		server = await startFakeOcrServer({ apiKey: API_KEY });
+		const run = await ocrOn('mistral', server, [pdfItem], {
+			options: { imageAnnotationSchema: '{kind: string}' },
+		});
+		expect(run.error(TARGET)?.message).toMatch(
+			/^The Image Annotation Schema option is not valid JSON \(.*\) \[item 0\]$/,
+		);
+		expect(server.requests).toHaveLength(0);
+	});
+
 	it('puts images into the markdown as data URLs when asked', async () => {
 		server = await startFakeOcrServer({ apiKey: API_KEY });
 		const run = await ocrOn('mistral', server, [pdfItem], {

@@ -26,6 +26,7 @@ export const bifrostProvider = createMistralCompatibleProvider({
 		'imageMinSize',
 		'includeBlocks',
 		'structuredOutput',
+		'imageAnnotation',
 		'fallbackModels',
 	],
 	annotationFormat: 'string',

@@ -1,4 +1,4 @@
-import type { OcrFeatures } from '../provider';
+import type { OcrFeatures, StructuredOutput } from '../provider';
 
 /** The `document` field: data URLs (or https URLs) as strings, the form every service of the family takes. */
 export type DocumentChunk =
@@ -18,6 +18,7 @@ export const MISTRAL_OCR_OPTIONS: FeatureName[] = [
 	'includeBlocks',
 	'confidenceGranularity',
 	'structuredOutput',
+	'imageAnnotation',
 ];
 
 export interface BodyDialect {
@@ -38,6 +39,7 @@ const FEATURE_LABELS: Record<FeatureName, string> = {
 	includeBlocks: 'Include Layout Blocks',
 	confidenceGranularity: 'Confidence Scores',
 	structuredOutput: 'Structured Extraction',
+	imageAnnotation: 'Image Annotation',
 	fallbackModels: 'Fallback Models',
 	backend: 'OCR Backend',
 };
@@ -54,6 +56,7 @@ function asked(features: OcrFeatures, name: FeatureName): boolean {
 		case 'imageLimit':
 		case 'imageMinSize':
 		case 'structuredOutput':
+		case 'imageAnnotation':
 			return features[name] !== null;
 		case 'tableFormat':
 			return features.tableFormat !== 'inline';
@@ -105,12 +108,17 @@ export function buildOcrBody(input: {
 	if (honoured('confidenceGranularity') && features.confidenceGranularity !== 'none') {
 		body.confidence_scores_granularity = features.confidenceGranularity;
 	}
-	if (honoured('structuredOutput') && features.structuredOutput) {
-		const { name, schema, prompt } = features.structuredOutput;
+	const annotationFormat = ({ name, schema }: StructuredOutput) => {
 		const format = { type: 'json_schema', json_schema: { name, schema, strict: true } };
-		body.document_annotation_format =
-			dialect.annotationFormat === 'object' ? format : JSON.stringify(format);
-		if (prompt) body.document_annotation_prompt = prompt;
+		return dialect.annotationFormat === 'object' ? format : JSON.stringify(format);
+	};
+	if (honoured('structuredOutput') && features.structuredOutput) {
+		body.document_annotation_format = annotationFormat(features.structuredOutput);
+		if (features.structuredOutput.prompt)
+			body.document_annotation_prompt = features.structuredOutput.prompt;
+	}
+	if (honoured('imageAnnotation') && features.imageAnnotation) {
+		body.bbox_annotation_format = annotationFormat(features.imageAnnotation);
 	}
 	return { body, warnings };
 }
