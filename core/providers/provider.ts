@@ -40,6 +40,8 @@ export interface DocumentInput {
 	opened: OpenedDocument;
 	/** 0-based, in document order. */
 	pageIndexes: number[];
+	/** The https address the document came from; providers that fetch URLs themselves are sent it instead of the bytes. */
+	sourceUrl?: string;
 }
 
 /** A JSON schema the provider fills from the document (structured extraction). */
@@ -72,6 +74,8 @@ export interface OcrFeatures {
 	fallbackModels: string[];
 	/** A gateway's own name for the OCR backend to use. */
 	backend: string;
+	/** With URL input: send the https address for the service to fetch, rather than the file. */
+	sendUrl: boolean;
 }
 
 export const DEFAULT_FEATURES: OcrFeatures = {
@@ -87,6 +91,7 @@ export const DEFAULT_FEATURES: OcrFeatures = {
 	imageAnnotation: null,
 	fallbackModels: [],
 	backend: '',
+	sendUrl: true,
 };
 
 export interface OcrRequest {

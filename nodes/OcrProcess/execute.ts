@@ -45,6 +45,7 @@ async function prepareItem(context: IExecuteFunctions, itemIndex: number): Promi
 		binaryPropertyName: context.getNodeParameter('binaryPropertyName', itemIndex, 'data') as string,
 		documentUrl: context.getNodeParameter('documentUrl', itemIndex, '') as string,
 		timeoutMs: options.timeoutMs,
+		allowUnauthorizedCerts: raw.allowUnauthorizedCerts === true,
 	});
 	const fileType = detectFileType(source.bytes, source.declaredMimeType);
 	let opened: OpenedDocument | undefined;
@@ -61,6 +62,7 @@ async function prepareItem(context: IExecuteFunctions, itemIndex: number): Promi
 				fileType,
 				opened,
 				pageIndexes: selection.pageIndexes,
+				...(source.sourceUrl && features.sendUrl ? { sourceUrl: source.sourceUrl } : {}),
 			},
 			request: {
 				itemIndex,

@@ -189,6 +189,15 @@ export const featureOptions: INodeProperties[] = [
 			"A JSON schema filled for each extracted image (chart, logo, stamp…); it lands in that image's `annotation`. Empty: none.",
 	},
 	{
+		displayName: 'Send URL to Provider',
+		name: 'sendUrl',
+		type: 'boolean',
+		default: true,
+		displayOptions: { show: { ...onlyFor('sendUrl').show, '/inputType': ['url'] } },
+		description:
+			'Whether the provider fetches an https document itself (nothing is uploaded). The node still downloads it once to check type, pages and size. Turn off for addresses only n8n can reach.',
+	},
+	{
 		displayName: 'Fallback Models',
 		name: 'fallbackModels',
 		type: 'string',
@@ -270,5 +279,6 @@ export function readOcrFeatures(raw: Record<string, unknown>): OcrFeatures {
 			.map((model) => model.trim())
 			.filter(Boolean),
 		backend: String(raw.backend ?? '').trim(),
+		sendUrl: raw.sendUrl !== false,
 	};
 }

@@ -130,6 +130,15 @@ export const documentOptions: INodeProperties[] = [
 			'How many items are processed at the same time. Output order and pairing stay as in the input.',
 	},
 	{
+		displayName: 'Ignore SSL Issues (Insecure)',
+		name: 'allowUnauthorizedCerts',
+		type: 'boolean',
+		default: false,
+		displayOptions: { show: { '/inputType': ['url'] } },
+		description:
+			'Whether to download the document even if the server certificate cannot be verified (self-signed intranet servers)',
+	},
+	{
 		displayName: 'Include Raw Response',
 		name: 'includeRawResponse',
 		type: 'boolean',

@@ -12,6 +12,8 @@ export interface DocumentSource {
 	fileName: string;
 	/** MIME type as declared by the previous step or the server; the file's bytes decide. */
 	declaredMimeType: string | undefined;
+	/** Where it was downloaded from, for URL input. */
+	sourceUrl?: string;
 }
 
 export interface DocumentLocation {
@@ -19,6 +21,8 @@ export interface DocumentLocation {
 	binaryPropertyName: string;
 	documentUrl: string;
 	timeoutMs: number;
+	/** Accept a self-signed or expired certificate when downloading (intranet servers). */
+	allowUnauthorizedCerts?: boolean;
 }
 
 function megabytes(bytes: number): string {
@@ -93,10 +97,10 @@ function fileNameFromResponse(url: URL, headers: Record<string, unknown>): strin
 
 async function download(
 	context: IExecuteFunctions,
-	itemIndex: number,
 	address: string,
-	timeoutMs: number,
+	location: DocumentLocation,
 ): Promise<DocumentSource> {
+	const { timeoutMs } = location;
 	const parsed = attempt(() => new URL(address.trim()));
 	if (!parsed.ok)
 		throw new DocumentError(
@@ -118,6 +122,7 @@ async function download(
 				returnFullResponse: true,
 				ignoreHttpStatusErrors: true,
 				timeout: timeoutMs,
+				skipSslCertificateValidation: location.allowUnauthorizedCerts === true,
 			})) as Download,
 	);
 	if (!outcome.ok) {
@@ -146,6 +151,7 @@ async function download(
 	return {
 		bytes,
 		fileName: fileNameFromResponse(url, response.headers),
+		sourceUrl: url.toString(),
 		declaredMimeType: contentType || undefined,
 	};
 }
@@ -158,7 +164,7 @@ export async function readDocument(
 ): Promise<DocumentSource> {
 	if (location.inputType === 'url') {
 		if (!location.documentUrl?.trim()) throw new DocumentError('Document URL is empty');
-		return await download(context, itemIndex, location.documentUrl, location.timeoutMs);
+		return await download(context, location.documentUrl, location);
 	}
 	return await readBinary(context, itemIndex, location.binaryPropertyName);
 }

@@ -205,9 +205,11 @@ export async function startFakeOcrServer(
 
 		const document = body.document ?? {};
 		const url = String(document.document_url ?? document.image_url);
-		const seenAs = url.slice(5, url.indexOf(';'));
+		const seenAs = url.startsWith('data:')
+			? url.slice(5, url.indexOf(';'))
+			: `url ${document.type}`;
 		const pageIndexes =
-			seenAs === 'application/pdf' ? ((body.pages as number[] | undefined) ?? [0, 1]) : [0];
+			document.type === 'document_url' ? ((body.pages as number[] | undefined) ?? [0, 1]) : [0];
 		if (flavour === 'otoroshi') {
 			const pages = pageIndexes.map((index) => ({
 				index,

@@ -29,6 +29,7 @@ const everything: OcrFeatures = {
 	},
 	fallbackModels: ['mistral/mistral-ocr-2505'],
 	backend: 'ocr-model_1',
+	sendUrl: true,
 };
 
 const dialectOf = (id: string): BodyDialect => {

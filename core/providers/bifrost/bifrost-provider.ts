@@ -27,6 +27,7 @@ export const bifrostProvider = createMistralCompatibleProvider({
 		'includeBlocks',
 		'structuredOutput',
 		'imageAnnotation',
+		'sendUrl',
 		'fallbackModels',
 	],
 	annotationFormat: 'string',

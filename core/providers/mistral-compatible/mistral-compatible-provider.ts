@@ -139,13 +139,15 @@ export class MistralCompatibleSession implements OcrSession {
 	private async documentChunks(
 		document: DocumentInput,
 	): Promise<Array<{ pageIndex: number | null; chunk: DocumentChunk }>> {
+		// A public https document goes as its address: the service fetches it, nothing is uploaded.
+		const remote = document.sourceUrl?.startsWith('https://') ? document.sourceUrl : undefined;
 		if (document.fileType.kind === 'pdf') {
 			return [
 				{
 					pageIndex: null,
 					chunk: {
 						type: 'document_url',
-						document_url: dataUrl('application/pdf', document.bytes),
+						document_url: remote ?? dataUrl('application/pdf', document.bytes),
 						document_name: document.fileName,
 					},
 				},
@@ -154,6 +156,7 @@ export class MistralCompatibleSession implements OcrSession {
 		const asIs =
 			document.opened.pageCount === 1 &&
 			this.config.nativeImageFormats.includes(document.fileType.format);
+		if (remote && asIs) return [{ pageIndex: 0, chunk: { type: 'image_url', image_url: remote } }];
 		const chunks = [];
 		for (const pageIndex of document.pageIndexes) {
 			const image = asIs

@@ -19,6 +19,7 @@ export const MISTRAL_OCR_OPTIONS: FeatureName[] = [
 	'confidenceGranularity',
 	'structuredOutput',
 	'imageAnnotation',
+	'sendUrl',
 ];
 
 export interface BodyDialect {
@@ -42,6 +43,7 @@ const FEATURE_LABELS: Record<FeatureName, string> = {
 	imageAnnotation: 'Image Annotation',
 	fallbackModels: 'Fallback Models',
 	backend: 'OCR Backend',
+	sendUrl: 'Send URL',
 };
 
 /** Whether the user asked for something beyond the defaults (includeBlocks is asked by default). */
@@ -66,6 +68,8 @@ function asked(features: OcrFeatures, name: FeatureName): boolean {
 			return features.fallbackModels.length > 0;
 		case 'backend':
 			return features.backend !== '';
+		case 'sendUrl':
+			return false;
 	}
 }
 

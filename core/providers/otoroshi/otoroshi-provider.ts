@@ -37,14 +37,13 @@ export const otoroshiProvider = createMistralCompatibleProvider({
 	maxFileBytes: 100 * 1024 * 1024,
 	nativeImageFormats: ['png', 'jpeg'],
 	path: '/ocr',
-	honours: ['backend'],
+	honours: ['backend', 'sendUrl'],
 	annotationFormat: 'object',
 	decorateBody(body, document, request) {
 		const chunk = body.document as DocumentChunk;
+		// The bytes were checked locally, so the type is known even when the document goes as a URL.
 		body.content_type =
-			chunk.type === 'document_url'
-				? 'application/pdf'
-				: /^data:([^;]+);/.exec(chunk.image_url)?.[1];
+			chunk.type === 'document_url' ? 'application/pdf' : document.fileType.mimeType;
 		body.filename = document.fileName;
 		if (request.pdfPassword) body.pdf_password = request.pdfPassword;
 	},

@@ -1,0 +1,118 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { startFakeOcrServer } from '../harness/fake-ocr-server';
+import { runWorkflow } from '../harness/run-workflow';
+import { image, samplePdf } from '../support/documents';
+import { fixtureWorkflow, TARGET } from '../support/workflows';
+
+const KEY = 'url-key-123';
+
+/** An https server on 127.0.0.1 with a throw-away self-signed certificate, serving the sample files. */
+async function startHttpsFileServer(): Promise<{ url: string; server: Server }> {
+	const folder = mkdtempSync(join(tmpdir(), 'ocr-tls-'));
+	execFileSync(
+		'openssl',
+		[
+			'req',
+			'-x509',
+			'-newkey',
+			'rsa:2048',
+			'-nodes',
+			'-subj',
+			'/CN=127.0.0.1',
+			'-days',
+			'1',
+			'-keyout',
+			join(folder, 'key.pem'),
+			'-out',
+			join(folder, 'cert.pem'),
+		],
+		{ stdio: 'ignore' },
+	);
+	const server = createServer(
+		{ key: readFileSync(join(folder, 'key.pem')), cert: readFileSync(join(folder, 'cert.pem')) },
+		(request, response) => {
+			const files: Record<string, [Buffer, string]> = {
+				'/docs/invoice.pdf': [samplePdf(), 'application/pdf'],
+				'/docs/sample.png': [image('sample.png'), 'image/png'],
+			};
+			const file = files[request.url ?? ''];
+			response.writeHead(file ? 200 : 404, file ? { 'content-type': file[1] } : {});
+			response.end(file?.[0]);
+		},
+	);
+	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+	return { url: `https://127.0.0.1:${(server.address() as AddressInfo).port}`, server };
+}
+
+describe('URL input on the /v1/ocr family', () => {
+	it('sends an https address as it is for the service to fetch (PDF and image), or the file when told to', async () => {
+		const files = await startHttpsFileServer();
+		const ocr = await startFakeOcrServer({ apiKey: KEY });
+		try {
+			const run = await runWorkflow(
+				fixtureWorkflow(
+					[
+						{ json: { path: '/docs/invoice.pdf' } },
+						{ json: { path: '/docs/sample.png' } },
+						{ json: { path: '/docs/invoice.pdf', upload: true } },
+					],
+					{
+						type: 'n8n-nodes-ocr.ocrProcess',
+						parameters: {
+							provider: 'mistral',
+							inputType: 'url',
+							documentUrl: `={{ "${files.url}" + $json.path }}`,
+							options: {
+								pages: '={{ $json.path.endsWith(".pdf") ? "2" : "" }}',
+								sendUrl: '={{ !$json.upload }}',
+								allowUnauthorizedCerts: true,
+							},
+						},
+						credentials: { mistralOcrApi: { id: '1', name: 'mistral' } },
+					},
+				),
+				{ credentials: { mistralOcrApi: { apiKey: KEY, baseUrl: ocr.url } } },
+			);
+			const sent = ocr.requests.map(
+				(request) =>
+					JSON.parse(request.body.toString()) as {
+						document: Record<string, string>;
+						pages?: number[];
+					},
+			);
+			expect(sent[0].document).toEqual({
+				type: 'document_url',
+				document_url: `${files.url}/docs/invoice.pdf`,
+				document_name: 'invoice.pdf',
+			});
+			expect(sent[0].pages).toEqual([1]);
+			expect(sent[1].document).toEqual({
+				type: 'image_url',
+				image_url: `${files.url}/docs/sample.png`,
+			});
+			expect(sent[2].document.document_url).toMatch(/^data:application\/pdf;base64,JVBER/);
+			const items = run.output(TARGET);
+			expect(
+				items.map((item) => [
+					item.pairedItem,
+					item.json.fileName,
+					item.json.pageNumber,
+					item.json.pageCount,
+				]),
+			).toEqual([
+				[{ item: 0 }, 'invoice.pdf', 2, 2],
+				[{ item: 1 }, 'sample.png', 1, 1],
+				[{ item: 2 }, 'invoice.pdf', 2, 2],
+			]);
+		} finally {
+			await ocr.close();
+			await new Promise((resolve) => files.server.close(resolve));
+		}
+	});
+});
