@@ -135,8 +135,7 @@ export const documentOptions: INodeProperties[] = [
 		type: 'boolean',
 		default: false,
 		displayOptions: { show: { '/inputType': ['url'] } },
-		description:
-			'Whether to download the document even if the server certificate cannot be verified (self-signed intranet servers)',
+		description: 'Whether to connect even if SSL certificate validation is not possible',
 	},
 	{
 		displayName: 'Include Raw Response',

@@ -1,51 +1,25 @@
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 
 import { startFakeOcrServer } from '../harness/fake-ocr-server';
 import { runWorkflow } from '../harness/run-workflow';
 import { image, samplePdf } from '../support/documents';
+import { selfSignedCertificate } from '../support/self-signed-certificate';
 import { fixtureWorkflow, TARGET } from '../support/workflows';
 
 const KEY = 'url-key-123';
 
 /** An https server on 127.0.0.1 with a throw-away self-signed certificate, serving the sample files. */
 async function startHttpsFileServer(): Promise<{ url: string; server: Server }> {
-	const folder = mkdtempSync(join(tmpdir(), 'ocr-tls-'));
-	execFileSync(
-		'openssl',
-		[
-			'req',
-			'-x509',
-			'-newkey',
-			'rsa:2048',
-			'-nodes',
-			'-subj',
-			'/CN=127.0.0.1',
-			'-days',
-			'1',
-			'-keyout',
-			join(folder, 'key.pem'),
-			'-out',
-			join(folder, 'cert.pem'),
-		],
-		{ stdio: 'ignore' },
-	);
-	const server = createServer(
-		{ key: readFileSync(join(folder, 'key.pem')), cert: readFileSync(join(folder, 'cert.pem')) },
-		(request, response) => {
-			const files: Record<string, [Buffer, string]> = {
-				'/docs/invoice.pdf': [samplePdf(), 'application/pdf'],
-				'/docs/sample.png': [image('sample.png'), 'image/png'],
-			};
-			const file = files[request.url ?? ''];
-			response.writeHead(file ? 200 : 404, file ? { 'content-type': file[1] } : {});
-			response.end(file?.[0]);
-		},
-	);
+	const server = createServer(selfSignedCertificate(), (request, response) => {
+		const files: Record<string, [Buffer, string]> = {
+			'/docs/invoice.pdf': [samplePdf(), 'application/pdf'],
+			'/docs/sample.png': [image('sample.png'), 'image/png'],
+		};
+		const file = files[request.url ?? ''];
+		response.writeHead(file ? 200 : 404, file ? { 'content-type': file[1] } : {});
+		response.end(file?.[0]);
+	});
 	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
 	return { url: `https://127.0.0.1:${(server.address() as AddressInfo).port}`, server };
 }
