@@ -177,6 +177,21 @@ describe('gateway responses of the family', () => {
 		expect(response.document_annotation).toBe('A technical report.');
 	});
 
+	it('Otoroshi with an AlphaEdge backend: one synthetic page with the whole text', () => {
+		const response = parseMistralOcrResponse(fixture('otoroshi', 'response_ocr.json'));
+		const pages = response.pages.map((page) => mapMistralPage(page, { inlineImages: false }));
+		expect(pages).toHaveLength(1);
+		expect(pages[0]).toMatchObject({
+			index: 0,
+			text: 'The full extracted text...',
+			blocks: [],
+			images: [],
+			dimensions: null,
+		});
+		expect(response.model).toBe('alpha-digit-max');
+		expect(response.usage_info).toEqual({ pages_processed: 1, doc_size_bytes: null });
+	});
+
 	it('Otoroshi: text-only pages, no boxes, no dimensions', () => {
 		const response = parseMistralOcrResponse(
 			fixture('otoroshi', 'response_ocr_mistral_backend.json'),
