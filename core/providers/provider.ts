@@ -76,6 +76,11 @@ export interface OcrFeatures {
 	backend: string;
 	/** With URL input: send the https address for the service to fetch, rather than the file. */
 	sendUrl: boolean;
+	/** Vision-model OCR: markdown with boxes, plain text, or the user's own prompt. */
+	promptMode: 'markdown' | 'free' | 'custom';
+	customPrompt: string;
+	/** Start the prompt with DeepSeek's literal `<image>` token (servers that insert it themselves do not want it). */
+	imageToken: boolean;
 }
 
 export const DEFAULT_FEATURES: OcrFeatures = {
@@ -92,6 +97,9 @@ export const DEFAULT_FEATURES: OcrFeatures = {
 	fallbackModels: [],
 	backend: '',
 	sendUrl: true,
+	promptMode: 'markdown',
+	customPrompt: '',
+	imageToken: true,
 };
 
 export interface OcrRequest {

@@ -1,4 +1,5 @@
 import { bifrostProvider } from './bifrost/bifrost-provider';
+import { clovisProvider } from './clovis/clovis-provider';
 import { localProvider } from './local/local-provider';
 import { mistralProvider } from './mistral/mistral-provider';
 import { openGateLlmProvider } from './opengatellm/opengatellm-provider';
@@ -12,6 +13,7 @@ const providers: OcrProvider[] = [
 	openGateLlmProvider,
 	bifrostProvider,
 	otoroshiProvider,
+	clovisProvider,
 ];
 
 export function allProviders(): OcrProvider[] {

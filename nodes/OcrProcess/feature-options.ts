@@ -35,6 +35,40 @@ export const featureOptions: INodeProperties[] = [
 		description: 'Longest wait for a batch job; past it the job is cancelled and the items fail',
 	},
 	{
+		displayName: 'Prompt',
+		name: 'promptMode',
+		type: 'options',
+		options: [
+			{
+				name: 'Markdown with Boxes',
+				value: 'markdown',
+				description: 'Layout blocks with boxes, tables as HTML',
+			},
+			{ name: 'Free OCR', value: 'free', description: 'Plain text, no layout, no boxes' },
+			{ name: 'Custom', value: 'custom', description: 'Your own prompt' },
+		],
+		default: 'markdown',
+		displayOptions: onlyFor('promptMode'),
+	},
+	{
+		displayName: 'Custom Prompt',
+		name: 'customPrompt',
+		type: 'string',
+		typeOptions: { rows: 2 },
+		default: '',
+		displayOptions: { show: { ...onlyFor('customPrompt').show, promptMode: ['custom'] } },
+		placeholder: '<|grounding|>OCR this image.',
+	},
+	{
+		displayName: 'Send Image Token',
+		name: 'imageToken',
+		type: 'boolean',
+		default: true,
+		displayOptions: onlyFor('imageToken'),
+		description:
+			'Whether the prompt starts with the literal &lt;image&gt; token, as the Clovis documentation does. Turn off for vLLM-style servers that insert it themselves.',
+	},
+	{
 		displayName: 'Extract Images',
 		name: 'extractImages',
 		type: 'boolean',
@@ -280,5 +314,9 @@ export function readOcrFeatures(raw: Record<string, unknown>): OcrFeatures {
 			.filter(Boolean),
 		backend: String(raw.backend ?? '').trim(),
 		sendUrl: raw.sendUrl !== false,
+		promptMode:
+			raw.promptMode === 'free' || raw.promptMode === 'custom' ? raw.promptMode : 'markdown',
+		customPrompt: typeof raw.customPrompt === 'string' ? raw.customPrompt.trim() : '',
+		imageToken: raw.imageToken !== false,
 	};
 }

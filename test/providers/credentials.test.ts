@@ -18,10 +18,16 @@ describe('credential types as n8n loads them', () => {
 			.filter((name): name is string => name !== null)
 			.sort();
 		expect([...types.keys()].sort()).toEqual(needed);
-		expect(needed).toEqual(['bifrostApi', 'mistralOcrApi', 'openGateLlmApi', 'otoroshiOcrApi']);
+		expect(needed).toEqual([
+			'bifrostApi',
+			'clovisApi',
+			'mistralOcrApi',
+			'openGateLlmApi',
+			'otoroshiOcrApi',
+		]);
 	});
 
-	it.each(['bifrostApi', 'mistralOcrApi', 'openGateLlmApi', 'otoroshiOcrApi'])(
+	it.each(['bifrostApi', 'clovisApi', 'mistralOcrApi', 'openGateLlmApi', 'otoroshiOcrApi'])(
 		'%s has a password apiKey, a baseUrl, Bearer auth, a test request, themed icons and docs',
 		(name) => {
 			const type = types.get(name) as ICredentialType;

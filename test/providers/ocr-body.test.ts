@@ -30,6 +30,9 @@ const everything: OcrFeatures = {
 	fallbackModels: ['mistral/mistral-ocr-2505'],
 	backend: 'ocr-model_1',
 	sendUrl: true,
+	promptMode: 'markdown',
+	customPrompt: '',
+	imageToken: true,
 };
 
 const dialectOf = (id: string): BodyDialect => {

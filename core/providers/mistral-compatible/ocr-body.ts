@@ -44,6 +44,9 @@ const FEATURE_LABELS: Record<FeatureName, string> = {
 	fallbackModels: 'Fallback Models',
 	backend: 'OCR Backend',
 	sendUrl: 'Send URL',
+	promptMode: 'Prompt',
+	customPrompt: 'Custom Prompt',
+	imageToken: 'Image Token',
 };
 
 /** Whether the user asked for something beyond the defaults (includeBlocks is asked by default). */
@@ -70,6 +73,12 @@ function asked(features: OcrFeatures, name: FeatureName): boolean {
 			return features.backend !== '';
 		case 'sendUrl':
 			return false;
+		case 'promptMode':
+			return features.promptMode !== 'markdown';
+		case 'customPrompt':
+			return features.customPrompt !== '';
+		case 'imageToken':
+			return !features.imageToken;
 	}
 }
 
