@@ -154,6 +154,8 @@ export interface OcrProvider {
 	capabilities: ProviderCapabilities;
 	/** The OCR options (`OcrFeatures`) this provider can honour; the node shows only those. */
 	features: Array<keyof OcrFeatures>;
+	/** DPI PDF pages are rendered at when the user leaves PDF Render DPI empty. */
+	defaultRenderDpi: number;
 	/** OCR models the account can use, for the Model dropdown; absent when the service cannot list them. */
 	listModels?(context: RequestContext): Promise<ModelChoice[]>;
 	openSession(context: SessionContext): OcrSession;

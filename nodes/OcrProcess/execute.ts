@@ -36,7 +36,11 @@ const rawOptions = (context: IExecuteFunctions, itemIndex: number) =>
 	context.getNodeParameter('options', itemIndex, {}) as Record<string, unknown>;
 
 /** Reads the item's file, checks it, opens it and picks its pages. The caller closes `document.opened`. */
-async function prepareItem(context: IExecuteFunctions, itemIndex: number): Promise<PreparedItem> {
+async function prepareItem(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	defaultRenderDpi: number,
+): Promise<PreparedItem> {
 	const raw = rawOptions(context, itemIndex);
 	const options = readDocumentOptions(raw);
 	const features = readOcrFeatures(raw);
@@ -66,7 +70,7 @@ async function prepareItem(context: IExecuteFunctions, itemIndex: number): Promi
 			},
 			request: {
 				itemIndex,
-				renderDpi: options.renderDpi,
+				renderDpi: options.renderDpi ?? defaultRenderDpi,
 				timeoutMs: options.timeoutMs,
 				maxRetries: options.maxRetries,
 				includeRawResponse: options.includeRawResponse,
@@ -111,9 +115,14 @@ async function buildItems(
 }
 
 /** One call per item, `concurrency` at a time. */
-async function runItems(context: IExecuteFunctions, session: OcrSession, concurrency: number) {
+async function runItems(
+	context: IExecuteFunctions,
+	session: OcrSession,
+	concurrency: number,
+	defaultRenderDpi: number,
+) {
 	return await processItems(context, concurrency, async (itemIndex) => {
-		const prepared = await prepareItem(context, itemIndex);
+		const prepared = await prepareItem(context, itemIndex, defaultRenderDpi);
 		try {
 			const result = await session.recognize(prepared.document, prepared.request);
 			return await buildItems(context, prepared, result);
@@ -132,11 +141,14 @@ async function runItems(context: IExecuteFunctions, session: OcrSession, concurr
 async function runBatch(
 	context: IExecuteFunctions,
 	session: OcrSession & Required<Pick<OcrSession, 'recognizeBatch'>>,
+	defaultRenderDpi: number,
 ) {
 	const itemCount = context.getInputData().length;
 	const prepared: Array<PreparedItem | Error> = [];
 	for (let itemIndex = 0; itemIndex < itemCount; itemIndex++) {
-		prepared.push(await prepareItem(context, itemIndex).catch((error: Error) => error));
+		prepared.push(
+			await prepareItem(context, itemIndex, defaultRenderDpi).catch((error: Error) => error),
+		);
 	}
 	const ready = prepared.filter((entry): entry is PreparedItem => !(entry instanceof Error));
 	try {
@@ -173,8 +185,12 @@ export async function executeOcrProcess(this: IExecuteFunctions): Promise<INodeE
 	try {
 		const batch = firstOptions.batchMode === true && session.recognizeBatch !== undefined;
 		const items = batch
-			? await runBatch(this, session as OcrSession & Required<Pick<OcrSession, 'recognizeBatch'>>)
-			: await runItems(this, session, concurrency);
+			? await runBatch(
+					this,
+					session as OcrSession & Required<Pick<OcrSession, 'recognizeBatch'>>,
+					provider.defaultRenderDpi,
+				)
+			: await runItems(this, session, concurrency, provider.defaultRenderDpi);
 		return [items];
 	} finally {
 		await session.close();

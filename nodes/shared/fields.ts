@@ -98,10 +98,10 @@ export const documentOptions: INodeProperties[] = [
 		displayName: 'PDF Render DPI',
 		name: 'renderDpi',
 		type: 'number',
-		typeOptions: { minValue: 50, maxValue: 600 },
-		default: 200,
+		typeOptions: { minValue: 0, maxValue: 600 },
+		default: 0,
 		description:
-			'Resolution PDF pages are rendered at when the engine reads images. Higher reads small print better but is slower.',
+			"Resolution PDF pages are rendered at when the engine reads images. 0 uses the provider's own default (200 for Local). Higher reads small print better but is slower.",
 	},
 	{
 		displayName: 'Timeout (Seconds)',
@@ -162,7 +162,8 @@ export const documentOptions: INodeProperties[] = [
 export interface DocumentOptions {
 	pages: string;
 	pdfPassword: string;
-	renderDpi: number;
+	/** Null: the provider's default. */
+	renderDpi: number | null;
 	timeoutMs: number;
 	maxRetries: number;
 	concurrency: number;
@@ -177,7 +178,8 @@ export function readDocumentOptions(raw: Record<string, unknown>): DocumentOptio
 		pages:
 			typeof raw.pages === 'string' ? raw.pages : raw.pages === undefined ? '' : String(raw.pages),
 		pdfPassword: typeof raw.pdfPassword === 'string' ? raw.pdfPassword : '',
-		renderDpi: Math.min(600, Math.max(50, number(raw.renderDpi, 200))),
+		renderDpi:
+			number(raw.renderDpi, 0) > 0 ? Math.min(600, Math.max(50, number(raw.renderDpi, 0))) : null,
 		timeoutMs: Math.max(1, number(raw.timeout, 300)) * 1000,
 		maxRetries: Math.min(10, Math.max(0, Math.floor(number(raw.maxRetries, 3)))),
 		concurrency: Math.min(32, Math.max(1, Math.floor(number(raw.concurrency, 2)))),

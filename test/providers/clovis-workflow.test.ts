@@ -104,7 +104,8 @@ describe('OCR Process on Clovis / DeepSeek-OCR against a fake OpenAI-compatible 
 	afterEach(async () => await server.close());
 
 	it('sends each PDF page as a PNG with the grounding prompt and maps boxes to that image’s pixels', async () => {
-		const run = await clovis(server, [pdfItem], { options: { renderDpi: 144 } });
+		// No PDF Render DPI set: Clovis renders at DeepSeek-OCR's own 144 dpi.
+		const run = await clovis(server, [pdfItem]);
 		const bodies = server.requests.map(
 			(request) => JSON.parse(request.body.toString()) as ChatBody,
 		);
@@ -143,6 +144,25 @@ describe('OCR Process on Clovis / DeepSeek-OCR against a fake OpenAI-compatible 
 			String(page.markdown).startsWith('# Übungsblatt Sto 8\n\nComputational and Data Science'),
 		).toBe(true);
 		expect(page.text).toContain('Bundesland\tHE\tNS');
+	});
+
+	it('converts tables to markdown when asked', async () => {
+		const run = await clovis(server, [pdfItem], {
+			options: { tableFormat: 'markdown', pages: '1' },
+		});
+		const page = run.output(TARGET)[0].json;
+		expect(page.tables).toEqual([
+			{
+				id: 'table-1',
+				format: 'markdown',
+				content: expect.stringMatching(
+					/^\| Bundesland \| HE \| NS \| NRW \| SH \| BB \| MV \| S \|\n\|( --- \|){8}\n\| Anteil \| 16 \|/,
+				),
+				bbox: [137, 910, 1049, 976],
+			},
+		]);
+		expect(page.markdown).toContain('| Bundesland | HE |');
+		expect(page.markdown).not.toContain('<table>');
 	});
 
 	it('Free OCR and the image token option change the prompt', async () => {

@@ -107,12 +107,11 @@ class ClovisSession implements OcrSession {
 			);
 		}
 		const answer = read.value;
-		const page = mapGroundedPage(parseGroundedOutput(answer.content, answer.finishReason), {
-			index: pageIndex,
-			width: image.width,
-			height: image.height,
-			dpi: image.dpi,
-		});
+		const page = mapGroundedPage(
+			parseGroundedOutput(answer.content, answer.finishReason),
+			{ index: pageIndex, width: image.width, height: image.height, dpi: image.dpi },
+			{ tablesAsMarkdown: request.features.tableFormat === 'markdown' },
+		);
 		page.warnings.unshift(...image.warnings);
 		page.usage = { promptTokens: answer.promptTokens, completionTokens: answer.completionTokens };
 		if (request.includeRawResponse) page.raw = response.body;
@@ -187,6 +186,8 @@ export const clovisProvider: OcrProvider = {
 		offline: false,
 		batch: false,
 	},
-	features: ['promptMode', 'customPrompt', 'imageToken'],
+	features: ['promptMode', 'customPrompt', 'imageToken', 'tableFormat'],
+	// DeepSeek-OCR's own PDF script renders at 144 dpi.
+	defaultRenderDpi: 144,
 	openSession: (context) => new ClovisSession(context),
 };

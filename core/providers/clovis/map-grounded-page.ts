@@ -1,4 +1,5 @@
 import type { BBox, BlockType, OcrBlock, OcrImage, OcrPage, OcrTable } from '../../model';
+import { htmlTableToMarkdown } from '../../text/html-table-to-markdown';
 import { markdownToText } from '../../text/markdown-to-text';
 import type { GroundedOutput, NormalizedBox } from './parse-grounded-output';
 
@@ -41,7 +42,11 @@ export function toPixels(box: NormalizedBox, frame: Pick<PageFrame, 'width' | 'h
  * A grounded page → the normalised page, with markdown as DeepSeek's own conversion makes it: blocks
  * in reading order, an image placeholder where each picture is, LaTeX shorthands expanded.
  */
-export function mapGroundedPage(output: GroundedOutput, frame: PageFrame): OcrPage {
+export function mapGroundedPage(
+	output: GroundedOutput,
+	frame: PageFrame,
+	options: { tablesAsMarkdown: boolean } = { tablesAsMarkdown: false },
+): OcrPage {
 	const blocks: OcrBlock[] = [];
 	const images: OcrImage[] = [];
 	const tables: OcrTable[] = [];
@@ -61,8 +66,9 @@ export function mapGroundedPage(output: GroundedOutput, frame: PageFrame): OcrPa
 			parts.push(`![${refId}](${refId})`);
 		} else if (type === 'table') {
 			refId = `table-${tables.length + 1}`;
-			tables.push({ id: refId, format: 'html', content: block.content, bbox: boxes[0] ?? null });
-			parts.push(block.content);
+			const content = options.tablesAsMarkdown ? htmlTableToMarkdown(block.content) : block.content;
+			tables.push({ id: refId, format: options.tablesAsMarkdown ? 'markdown' : 'html', content, bbox: boxes[0] ?? null });
+			parts.push(content);
 		} else if (type === 'header' || type === 'footer') {
 			(type === 'header' ? headers : footers).push(block.content);
 		} else if (block.content) {

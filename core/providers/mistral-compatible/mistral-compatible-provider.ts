@@ -138,6 +138,7 @@ export class MistralCompatibleSession implements OcrSession {
 	/** PDFs go whole with the asked pages; images one page (frame) at a time. */
 	private async documentChunks(
 		document: DocumentInput,
+		renderDpi: number,
 	): Promise<Array<{ pageIndex: number | null; chunk: DocumentChunk }>> {
 		// A public https document goes as its address: the service fetches it, nothing is uploaded.
 		const remote = document.sourceUrl?.startsWith('https://') ? document.sourceUrl : undefined;
@@ -161,7 +162,7 @@ export class MistralCompatibleSession implements OcrSession {
 		for (const pageIndex of document.pageIndexes) {
 			const image = asIs
 				? { data: document.bytes, mimeType: document.fileType.mimeType }
-				: await document.opened.renderPage(pageIndex, { dpi: 200 });
+				: await document.opened.renderPage(pageIndex, { dpi: renderDpi });
 			chunks.push({
 				pageIndex,
 				chunk: { type: 'image_url' as const, image_url: dataUrl(image.mimeType, image.data) },
@@ -185,7 +186,7 @@ export class MistralCompatibleSession implements OcrSession {
 			for (const warning of more) if (!warnings.includes(warning)) warnings.push(warning);
 		};
 		const requests: PreparedDocument['requests'] = [];
-		for (const { pageIndex, chunk } of await this.documentChunks(document)) {
+		for (const { pageIndex, chunk } of await this.documentChunks(document, request.renderDpi)) {
 			const built = buildOcrBody({
 				model,
 				document: chunk,
@@ -331,6 +332,8 @@ export function createMistralCompatibleProvider(config: MistralCompatibleConfig)
 			...config.capabilities,
 		},
 		features: config.honours,
+		// Only images of non-native formats and TIFF frames are rendered here; PDFs go whole.
+		defaultRenderDpi: 200,
 		...(config.isOcrModel
 			? { listModels: async (context) => await listModels(context, config) }
 			: {}),
