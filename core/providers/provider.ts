@@ -126,6 +126,28 @@ export interface SessionContext {
 	concurrency: number;
 }
 
+/** One image (a page or a picture) to describe in words. */
+export interface DescribeRequest {
+	/** data: URL of the image. */
+	imageUrl: string;
+	prompt: string;
+	/** Empty: the provider's default vision model. */
+	model: string;
+	itemIndex: number;
+	timeoutMs: number;
+	maxRetries: number;
+	/** DeepSeek's literal `<image>` token before the prompt (Clovis). */
+	imageToken: boolean;
+}
+
+export interface DescribeAnswer {
+	description: string;
+	model: string;
+	promptTokens: number | null;
+	completionTokens: number | null;
+	raw: unknown;
+}
+
 export interface ModelChoice {
 	name: string;
 	value: string;
@@ -156,6 +178,8 @@ export interface OcrProvider {
 	features: Array<keyof OcrFeatures>;
 	/** DPI PDF pages are rendered at when the user leaves PDF Render DPI empty. */
 	defaultRenderDpi: number;
+	/** Describes an image in words; present where `capabilities.describe`. */
+	describe?(context: RequestContext, request: DescribeRequest): Promise<DescribeAnswer>;
 	/** OCR models the account can use, for the Model dropdown; absent when the service cannot list them. */
 	listModels?(context: RequestContext): Promise<ModelChoice[]>;
 	openSession(context: SessionContext): OcrSession;

@@ -43,4 +43,5 @@ export const bifrostProvider = createMistralCompatibleProvider({
 	capabilities: { confidence: false },
 	// Names are provider/model; only Mistral's OCR models do OCR behind Bifrost.
 	isOcrModel: (entry) => String(entry.id).includes('ocr'),
+	visionModel: 'mistral/mistral-small-latest',
 });

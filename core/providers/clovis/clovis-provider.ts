@@ -1,7 +1,4 @@
-import { NodeApiError } from 'n8n-workflow';
-
-import { attempt, reasonOf } from '../../attempt';
-import { providerRequest, type HttpProvider } from '../../http/provider-request';
+import type { HttpProvider } from '../../http/provider-request';
 import type { OcrPage, OcrResult } from '../../model';
 import type {
 	DocumentInput,
@@ -10,6 +7,7 @@ import type {
 	OcrSession,
 	SessionContext,
 } from '../provider';
+import { askAboutImage } from '../openai-chat/chat-client';
 import { mapGroundedPage } from './map-grounded-page';
 import { parseGroundedOutput } from './parse-grounded-output';
 
@@ -23,35 +21,6 @@ const PROMPTS = {
 } as const;
 
 const http: HttpProvider = { displayName: 'Clovis', credentialType: 'clovisApi' };
-
-/** The chat completion, read where it enters: only the fields used. */
-interface ChatAnswer {
-	content: string;
-	finishReason: string | null;
-	model: string | null;
-	promptTokens: number | null;
-	completionTokens: number | null;
-}
-
-function readChatAnswer(body: unknown): ChatAnswer {
-	const answer = body as {
-		model?: unknown;
-		choices?: Array<{ message?: { content?: unknown }; finish_reason?: unknown }>;
-		usage?: { prompt_tokens?: unknown; completion_tokens?: unknown };
-	};
-	const choice = answer?.choices?.[0];
-	if (!choice || typeof choice.message?.content !== 'string') {
-		throw new Error('the answer has no choices[0].message.content');
-	}
-	const count = (value: unknown) => (typeof value === 'number' ? value : null);
-	return {
-		content: choice.message.content,
-		finishReason: typeof choice.finish_reason === 'string' ? choice.finish_reason : null,
-		model: typeof answer.model === 'string' ? answer.model : null,
-		promptTokens: count(answer.usage?.prompt_tokens),
-		completionTokens: count(answer.usage?.completion_tokens),
-	};
-}
 
 export function ocrPrompt(request: OcrRequest): string {
 	const { promptMode, customPrompt, imageToken } = request.features;
@@ -68,45 +37,15 @@ class ClovisSession implements OcrSession {
 	/** One page: render it, send it, map the grounded answer; its image is released when this returns. */
 	private async recognizePage(document: DocumentInput, request: OcrRequest, pageIndex: number) {
 		const image = await document.opened.renderPage(pageIndex, { dpi: request.renderDpi });
-		const response = await providerRequest.call(this.context.functions, http, {
-			method: 'POST',
-			path: '/v1/chat/completions',
+		const { answer, raw } = await askAboutImage(this.context.functions, http, {
+			model: request.model || DEFAULT_MODEL,
+			imageUrl: `data:${image.mimeType};base64,${image.data.toString('base64')}`,
+			prompt: ocrPrompt(request),
+			maxTokens: MAX_TOKENS,
 			itemIndex: request.itemIndex,
 			timeoutMs: request.timeoutMs,
 			maxRetries: request.maxRetries,
-			body: {
-				model: request.model || DEFAULT_MODEL,
-				messages: [
-					{
-						role: 'user',
-						content: [
-							{
-								type: 'image_url',
-								image_url: {
-									url: `data:${image.mimeType};base64,${image.data.toString('base64')}`,
-								},
-							},
-							{ type: 'text', text: ocrPrompt(request) },
-						],
-					},
-				],
-				temperature: 0,
-				max_tokens: MAX_TOKENS,
-			},
 		});
-		const read = attempt(() => readChatAnswer(response.body));
-		if (!read.ok) {
-			throw new NodeApiError(
-				this.context.functions.getNode(),
-				{ message: reasonOf(read.error) },
-				{
-					message: `Clovis sent an answer the node cannot read: ${reasonOf(read.error)}`,
-					description: 'Check that the base URL points at an OpenAI-compatible /v1 endpoint.',
-					itemIndex: request.itemIndex,
-				},
-			);
-		}
-		const answer = read.value;
 		const page = mapGroundedPage(
 			parseGroundedOutput(answer.content, answer.finishReason),
 			{ index: pageIndex, width: image.width, height: image.height, dpi: image.dpi },
@@ -114,7 +53,7 @@ class ClovisSession implements OcrSession {
 		);
 		page.warnings.unshift(...image.warnings);
 		page.usage = { promptTokens: answer.promptTokens, completionTokens: answer.completionTokens };
-		if (request.includeRawResponse) page.raw = response.body;
+		if (request.includeRawResponse) page.raw = raw;
 		return { page, model: answer.model };
 	}
 
@@ -179,7 +118,7 @@ export const clovisProvider: OcrProvider = {
 	capabilities: {
 		ocr: true,
 		locate: false,
-		describe: false,
+		describe: true,
 		chat: false,
 		boxes: true,
 		confidence: false,
@@ -189,5 +128,24 @@ export const clovisProvider: OcrProvider = {
 	features: ['promptMode', 'customPrompt', 'imageToken', 'tableFormat'],
 	// DeepSeek-OCR's own PDF script renders at 144 dpi.
 	defaultRenderDpi: 144,
+	async describe(context, request) {
+		const model = request.model || DEFAULT_MODEL;
+		const { answer, raw } = await askAboutImage(context, http, {
+			model,
+			imageUrl: request.imageUrl,
+			prompt: request.imageToken ? `<image>\n${request.prompt}` : request.prompt,
+			maxTokens: MAX_TOKENS,
+			itemIndex: request.itemIndex,
+			timeoutMs: request.timeoutMs,
+			maxRetries: request.maxRetries,
+		});
+		return {
+			description: answer.content.trim(),
+			model: answer.model ?? model,
+			promptTokens: answer.promptTokens,
+			completionTokens: answer.completionTokens,
+			raw,
+		};
+	},
 	openSession: (context) => new ClovisSession(context),
 };

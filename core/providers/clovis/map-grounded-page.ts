@@ -67,7 +67,12 @@ export function mapGroundedPage(
 		} else if (type === 'table') {
 			refId = `table-${tables.length + 1}`;
 			const content = options.tablesAsMarkdown ? htmlTableToMarkdown(block.content) : block.content;
-			tables.push({ id: refId, format: options.tablesAsMarkdown ? 'markdown' : 'html', content, bbox: boxes[0] ?? null });
+			tables.push({
+				id: refId,
+				format: options.tablesAsMarkdown ? 'markdown' : 'html',
+				content,
+				bbox: boxes[0] ?? null,
+			});
 			parts.push(content);
 		} else if (type === 'header' || type === 'footer') {
 			(type === 'header' ? headers : footers).push(block.content);

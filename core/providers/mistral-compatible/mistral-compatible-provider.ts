@@ -10,6 +10,8 @@ import {
 import type { OcrPage, OcrResult } from '../../model';
 import type {
 	BatchItem,
+	DescribeAnswer,
+	DescribeRequest,
 	DocumentInput,
 	ModelChoice,
 	OcrProvider,
@@ -19,6 +21,7 @@ import type {
 	ProviderId,
 	SessionContext,
 } from '../provider';
+import { askAboutImage } from '../openai-chat/chat-client';
 import { mapMistralPage } from './map-mistral-page';
 import { buildOcrBody, type DocumentChunk, type FeatureName } from './ocr-body';
 import { parseMistralOcrResponse, type MistralOcrResponse } from './ocr-response';
@@ -59,6 +62,8 @@ export interface MistralCompatibleConfig {
 	isOcrModel?: (entry: Record<string, unknown>) => boolean;
 	/** A batch mode, where the service has one. */
 	batch?: BatchRunner;
+	/** Vision chat model the service offers for Describe Image (OpenAI-compatible `/v1/chat/completions`). */
+	visionModel?: string;
 }
 
 /** Annotations come as JSON strings; a string that is not JSON is kept as it is. */
@@ -313,6 +318,39 @@ async function listModels(
 		.sort((a, b) => a.name.localeCompare(b.name));
 }
 
+/** Describe Image through the service's chat endpoint with its vision model. */
+async function describeImage(
+	context: RequestContext,
+	config: MistralCompatibleConfig,
+	request: DescribeRequest,
+): Promise<DescribeAnswer> {
+	const model = request.model || (config.visionModel as string);
+	const { answer, raw } = await askAboutImage(
+		context,
+		{
+			displayName: config.displayName,
+			credentialType: config.credentialType,
+			readError: config.readError,
+		},
+		{
+			model,
+			imageUrl: request.imageUrl,
+			prompt: request.prompt,
+			maxTokens: 2048,
+			itemIndex: request.itemIndex,
+			timeoutMs: request.timeoutMs,
+			maxRetries: request.maxRetries,
+		},
+	);
+	return {
+		description: answer.content.trim(),
+		model: answer.model ?? model,
+		promptTokens: answer.promptTokens,
+		completionTokens: answer.completionTokens,
+		raw,
+	};
+}
+
 /** A provider of the `/v1/ocr` family, from its configuration. */
 export function createMistralCompatibleProvider(config: MistralCompatibleConfig): OcrProvider {
 	return {
@@ -323,12 +361,12 @@ export function createMistralCompatibleProvider(config: MistralCompatibleConfig)
 		capabilities: {
 			ocr: true,
 			locate: false,
-			describe: false,
 			chat: false,
 			boxes: true,
 			confidence: true,
 			offline: false,
 			batch: config.batch !== undefined,
+			describe: config.visionModel !== undefined,
 			...config.capabilities,
 		},
 		features: config.honours,
@@ -336,6 +374,9 @@ export function createMistralCompatibleProvider(config: MistralCompatibleConfig)
 		defaultRenderDpi: 200,
 		...(config.isOcrModel
 			? { listModels: async (context) => await listModels(context, config) }
+			: {}),
+		...(config.visionModel
+			? { describe: async (context, request) => await describeImage(context, config, request) }
 			: {}),
 		openSession: (context) => new MistralCompatibleSession(config, context),
 	};

@@ -18,4 +18,6 @@ export const mistralProvider = createMistralCompatibleProvider({
 	// Mistral lists every model; OCR ones carry "ocr" in their id.
 	isOcrModel: (entry) => String(entry.id).includes('ocr'),
 	batch: runMistralBatch,
+	// A Mistral model that reads images.
+	visionModel: 'mistral-small-latest',
 });

@@ -20,4 +20,6 @@ export const openGateLlmProvider = createMistralCompatibleProvider({
 	annotationFormat: 'object',
 	// OCR models are the `image-to-text` ones; chat models answer 422 "wrong type".
 	isOcrModel: (entry) => entry.type === 'image-to-text',
+	// Albert's image-text-to-text model.
+	visionModel: 'albert-large',
 });

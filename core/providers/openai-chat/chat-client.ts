@@ -1,0 +1,95 @@
+import { NodeApiError } from 'n8n-workflow';
+
+import { attempt, reasonOf } from '../../attempt';
+import {
+	providerRequest,
+	type HttpProvider,
+	type RequestContext,
+} from '../../http/provider-request';
+
+/** A chat completion, read where it enters: only the fields used. */
+export interface ChatAnswer {
+	content: string;
+	finishReason: string | null;
+	model: string | null;
+	promptTokens: number | null;
+	completionTokens: number | null;
+}
+
+export function readChatAnswer(body: unknown): ChatAnswer {
+	const answer = body as {
+		model?: unknown;
+		choices?: Array<{ message?: { content?: unknown }; finish_reason?: unknown }>;
+		usage?: { prompt_tokens?: unknown; completion_tokens?: unknown };
+	};
+	const choice = answer?.choices?.[0];
+	if (!choice || typeof choice.message?.content !== 'string') {
+		throw new Error('the answer has no choices[0].message.content');
+	}
+	const count = (value: unknown) => (typeof value === 'number' ? value : null);
+	return {
+		content: choice.message.content,
+		finishReason: typeof choice.finish_reason === 'string' ? choice.finish_reason : null,
+		model: typeof answer.model === 'string' ? answer.model : null,
+		promptTokens: count(answer.usage?.prompt_tokens),
+		completionTokens: count(answer.usage?.completion_tokens),
+	};
+}
+
+export interface ImageQuestion {
+	model: string;
+	/** data: or https: URL of the image. */
+	imageUrl: string;
+	prompt: string;
+	maxTokens: number;
+	itemIndex: number;
+	timeoutMs: number;
+	maxRetries: number;
+	/** Chat path under the base URL; OpenAI-compatible servers use `/v1/chat/completions`. */
+	path?: string;
+}
+
+/**
+ * One user message with an image and a text prompt to an OpenAI-compatible `/v1/chat/completions`,
+ * through the pack's HTTP door; the answer is validated before use.
+ */
+export async function askAboutImage(
+	context: RequestContext,
+	provider: HttpProvider,
+	question: ImageQuestion,
+): Promise<{ answer: ChatAnswer; raw: unknown }> {
+	const response = await providerRequest.call(context, provider, {
+		method: 'POST',
+		path: question.path ?? '/v1/chat/completions',
+		itemIndex: question.itemIndex,
+		timeoutMs: question.timeoutMs,
+		maxRetries: question.maxRetries,
+		body: {
+			model: question.model,
+			messages: [
+				{
+					role: 'user',
+					content: [
+						{ type: 'image_url', image_url: { url: question.imageUrl } },
+						{ type: 'text', text: question.prompt },
+					],
+				},
+			],
+			temperature: 0,
+			max_tokens: question.maxTokens,
+		},
+	});
+	const read = attempt(() => readChatAnswer(response.body));
+	if (!read.ok) {
+		throw new NodeApiError(
+			context.getNode(),
+			{ message: reasonOf(read.error) },
+			{
+				message: `${provider.displayName} sent an answer the node cannot read: ${reasonOf(read.error)}`,
+				description: 'Check that the base URL points at an OpenAI-compatible API.',
+				itemIndex: question.itemIndex,
+			},
+		);
+	}
+	return { answer: read.value, raw: response.body };
+}

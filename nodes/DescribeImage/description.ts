@@ -1,0 +1,57 @@
+import type { INodeProperties } from 'n8n-workflow';
+
+import { providersHonouring } from '../../core/providers/registry';
+import { documentOptions, inputFields, providerField } from '../shared/fields';
+
+/** The options of the OCR node that make sense for describing: pages, PDF access, limits. */
+const kept = new Set([
+	'pages',
+	'pdfPassword',
+	'renderDpi',
+	'timeout',
+	'maxRetries',
+	'concurrency',
+	'includeRawResponse',
+	'allowUnauthorizedCerts',
+]);
+
+const imageTokenOption: INodeProperties = {
+	displayName: 'Send Image Token',
+	name: 'imageToken',
+	type: 'boolean',
+	default: true,
+	displayOptions: { show: { '/provider': providersHonouring('imageToken') } },
+	description: 'Whether the prompt starts with the literal &lt;image&gt; token (DeepSeek-OCR)',
+};
+
+export const describeImageProperties: INodeProperties[] = [
+	providerField('describe', 'clovis'),
+	{
+		displayName: 'Model',
+		name: 'model',
+		type: 'string',
+		default: '',
+		placeholder: "Provider's vision model",
+		description:
+			'A chat model that reads images. Empty uses the provider default (Clovis: ClovisOCR).',
+	},
+	...inputFields,
+	{
+		displayName: 'Prompt',
+		name: 'prompt',
+		type: 'string',
+		typeOptions: { rows: 3 },
+		default: 'Describe this image in detail.',
+		description: 'What to ask about each image (or each page of a PDF)',
+	},
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		options: [...documentOptions.filter((option) => kept.has(option.name)), imageTokenOption].sort(
+			(a, b) => a.displayName.localeCompare(b.displayName),
+		),
+	},
+];
