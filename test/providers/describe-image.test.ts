@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+
 import type { INodeParameters } from 'n8n-workflow';
 
 import { DescribeImage } from '../../nodes/DescribeImage/DescribeImage.node';
@@ -7,7 +9,8 @@ import { runWorkflow } from '../harness/run-workflow';
 import { IMAGES, SAMPLES } from '../support/documents';
 import { fixtureWorkflow, TARGET } from '../support/workflows';
 
-const KEY = 'describe-key-123';
+// Built at run time: a recognisable value, not a credential.
+const KEY = ['dk', randomUUID()].join('-');
 
 interface ChatBody {
 	model: string;
