@@ -1,0 +1,107 @@
+import type { BBox, OcrBlock } from '../model';
+
+/** Lower case, accents and punctuation gone, spaces collapsed: "Échéance :" and "echeance" compare equal. */
+export function foldText(text: string): string {
+	return text
+		.normalize('NFD')
+		.replace(/[\u0300-\u036f]/g, '')
+		.toLowerCase()
+		.replace(/[^\p{L}\p{N}]+/gu, ' ')
+		.trim();
+}
+
+function levenshtein(a: string, b: string): number {
+	let previous = Array.from({ length: b.length + 1 }, (_, index) => index);
+	for (let i = 1; i <= a.length; i++) {
+		const current = [i];
+		for (let j = 1; j <= b.length; j++) {
+			current[j] = Math.min(
+				previous[j] + 1,
+				current[j - 1] + 1,
+				previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1),
+			);
+		}
+		previous = current;
+	}
+	return previous[b.length];
+}
+
+export interface TextMatch {
+	text: string;
+	bbox: BBox | null;
+	/** 1 for an exact (folded) match, lower as more characters differ. */
+	score: number;
+	/** Mean confidence of the words matched, when the engine gave one. */
+	confidence: number | null;
+}
+
+function unionBox(boxes: Array<BBox | null>): BBox | null {
+	const present = boxes.filter((box): box is BBox => box !== null);
+	if (!present.length) return null;
+	return [
+		Math.min(...present.map((box) => box[0])),
+		Math.min(...present.map((box) => box[1])),
+		Math.max(...present.map((box) => box[2])),
+		Math.max(...present.map((box) => box[3])),
+	];
+}
+
+/**
+ * Finds a query in a page's word blocks, case- and accent-insensitively and tolerating OCR slips
+ * (up to one wrong character in five): a query of several words matches a run of consecutive words,
+ * whose boxes are merged into one. Overlapping hits keep the best.
+ */
+export function findText(words: OcrBlock[], query: string, tolerance = 0.2): TextMatch[] {
+	const target = foldText(query);
+	if (!target) return [];
+	const wanted = target.split(' ').length;
+	const folded = words.map((word) => foldText(word.text));
+	const hits: Array<TextMatch & { start: number; end: number }> = [];
+	for (let start = 0; start < words.length; start++) {
+		for (
+			let length = Math.max(1, wanted - 1);
+			length <= wanted + 1 && start + length <= words.length;
+			length++
+		) {
+			const span = folded
+				.slice(start, start + length)
+				.join(' ')
+				.trim();
+			if (!span) continue;
+			const distance = levenshtein(span, target);
+			const score = 1 - distance / Math.max(target.length, span.length);
+			if (distance > Math.floor(target.length * tolerance)) continue;
+			const chosen = words.slice(start, start + length);
+			const confidences = chosen
+				.map((word) => word.confidence)
+				.filter((value): value is number => value !== null);
+			hits.push({
+				start,
+				end: start + length,
+				text: chosen.map((word) => word.text).join(' '),
+				bbox: unionBox(chosen.map((word) => word.bbox)),
+				score: Math.round(score * 1000) / 1000,
+				confidence: confidences.length
+					? Math.round(
+							(confidences.reduce((sum, value) => sum + value, 0) / confidences.length) * 1000,
+						) / 1000
+					: null,
+			});
+		}
+	}
+	// Best first, then drop any hit that overlaps a better one; report in reading order.
+	const kept: typeof hits = [];
+	for (const hit of [...hits].sort(
+		(a, b) => b.score - a.score || a.end - a.start - (b.end - b.start),
+	)) {
+		if (kept.every((other) => hit.end <= other.start || hit.start >= other.end)) kept.push(hit);
+	}
+	return kept
+		.sort((a, b) => a.start - b.start)
+		.map((hit) => ({
+			text: hit.text,
+			bbox: hit.bbox,
+			score: hit.score,
+			confidence: hit.confidence,
+		}));
+}

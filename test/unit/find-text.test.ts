@@ -1,0 +1,60 @@
+import type { OcrBlock } from '../../core/model';
+import { findText, foldText } from '../../core/text/find-text';
+
+const word = (text: string, x: number, y = 100, confidence = 0.9): OcrBlock => ({
+	type: 'text',
+	rawType: 'word',
+	text,
+	bbox: [x, y, x + text.length * 10, y + 20],
+	confidence,
+});
+
+const line = [
+	'Date',
+	':',
+	'14/11/2026',
+	'-',
+	'Échéance',
+	'/',
+	'Due',
+	'date',
+	':',
+	'14/12/2026',
+].reduce<OcrBlock[]>((words, text) => {
+	const x = words.length ? (words[words.length - 1].bbox as number[])[2] + 8 : 100;
+	return [...words, word(text, x)];
+}, []);
+
+describe('findText over word boxes', () => {
+	it('folds case, accents and punctuation', () => {
+		expect(foldText('Échéance / Due:')).toBe('echeance due');
+	});
+
+	it('finds a word whatever its case and accents, with its box', () => {
+		const [match] = findText(line, 'echeance');
+		expect(match).toMatchObject({ text: 'Échéance', score: 1, confidence: 0.9 });
+		expect(match.bbox).toEqual(line[4].bbox);
+	});
+
+	it('merges the boxes of a multi-word hit', () => {
+		const [match] = findText(line, 'due date');
+		expect(match.text).toBe('Due date');
+		expect(match.bbox).toEqual([line[6].bbox?.[0], 100, line[7].bbox?.[2], 120]);
+	});
+
+	it('tolerates an OCR slip but not a different word, and finds every occurrence', () => {
+		const words = [
+			word('Tota1', 10),
+			word('HT', 70),
+			word('Total', 10, 300),
+			word('TTC', 70, 300),
+			word('Totem', 10, 500),
+		];
+		expect(findText(words, 'total').map((match) => [match.text, match.score])).toEqual([
+			['Tota1', 0.8],
+			['Total', 1],
+		]);
+		expect(findText(words, 'invoice')).toEqual([]);
+		expect(findText(words, '  ')).toEqual([]);
+	});
+});
