@@ -4,7 +4,7 @@ import type { RequestContext } from '../http/provider-request';
 
 import type { FileType } from '../document/file-type';
 import type { OpenedDocument } from '../document/rasterizer';
-import type { OcrResult } from '../model';
+import type { BBox, OcrResult } from '../model';
 
 /** Provider ids as saved in workflows (the `provider` parameter). */
 export type ProviderId =
@@ -148,6 +148,19 @@ export interface DescribeAnswer {
 	raw: unknown;
 }
 
+/** Where a piece of text is on one page image, found by a vision model. */
+export interface LocateRequest {
+	imageUrl: string;
+	width: number;
+	height: number;
+	query: string;
+	model: string;
+	itemIndex: number;
+	timeoutMs: number;
+	maxRetries: number;
+	imageToken: boolean;
+}
+
 export interface ModelChoice {
 	name: string;
 	value: string;
@@ -178,6 +191,11 @@ export interface OcrProvider {
 	features: Array<keyof OcrFeatures>;
 	/** DPI PDF pages are rendered at when the user leaves PDF Render DPI empty. */
 	defaultRenderDpi: number;
+	/** Finds text natively on one page image (pixel boxes); absent where the node searches OCR words instead. */
+	locate?(
+		context: RequestContext,
+		request: LocateRequest,
+	): Promise<Array<{ text: string; bbox: BBox }>>;
 	/** Describes an image in words; present where `capabilities.describe`. */
 	describe?(context: RequestContext, request: DescribeRequest): Promise<DescribeAnswer>;
 	/** OCR models the account can use, for the Model dropdown; absent when the service cannot list them. */

@@ -8,7 +8,7 @@ import type {
 	SessionContext,
 } from '../provider';
 import { askAboutImage } from '../openai-chat/chat-client';
-import { mapGroundedPage } from './map-grounded-page';
+import { mapGroundedPage, toPixels } from './map-grounded-page';
 import { parseGroundedOutput } from './parse-grounded-output';
 
 const DEFAULT_MODEL = 'ClovisOCR';
@@ -117,7 +117,7 @@ export const clovisProvider: OcrProvider = {
 	credentialType: 'clovisApi',
 	capabilities: {
 		ocr: true,
-		locate: false,
+		locate: true,
 		describe: true,
 		chat: false,
 		boxes: true,
@@ -128,6 +128,22 @@ export const clovisProvider: OcrProvider = {
 	features: ['promptMode', 'customPrompt', 'imageToken', 'tableFormat'],
 	// DeepSeek-OCR's own PDF script renders at 144 dpi.
 	defaultRenderDpi: 144,
+	async locate(context, request) {
+		const prompt = `Locate <|ref|>${request.query}<|/ref|> in the image.`;
+		const { answer } = await askAboutImage(context, http, {
+			model: request.model || DEFAULT_MODEL,
+			imageUrl: request.imageUrl,
+			prompt: request.imageToken ? `<image>\n${prompt}` : prompt,
+			maxTokens: 1024,
+			itemIndex: request.itemIndex,
+			timeoutMs: request.timeoutMs,
+			maxRetries: request.maxRetries,
+		});
+		// The model echoes the query as the ref label; every box in its list is one hit.
+		return parseGroundedOutput(answer.content).blocks.flatMap((block) =>
+			block.boxes.map((box) => ({ text: request.query, bbox: toPixels(box, request) })),
+		);
+	},
 	async describe(context, request) {
 		const model = request.model || DEFAULT_MODEL;
 		const { answer, raw } = await askAboutImage(context, http, {
