@@ -59,6 +59,22 @@ async function startFakeDeepSeekServer(): Promise<FakeServer> {
 				},
 			};
 		}
+		if (body.model === 'with-image') {
+			return {
+				status: 200,
+				json: {
+					model: body.model,
+					choices: [
+						{
+							message: {
+								content: 'image[[100, 100, 500, 300]]\n\ntext[[100, 400, 500, 450]]\nhello',
+							},
+							finish_reason: 'stop',
+						},
+					],
+				},
+			};
+		}
 		if (body.model === 'truncate')
 			return { status: 200, json: fixture('clovis', 'chat_response_truncated_length.json') };
 		const prompt = body.messages[0].content.find((part) => part.type === 'text')?.text ?? '';
@@ -144,6 +160,20 @@ describe('OCR Process on Clovis / DeepSeek-OCR against a fake OpenAI-compatible 
 			String(page.markdown).startsWith('# Übungsblatt Sto 8\n\nComputational and Data Science'),
 		).toBe(true);
 		expect(page.text).toContain('Bundesland\tHE\tNS');
+	});
+
+	it('cuts the pictures the model found out of the page image into binaries', async () => {
+		const run = await clovis(server, [pdfItem], {
+			model: 'with-image',
+			options: { extractImages: true, pages: '1' },
+		});
+		const [item] = run.output(TARGET);
+		expect(item.json.markdown).toBe('![image-1](image-1)\n\nhello');
+		expect(item.json.images).toEqual([
+			{ id: 'image-1', bbox: [119, 169, 596, 506], binaryProperty: 'image_1_1' },
+		]);
+		const crop = Buffer.from(item.binary?.image_1_1.data ?? '', 'base64');
+		expect([crop.readUInt32BE(16), crop.readUInt32BE(20)]).toEqual([596 - 119, 506 - 169]);
 	});
 
 	it('converts tables to markdown when asked', async () => {

@@ -1,5 +1,7 @@
 import type { HttpProvider } from '../../http/provider-request';
-import type { OcrPage, OcrResult } from '../../model';
+import { attemptAsync } from '../../attempt';
+import { cropImage } from '../../document/crop-image';
+import type { BBox, OcrPage, OcrResult } from '../../model';
 import type {
 	DocumentInput,
 	OcrProvider,
@@ -52,6 +54,18 @@ class ClovisSession implements OcrSession {
 			{ tablesAsMarkdown: request.features.tableFormat === 'markdown' },
 		);
 		page.warnings.unshift(...image.warnings);
+		if (request.features.extractImages) {
+			// Pictures the model found are cut from the page image the model saw.
+			for (const picture of page.images) {
+				if (!picture.bbox) continue;
+				const crop = await attemptAsync(
+					async () => await cropImage(image.data, picture.bbox as BBox),
+				);
+				if (crop.ok && crop.value)
+					picture.dataUrl = `data:image/png;base64,${crop.value.toString('base64')}`;
+				else page.warnings.push(`Image ${picture.id} could not be cut out of the page.`);
+			}
+		}
 		page.usage = { promptTokens: answer.promptTokens, completionTokens: answer.completionTokens };
 		if (request.includeRawResponse) page.raw = raw;
 		return { page, model: answer.model };
@@ -125,7 +139,7 @@ export const clovisProvider: OcrProvider = {
 		offline: false,
 		batch: false,
 	},
-	features: ['promptMode', 'customPrompt', 'imageToken', 'tableFormat'],
+	features: ['promptMode', 'customPrompt', 'imageToken', 'tableFormat', 'extractImages'],
 	// DeepSeek-OCR's own PDF script renders at 144 dpi.
 	defaultRenderDpi: 144,
 	async locate(context, request) {
