@@ -33,6 +33,8 @@ export interface HttpProvider {
 	 * status when a gateway wraps an upstream error in its own (e.g. a 401 inside a 500).
 	 */
 	readError?: (status: number, body: unknown) => { status?: number; message?: string } | undefined;
+	/** Adjusts the credential's base URL for this kind of call (e.g. a route URL pasted with its endpoint). */
+	baseUrl?: (credentialBaseUrl: string) => string;
 }
 
 export interface ProviderRequest {
@@ -161,7 +163,8 @@ export async function providerRequest<T = unknown>(
 		request.itemIndex,
 	)) as Record<string, unknown>;
 	const secrets = secretsOf(credentials);
-	const url = buildProviderUrl(String(credentials.baseUrl ?? ''), request.path);
+	const base = String(credentials.baseUrl ?? '');
+	const url = buildProviderUrl(provider.baseUrl ? provider.baseUrl(base) : base, request.path);
 	const timing = request.retryTiming ?? DEFAULT_RETRY_TIMING;
 	const binary = request.responseType === 'binary';
 	const options: IHttpRequestOptions = {

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
+import { mapGroundedPage } from '../../core/providers/clovis/map-grounded-page';
 import { parseGroundedOutput } from '../../core/providers/clovis/parse-grounded-output';
 import { PACKAGE_ROOT } from '../harness/package-root';
 import { fixture } from '../support/fixtures';
@@ -119,5 +120,38 @@ describe('parseGroundedOutput (DeepSeek-OCR grounding)', () => {
 		expect(parseGroundedOutput('Invoice 42\nTotal 12,00 €').blocks).toEqual([
 			{ label: 'text', boxes: [], content: 'Invoice 42\nTotal 12,00 €' },
 		]);
+	});
+});
+
+describe('mapGroundedPage', () => {
+	it('maps labels to the pack vocabulary (unknown → other, with a warning), boxes to pixels, and DeepSeek markdown', () => {
+		const output = parseGroundedOutput(
+			[
+				'<|ref|>sub_title<|/ref|><|det|>[[0, 0, 999, 100]]<|/det|>\n## Terms',
+				'<|ref|>equation<|/ref|><|det|>[[100, 200, 300, 250]]<|/det|>\n\\[x \\coloneqq y \\eqqcolon z\\]',
+				'<|ref|>image<|/ref|><|det|>[[100, 300, 500, 600]]<|/det|>',
+				'<|ref|>image_caption<|/ref|><|det|>[[100, 610, 500, 640]]<|/det|>\n<center>Figure 1: Logo</center>',
+				'<|ref|>stamp<|/ref|><|det|>[[600, 700, 900, 900]]<|/det|>\nPAID',
+				'<|ref|>footer<|/ref|><|det|>[[0, 950, 999, 999]]<|/det|>\nPage 1',
+			].join('\n\n'),
+		);
+		const page = mapGroundedPage(output, { index: 2, width: 999, height: 1998, dpi: 144 });
+		expect(page.blocks.map((block) => [block.type, block.rawType])).toEqual([
+			['heading', 'sub_title'],
+			['equation', 'equation'],
+			['image', 'image'],
+			['image_caption', 'image_caption'],
+			['other', 'stamp'],
+			['footer', 'footer'],
+		]);
+		expect(page.blocks[2]).toMatchObject({ bbox: [100, 600, 500, 1200], refId: 'image-1' });
+		expect(page.markdown).toBe(
+			'## Terms\n\n\\[x := y =: z\\]\n\n![image-1](image-1)\n\n<center>Figure 1: Logo</center>\n\nPAID',
+		);
+		expect(page.footer).toBe('Page 1');
+		expect(page.text).toContain('Figure 1: Logo');
+		expect(page.text).not.toContain('<center>');
+		expect(page.warnings).toEqual(['Unknown block labels kept as "other": stamp.']);
+		expect(page.dimensions).toEqual({ width: 999, height: 1998, dpi: 144 });
 	});
 });

@@ -56,7 +56,14 @@ async function describeWith(
 			parameters: { provider, inputType: 'binary', binaryPropertyName: 'data', ...parameters },
 			credentials: { [credential]: { id: '1', name: provider } },
 		}),
-		{ credentials: { [credential]: { apiKey: KEY, baseUrl: server.url } } },
+		{
+			credentials: {
+				[credential]: {
+					apiKey: KEY,
+					baseUrl: provider === 'otoroshi' ? `${server.url}/ocr` : server.url,
+				},
+			},
+		},
 	);
 }
 
@@ -119,13 +126,25 @@ describe('Describe Image', () => {
 		});
 	});
 
+	it('on Otoroshi: the route’s chat endpoint (a route URL ending in /ocr works) and its default model', async () => {
+		const run = await describeWith(server, 'otoroshi', 'otoroshiOcrApi', [
+			{ files: { data: { path: `${IMAGES}/sample.png` } } },
+		]);
+		expect(server.requests[0].url).toBe('/v1/chat/completions');
+		expect(JSON.parse(server.requests[0].body.toString())).not.toHaveProperty('model');
+		expect(run.output(TARGET)[0].json).toMatchObject({
+			provider: 'otoroshi',
+			description: expect.stringContaining('Describe this image in detail.'),
+		});
+	});
+
 	it('lists only providers with a vision model, and reports a wrong key with the provider message', async () => {
 		const providerField = new DescribeImage().description.properties.find(
 			(property) => property.name === 'provider',
 		);
 		expect(
 			(providerField?.options as Array<{ value: string }>).map((option) => option.value),
-		).toEqual(['mistral', 'openGateLlm', 'bifrost', 'clovis']);
+		).toEqual(['mistral', 'openGateLlm', 'bifrost', 'otoroshi', 'clovis']);
 		const run = await runWorkflow(
 			fixtureWorkflow([{ files: { data: { path: `${IMAGES}/sample.png` } } }], {
 				type: 'n8n-nodes-ocr.describeImage',

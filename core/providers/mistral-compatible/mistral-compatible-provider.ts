@@ -62,8 +62,10 @@ export interface MistralCompatibleConfig {
 	isOcrModel?: (entry: Record<string, unknown>) => boolean;
 	/** A batch mode, where the service has one. */
 	batch?: BatchRunner;
-	/** Vision chat model the service offers for Describe Image (OpenAI-compatible `/v1/chat/completions`). */
+	/** Vision chat model the service offers for Describe Image (OpenAI-compatible `/v1/chat/completions`); '' lets the service choose. */
 	visionModel?: string;
+	/** Base URL for chat calls, when it differs from the OCR one. */
+	chatBaseUrl?: (credentialBaseUrl: string) => string;
 }
 
 /** Annotations come as JSON strings; a string that is not JSON is kept as it is. */
@@ -324,13 +326,14 @@ async function describeImage(
 	config: MistralCompatibleConfig,
 	request: DescribeRequest,
 ): Promise<DescribeAnswer> {
-	const model = request.model || (config.visionModel as string);
+	const model = request.model || (config.visionModel ?? '');
 	const { answer, raw } = await askAboutImage(
 		context,
 		{
 			displayName: config.displayName,
 			credentialType: config.credentialType,
 			readError: config.readError,
+			baseUrl: config.chatBaseUrl,
 		},
 		{
 			model,
@@ -344,7 +347,7 @@ async function describeImage(
 	);
 	return {
 		description: answer.content.trim(),
-		model: answer.model ?? model,
+		model: answer.model ?? (model || 'default'),
 		promptTokens: answer.promptTokens,
 		completionTokens: answer.completionTokens,
 		raw,
@@ -375,7 +378,7 @@ export function createMistralCompatibleProvider(config: MistralCompatibleConfig)
 		...(config.isOcrModel
 			? { listModels: async (context) => await listModels(context, config) }
 			: {}),
-		...(config.visionModel
+		...(config.visionModel !== undefined
 			? { describe: async (context, request) => await describeImage(context, config, request) }
 			: {}),
 		openSession: (context) => new MistralCompatibleSession(config, context),

@@ -65,7 +65,8 @@ export async function askAboutImage(
 		timeoutMs: question.timeoutMs,
 		maxRetries: question.maxRetries,
 		body: {
-			model: question.model,
+			// Empty: the server's default model (a gateway route picks it).
+			...(question.model ? { model: question.model } : {}),
 			messages: [
 				{
 					role: 'user',

@@ -64,5 +64,12 @@ export const otoroshiProvider = createMistralCompatibleProvider({
 		return { body: form, warnings };
 	},
 	readError: readOtoroshiError,
+	// Describe Image: the route's OpenAI-compatible chat endpoint and its default model.
+	visionModel: '',
+	chatBaseUrl: (base) =>
+		base
+			.trim()
+			.replace(/\/+$/, '')
+			.replace(/\/ocr$/, ''),
 	capabilities: { boxes: false, confidence: false },
 });
