@@ -258,3 +258,26 @@ export async function providerRequest<T = unknown>(
 		},
 	);
 }
+
+/**
+ * A provider answered 2xx with a body that is not what its API promises (an HTML error page from a proxy,
+ * another API version): a NodeApiError naming the provider and what was wrong with the body.
+ */
+export function unreadableAnswerError(
+	context: RequestContext,
+	provider: HttpProvider,
+	reason: unknown,
+	itemIndex: number,
+	description: string,
+): NodeApiError {
+	const why = reason instanceof Error ? reason.message : String(reason);
+	return new NodeApiError(
+		context.getNode(),
+		{ message: why },
+		{
+			message: `${provider.displayName} sent an answer the node cannot read: ${why}`,
+			description,
+			itemIndex,
+		},
+	);
+}

@@ -1,17 +1,7 @@
-const ENTITIES: Record<string, string> = {
-	'&amp;': '&',
-	'&lt;': '<',
-	'&gt;': '>',
-	'&quot;': '"',
-	'&#39;': "'",
-	'&nbsp;': ' ',
-};
+import { decodeEntities } from './markdown-to-text';
 
 function cellText(html: string): string {
-	return html
-		.replace(/<br\s*\/?>/gi, ' ')
-		.replace(/<[^>]+>/g, '')
-		.replace(/&(amp|lt|gt|quot|#39|nbsp);/g, (entity) => ENTITIES[entity] ?? entity)
+	return decodeEntities(html.replace(/<br\s*\/?>/gi, ' ').replace(/<[^>]+>/g, ''))
 		.replace(/\|/g, '\\|')
 		.replace(/\s+/g, ' ')
 		.trim();

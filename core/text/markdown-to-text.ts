@@ -19,6 +19,11 @@ const ENTITIES: Record<string, string> = {
 	'&nbsp;': ' ',
 };
 
+/** The few HTML entities OCR output uses, decoded. */
+export function decodeEntities(text: string): string {
+	return text.replace(/&(amp|lt|gt|quot|#39|nbsp);/g, (entity) => ENTITIES[entity] ?? entity);
+}
+
 const TABLE_RULE = /^\s*\|?\s*:?-+:?\s*(\|\s*:?-+:?\s*)+\|?\s*$|^\s*\|\s*:?-+:?\s*\|\s*$/;
 
 function lineToText(line: string): string | null {
@@ -44,15 +49,15 @@ function lineToText(line: string): string | null {
  * are dropped.
  */
 export function markdownToText(markdown: string): string {
-	return markdown
+	const text = markdown
 		.replace(/<table[\s\S]*?<\/table>/gi, (table) => htmlTableToText(table))
 		.replace(/!\[[^\]]*\]\([^)]*\)/g, '')
 		.replace(/\[([^\]]*)\]\([^)]*\)/g, '$1')
 		.split('\n')
 		.map(lineToText)
 		.filter((line): line is string => line !== null)
-		.join('\n')
-		.replace(/&(amp|lt|gt|quot|#39|nbsp);/g, (entity) => ENTITIES[entity] ?? entity)
+		.join('\n');
+	return decodeEntities(text)
 		.replace(/\n{3,}/g, '\n\n')
 		.trim();
 }

@@ -1,12 +1,10 @@
 import { NodeOperationError, type IExecuteFunctions, type INodeExecutionData } from 'n8n-workflow';
 
-import { detectFileType } from '../../core/document/file-type';
-import { selectPages } from '../../core/document/page-range';
-import { openDocument } from '../../core/document/rasterizer';
 import { getProvider } from '../../core/providers/registry';
 import { readDocumentOptions } from '../shared/fields';
 import { processItems } from '../shared/item-loop';
-import { readDocument } from '../shared/read-document';
+import { tokenUsage } from '../shared/ocr-items';
+import { openItemDocument } from '../shared/open-item-document';
 
 const DESCRIBE_DPI = 144;
 
@@ -27,19 +25,8 @@ export async function executeDescribeImage(
 	const items = await processItems(this, concurrency, async (itemIndex) => {
 		const raw = this.getNodeParameter('options', itemIndex, {}) as Record<string, unknown>;
 		const options = readDocumentOptions(raw);
-		const source = await readDocument(this, itemIndex, {
-			inputType: this.getNodeParameter('inputType', itemIndex) as 'binary' | 'url',
-			binaryPropertyName: this.getNodeParameter('binaryPropertyName', itemIndex, 'data') as string,
-			documentUrl: this.getNodeParameter('documentUrl', itemIndex, '') as string,
-			timeoutMs: options.timeoutMs,
-			allowUnauthorizedCerts: raw.allowUnauthorizedCerts === true,
-		});
-		const fileType = detectFileType(source.bytes, source.declaredMimeType);
-		const opened = await openDocument(source.bytes, fileType, {
-			password: options.pdfPassword || undefined,
-		});
+		const { source, opened, pageIndexes } = await openItemDocument(this, itemIndex, raw, options);
 		try {
-			const { pageIndexes } = selectPages(options.pages, opened.pageCount);
 			const output: INodeExecutionData[] = [];
 			// One page at a time: each page image is released before the next is rendered.
 			for (const pageIndex of pageIndexes) {
@@ -57,19 +44,12 @@ export async function executeDescribeImage(
 					maxRetries: options.maxRetries,
 					imageToken: raw.imageToken !== false,
 				});
-				const counted = answer.promptTokens !== null || answer.completionTokens !== null;
 				output.push({
 					json: {
 						description: answer.description,
 						provider: provider.id,
 						model: answer.model,
-						usage: {
-							promptTokens: answer.promptTokens,
-							completionTokens: answer.completionTokens,
-							totalTokens: counted
-								? (answer.promptTokens ?? 0) + (answer.completionTokens ?? 0)
-								: null,
-						},
+						usage: tokenUsage(answer.promptTokens, answer.completionTokens),
 						fileName: source.fileName,
 						pageNumber: pageIndex + 1,
 						pageCount: opened.pageCount,

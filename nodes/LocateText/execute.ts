@@ -7,16 +7,13 @@ import {
 } from 'n8n-workflow';
 
 import { drawBoxes } from '../../core/document/draw-boxes';
-import { detectFileType } from '../../core/document/file-type';
-import { selectPages } from '../../core/document/page-range';
-import { openDocument } from '../../core/document/rasterizer';
 import type { BBox } from '../../core/model';
 import { DEFAULT_FEATURES, type OcrSession } from '../../core/providers/provider';
 import { getProvider } from '../../core/providers/registry';
 import { findText } from '../../core/text/find-text';
 import { readDocumentOptions } from '../shared/fields';
 import { processItems } from '../shared/item-loop';
-import { readDocument } from '../shared/read-document';
+import { openItemDocument } from '../shared/open-item-document';
 
 interface PageMatch {
 	pageNumber: number;
@@ -61,23 +58,13 @@ export async function executeLocateText(this: IExecuteFunctions): Promise<INodeE
 					itemIndex,
 				});
 			}
-			const source = await readDocument(this, itemIndex, {
-				inputType: this.getNodeParameter('inputType', itemIndex) as 'binary' | 'url',
-				binaryPropertyName: this.getNodeParameter(
-					'binaryPropertyName',
-					itemIndex,
-					'data',
-				) as string,
-				documentUrl: this.getNodeParameter('documentUrl', itemIndex, '') as string,
-				timeoutMs: options.timeoutMs,
-				allowUnauthorizedCerts: raw.allowUnauthorizedCerts === true,
-			});
-			const fileType = detectFileType(source.bytes, source.declaredMimeType);
-			const opened = await openDocument(source.bytes, fileType, {
-				password: options.pdfPassword || undefined,
-			});
+			const { source, opened, pageIndexes, fileType } = await openItemDocument(
+				this,
+				itemIndex,
+				raw,
+				options,
+			);
 			try {
-				const { pageIndexes } = selectPages(options.pages, opened.pageCount);
 				const dpi = options.renderDpi ?? provider.defaultRenderDpi;
 				const model = String(this.getNodeParameter('model', itemIndex, '') ?? '').trim();
 				const matches: PageMatch[] = [];

@@ -1,8 +1,5 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import { detectFileType } from '../../core/document/file-type';
-import { selectPages } from '../../core/document/page-range';
-import { openDocument, type OpenedDocument } from '../../core/document/rasterizer';
 import type { OcrResult } from '../../core/model';
 import type { DocumentInput, OcrRequest, OcrSession } from '../../core/providers/provider';
 import { getProvider } from '../../core/providers/registry';
@@ -11,7 +8,7 @@ import { attachImageBinaries } from '../shared/image-binaries';
 import { toItemError } from '../shared/item-errors';
 import { processItems } from '../shared/item-loop';
 import { perDocumentItem, perPageItems } from '../shared/ocr-items';
-import { readDocument } from '../shared/read-document';
+import { openItemDocument } from '../shared/open-item-document';
 import { readOcrFeatures } from './feature-options';
 
 /** One input item, read and opened, with what to ask the provider. */
@@ -44,49 +41,37 @@ async function prepareItem(
 	const raw = rawOptions(context, itemIndex);
 	const options = readDocumentOptions(raw);
 	const features = readOcrFeatures(raw);
-	const source = await readDocument(context, itemIndex, {
-		inputType: context.getNodeParameter('inputType', itemIndex) as 'binary' | 'url',
-		binaryPropertyName: context.getNodeParameter('binaryPropertyName', itemIndex, 'data') as string,
-		documentUrl: context.getNodeParameter('documentUrl', itemIndex, '') as string,
-		timeoutMs: options.timeoutMs,
-		allowUnauthorizedCerts: raw.allowUnauthorizedCerts === true,
-	});
-	const fileType = detectFileType(source.bytes, source.declaredMimeType);
-	let opened: OpenedDocument | undefined;
-	try {
-		opened = await openDocument(source.bytes, fileType, {
-			password: options.pdfPassword || undefined,
-		});
-		const selection = selectPages(options.pages, opened.pageCount);
-		return {
+	const { source, fileType, opened, pageIndexes, warnings } = await openItemDocument(
+		context,
+		itemIndex,
+		raw,
+		options,
+	);
+	return {
+		itemIndex,
+		document: {
+			bytes: source.bytes,
+			fileName: source.fileName,
+			fileType,
+			opened,
+			pageIndexes,
+			...(source.sourceUrl && features.sendUrl ? { sourceUrl: source.sourceUrl } : {}),
+		},
+		request: {
 			itemIndex,
-			document: {
-				bytes: source.bytes,
-				fileName: source.fileName,
-				fileType,
-				opened,
-				pageIndexes: selection.pageIndexes,
-				...(source.sourceUrl && features.sendUrl ? { sourceUrl: source.sourceUrl } : {}),
-			},
-			request: {
-				itemIndex,
-				renderDpi: options.renderDpi ?? defaultRenderDpi,
-				timeoutMs: options.timeoutMs,
-				maxRetries: options.maxRetries,
-				includeRawResponse: options.includeRawResponse,
-				language: options.language,
-				model: modelName(context.getNodeParameter('model', itemIndex, '')),
-				features,
-				pdfPassword: options.pdfPassword,
-				jobTimeoutMs: Math.max(0.05, Number(raw.batchTimeout ?? 60)) * 60_000,
-			},
-			outputMode: typeof raw.outputMode === 'string' ? raw.outputMode : 'perPage',
-			warnings: selection.warnings,
-		};
-	} catch (error) {
-		opened?.close();
-		throw toItemError(context, error, itemIndex, source.fileName);
-	}
+			renderDpi: options.renderDpi ?? defaultRenderDpi,
+			timeoutMs: options.timeoutMs,
+			maxRetries: options.maxRetries,
+			includeRawResponse: options.includeRawResponse,
+			language: options.language,
+			model: modelName(context.getNodeParameter('model', itemIndex, '')),
+			features,
+			pdfPassword: options.pdfPassword,
+			jobTimeoutMs: Math.max(0.05, Number(raw.batchTimeout ?? 60)) * 60_000,
+		},
+		outputMode: typeof raw.outputMode === 'string' ? raw.outputMode : 'perPage',
+		warnings,
+	};
 }
 
 /** The items one document gives: a page each, or one for the document; extracted images as binaries. */

@@ -25,7 +25,10 @@ export function normalizeBox(
 }
 
 /** Token counts as n8n users expect them; all null when the engine counts no tokens. */
-function tokenUsage(promptTokens: number | null, completionTokens: number | null): IDataObject {
+export function tokenUsage(
+	promptTokens: number | null,
+	completionTokens: number | null,
+): IDataObject {
 	const counted = promptTokens !== null || completionTokens !== null;
 	return {
 		promptTokens,

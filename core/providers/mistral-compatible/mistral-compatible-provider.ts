@@ -1,9 +1,8 @@
-import { NodeApiError } from 'n8n-workflow';
-
-import { attempt, reasonOf } from '../../attempt';
+import { attempt } from '../../attempt';
 import { DocumentError } from '../../document/document-error';
 import {
 	providerRequest,
+	unreadableAnswerError,
 	type HttpProvider,
 	type RequestContext,
 } from '../../http/provider-request';
@@ -128,15 +127,12 @@ export class MistralCompatibleSession implements OcrSession {
 		});
 		const parsed = attempt(() => parseMistralOcrResponse(response.body));
 		if (!parsed.ok) {
-			throw new NodeApiError(
-				functions.getNode(),
-				{ message: reasonOf(parsed.error) },
-				{
-					message: `${this.config.displayName} sent an answer the node cannot read: ${reasonOf(parsed.error)}`,
-					description:
-						'The service may be a different version than expected; turn on Include Raw Response to see it.',
-					itemIndex: request.itemIndex,
-				},
+			throw unreadableAnswerError(
+				functions,
+				this.http,
+				parsed.error,
+				request.itemIndex,
+				'The service may be a different version than expected; turn on Include Raw Response to see it.',
 			);
 		}
 		return { parsed: parsed.value, gateway: this.config.readGateway?.(response.body) };

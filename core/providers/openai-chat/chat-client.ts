@@ -1,8 +1,7 @@
-import { NodeApiError } from 'n8n-workflow';
-
-import { attempt, reasonOf } from '../../attempt';
+import { attempt } from '../../attempt';
 import {
 	providerRequest,
+	unreadableAnswerError,
 	type HttpProvider,
 	type RequestContext,
 } from '../../http/provider-request';
@@ -82,14 +81,12 @@ export async function askAboutImage(
 	});
 	const read = attempt(() => readChatAnswer(response.body));
 	if (!read.ok) {
-		throw new NodeApiError(
-			context.getNode(),
-			{ message: reasonOf(read.error) },
-			{
-				message: `${provider.displayName} sent an answer the node cannot read: ${reasonOf(read.error)}`,
-				description: 'Check that the base URL points at an OpenAI-compatible API.',
-				itemIndex: question.itemIndex,
-			},
+		throw unreadableAnswerError(
+			context,
+			provider,
+			read.error,
+			question.itemIndex,
+			'Check that the base URL points at an OpenAI-compatible API.',
 		);
 	}
 	return { answer: read.value, raw: response.body };

@@ -1,0 +1,54 @@
+import type { IExecuteFunctions } from 'n8n-workflow';
+
+import { attemptAsync } from '../../core/attempt';
+import { detectFileType, type FileType } from '../../core/document/file-type';
+import { selectPages } from '../../core/document/page-range';
+import { openDocument, type OpenedDocument } from '../../core/document/rasterizer';
+import type { DocumentOptions } from './fields';
+import { toItemError } from './item-errors';
+import { readDocument, type DocumentSource } from './read-document';
+
+export interface ItemDocument {
+	source: DocumentSource;
+	fileType: FileType;
+	/** Open for rendering: the caller closes it. */
+	opened: OpenedDocument;
+	/** 0-based, in document order. */
+	pageIndexes: number[];
+	/** About the page range (pages named twice). */
+	warnings: string[];
+}
+
+/**
+ * Every node's first step for an item: read its file (binary or URL), check what it is, open it and
+ * pick the pages asked for. On failure nothing stays open and the error names the item and the file.
+ */
+export async function openItemDocument(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	raw: Record<string, unknown>,
+	options: DocumentOptions,
+): Promise<ItemDocument> {
+	const source = await readDocument(context, itemIndex, {
+		inputType: context.getNodeParameter('inputType', itemIndex) as 'binary' | 'url',
+		binaryPropertyName: context.getNodeParameter('binaryPropertyName', itemIndex, 'data') as string,
+		documentUrl: context.getNodeParameter('documentUrl', itemIndex, '') as string,
+		timeoutMs: options.timeoutMs,
+		allowUnauthorizedCerts: raw.allowUnauthorizedCerts === true,
+	});
+	const holder: { opened?: OpenedDocument } = {};
+	const opening = await attemptAsync(async () => {
+		const fileType = detectFileType(source.bytes, source.declaredMimeType);
+		const opened = await openDocument(source.bytes, fileType, {
+			password: options.pdfPassword || undefined,
+		});
+		holder.opened = opened;
+		return { fileType, opened, ...selectPages(options.pages, opened.pageCount) };
+	});
+	if (!opening.ok) {
+		holder.opened?.close();
+		throw toItemError(context, opening.error, itemIndex, source.fileName);
+	}
+	const { fileType, opened, pageIndexes, warnings } = opening.value;
+	return { source, fileType, opened, pageIndexes, warnings };
+}
