@@ -96,6 +96,10 @@ export interface OcrResult {
 	documentAnnotation: unknown | null;
 	usage: DocumentUsage;
 	warnings: string[];
+	/** Markdown of the whole document when the service gives it as one piece (not split by page). */
+	documentMarkdown?: string;
+	/** The service's job id, for services whose jobs can be fetched, exported or chatted about later. */
+	jobId?: string;
 	/** What a gateway says about how it served the request (backend used, latency), when it says so. */
 	gateway?: Record<string, unknown>;
 	raw?: unknown;

@@ -23,6 +23,11 @@ export interface OpenedDocument {
 	warnings: string[];
 	/** Renders one page (0-based). Only that page's raster is alive while the caller holds the result. */
 	renderPage(pageIndex: number, options: { dpi: number }): Promise<PageImage>;
+	/**
+	 * PDFs only: a new, unencrypted PDF holding just these pages (0-based, in this order), for services
+	 * that take a whole file, bill per page and cannot open encrypted PDFs.
+	 */
+	extractPages?(pageIndexes: number[]): Buffer;
 	close(): void;
 }
 
@@ -153,6 +158,23 @@ async function openPdf(
 					return { ...rendered, mimeType: 'image/png', dpi: renderDpi, warnings: pageWarnings };
 				} finally {
 					page.destroy();
+				}
+			},
+			extractPages(pageIndexes) {
+				const source = document.asPDF();
+				if (!source) throw new DocumentError('The PDF cannot be copied page by page');
+				const copy = new mupdf.PDFDocument();
+				try {
+					for (const pageIndex of pageIndexes) copy.graftPage(-1, source, pageIndex);
+					const saved = copy.saveToBuffer('garbage,compress');
+					try {
+						// Copied out of WASM memory before the mupdf buffer is freed.
+						return Buffer.from(saved.asUint8Array());
+					} finally {
+						saved.destroy();
+					}
+				} finally {
+					copy.destroy();
 				}
 			},
 			close: () => document.destroy(),

@@ -35,6 +35,8 @@ export interface HttpProvider {
 	readError?: (status: number, body: unknown) => { status?: number; message?: string } | undefined;
 	/** Adjusts the credential's base URL for this kind of call (e.g. a route URL pasted with its endpoint). */
 	baseUrl?: (credentialBaseUrl: string) => string;
+	/** A hint of the provider's own for a status, where the generic one would mislead (404 on a job id). */
+	hint?: (status: number, message: string) => string | undefined;
 }
 
 export interface ProviderRequest {
@@ -110,6 +112,8 @@ function hintFromMessage(message: string, provider: HttpProvider): string | unde
 }
 
 function hintFor(status: number, provider: HttpProvider, message = ''): string {
+	const own = provider.hint?.(status, message);
+	if (own) return own;
 	const fromMessage = hintFromMessage(message, provider);
 	if (fromMessage) return fromMessage;
 	if (status === 401 || status === 403) {

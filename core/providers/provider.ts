@@ -81,6 +81,14 @@ export interface OcrFeatures {
 	customPrompt: string;
 	/** Start the prompt with DeepSeek's literal `<image>` token (servers that insert it themselves do not want it). */
 	imageToken: boolean;
+	/** Job services' engine: fast printed-text OCR or a vision-language model (handwriting, layout). */
+	tier: 'cpu' | 'vlm';
+	/** Job services' document language: `auto` or a code such as `en`, `fr`. */
+	documentLanguage: string;
+	/** A job service's tool preset (e.g. `extract-tables`); empty for none. */
+	tool: string;
+	/** Target language code for a translating tool preset; empty for none. */
+	translateTo: string;
 }
 
 export const DEFAULT_FEATURES: OcrFeatures = {
@@ -100,6 +108,10 @@ export const DEFAULT_FEATURES: OcrFeatures = {
 	promptMode: 'markdown',
 	customPrompt: '',
 	imageToken: true,
+	tier: 'cpu',
+	documentLanguage: 'auto',
+	tool: '',
+	translateTo: '',
 };
 
 export interface OcrRequest {
@@ -180,12 +192,109 @@ export interface OcrSession {
 	close(): Promise<void>;
 }
 
+/** Where an asynchronous OCR job stands. */
+export interface JobStatus {
+	jobId: string;
+	/** The service's own word: `pending`, `processing`, `done`, `failed`. */
+	status: string;
+	done: boolean;
+	pageCount: number | null;
+}
+
+/** A result file a job service renders (DOCX, PDF, CSV…). */
+export interface ExportFile {
+	data: Buffer;
+	fileName: string;
+	mimeType: string;
+}
+
+export interface JobRequest {
+	itemIndex: number;
+	timeoutMs: number;
+	maxRetries: number;
+	/** Longest wait for the job, in milliseconds. */
+	jobTimeoutMs: number;
+	includeRawResponse: boolean;
+}
+
+/**
+ * Services whose OCR runs as jobs that outlive a request (OCR.chat): submit now, fetch the result or an
+ * export later — possibly in another execution, so nothing about a job is kept in memory.
+ */
+export interface DocumentJobs {
+	/** Export formats the service renders, as `[value, label]`. */
+	exportFormats: Array<[string, string]>;
+	submit(context: RequestContext, document: DocumentInput, request: OcrRequest): Promise<JobStatus>;
+	/** The job's result; with `wait` polls until it is done (bounded by `jobTimeoutMs`), else its status if not done yet. */
+	result(
+		context: RequestContext,
+		jobId: string,
+		request: JobRequest,
+		wait: boolean,
+	): Promise<OcrResult | JobStatus>;
+	/** Downloads an export, waiting (within `jobTimeoutMs`) while the job is still running. */
+	download(
+		context: RequestContext,
+		jobId: string,
+		format: string,
+		request: JobRequest,
+	): Promise<ExportFile>;
+}
+
+/** A question about a document, asked of a chat model over the document's text. */
+export interface CompletionRequest {
+	model: string;
+	messages: Array<{ role: 'system' | 'user' | 'assistant'; content: string }>;
+	maxTokens: number;
+	itemIndex: number;
+	timeoutMs: number;
+	maxRetries: number;
+}
+
+/** A question asked of a service that chats about its own OCR jobs, with page citations (OCR.chat). */
+export interface DocumentChatRequest {
+	jobId: string;
+	question: string;
+	/** Carries on an earlier conversation about the same job. */
+	conversationId: string | null;
+	itemIndex: number;
+	timeoutMs: number;
+	maxRetries: number;
+}
+
+export interface DocumentChatAnswer {
+	answer: string;
+	/** Page numbers from 1. */
+	citations: Array<{ pageNumber: number; snippet: string }>;
+	conversationId: string | null;
+	raw: unknown;
+}
+
+export interface ChatTurn {
+	role: string;
+	content: string;
+	citations: Array<{ pageNumber: number; snippet: string }>;
+}
+
+export interface NativeDocumentChat {
+	ask(context: RequestContext, request: DocumentChatRequest): Promise<DocumentChatAnswer>;
+	history(
+		context: RequestContext,
+		jobId: string,
+		request: Omit<DocumentChatRequest, 'question' | 'conversationId' | 'jobId'>,
+	): Promise<ChatTurn[]>;
+}
+
 export interface OcrProvider {
 	id: ProviderId;
 	displayName: string;
 	description: string;
 	/** n8n credential type name, or null for engines that need no account. */
 	credentialType: string | null;
+	/** False for engines with no model to choose (Local, OCR.chat's tiers); the Model field is hidden. */
+	hasModels?: boolean;
+	/** Name of the nodes' credential test function, for credentials whose service needs a judged test. */
+	credentialTestedBy?: string;
 	capabilities: ProviderCapabilities;
 	/** The OCR options (`OcrFeatures`) this provider can honour; the node shows only those. */
 	features: Array<keyof OcrFeatures>;
@@ -198,6 +307,14 @@ export interface OcrProvider {
 	): Promise<Array<{ text: string; bbox: BBox }>>;
 	/** Describes an image in words; present where `capabilities.describe`. */
 	describe?(context: RequestContext, request: DescribeRequest): Promise<DescribeAnswer>;
+	/** Text chat with the service's chat models (Chat With Document over OCR text); absent where there is none. */
+	complete?(context: RequestContext, request: CompletionRequest): Promise<DescribeAnswer>;
+	/** Chat model used when the node's Model is empty; empty string: the service picks (a gateway route). */
+	defaultChatModel?: string;
+	/** Native chat over the service's own OCR jobs, with citations and history. */
+	documentChat?: NativeDocumentChat;
+	/** Asynchronous OCR jobs that can be submitted and fetched apart. */
+	jobs?: DocumentJobs;
 	/** OCR models the account can use, for the Model dropdown; absent when the service cannot list them. */
 	listModels?(context: RequestContext): Promise<ModelChoice[]>;
 	openSession(context: SessionContext): OcrSession;

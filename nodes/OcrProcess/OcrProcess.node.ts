@@ -6,7 +6,8 @@ import {
 	type INodeTypeDescription,
 } from 'n8n-workflow';
 
-import { providerCredentials } from '../shared/fields';
+import { ocrChatApiTest } from '../shared/credential-tests';
+import { credentialDisplay } from '../shared/fields';
 import { searchOcrModels } from '../shared/model-search';
 import { ocrProcessProperties } from './description';
 import { executeOcrProcess } from './execute';
@@ -27,11 +28,33 @@ export class OcrProcess implements INodeType {
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		usableAsTool: true,
-		credentials: providerCredentials('ocr'),
+		// Listed one by one: n8n's tooling reads `testedBy` from literal entries. A test checks the list
+		// against the provider registry.
+		credentials: [
+			{ name: 'mistralOcrApi', required: true, displayOptions: credentialDisplay('mistralOcrApi') },
+			{
+				name: 'openGateLlmApi',
+				required: true,
+				displayOptions: credentialDisplay('openGateLlmApi'),
+			},
+			{ name: 'bifrostApi', required: true, displayOptions: credentialDisplay('bifrostApi') },
+			{
+				name: 'otoroshiOcrApi',
+				required: true,
+				displayOptions: credentialDisplay('otoroshiOcrApi'),
+			},
+			{ name: 'clovisApi', required: true, displayOptions: credentialDisplay('clovisApi') },
+			{
+				name: 'ocrChatApi',
+				required: true,
+				testedBy: 'ocrChatApiTest',
+				displayOptions: credentialDisplay('ocrChatApi'),
+			},
+		],
 		properties: ocrProcessProperties,
 	};
 
-	methods = { listSearch: { searchOcrModels } };
+	methods = { listSearch: { searchOcrModels }, credentialTest: { ocrChatApiTest } };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await executeOcrProcess.call(this);

@@ -1,7 +1,12 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import { documentOptions, inputFields, providerField } from '../shared/fields';
-import { featureOptions } from './feature-options';
+import { featureOptions, jobOptions } from './feature-options';
+import {
+	jobExportFormats,
+	providersWithJobs,
+	providersWithoutModels,
+} from '../../core/providers/registry';
 
 const outputModeOption: INodeProperties = {
 	displayName: 'Output',
@@ -22,14 +27,85 @@ const outputModeOption: INodeProperties = {
 	default: 'perPage',
 };
 
+const JOB_OPERATIONS = ['getJob', 'downloadExport'];
+const jobProviders = providersWithJobs();
+
+const operationField: INodeProperties = {
+	displayName: 'Operation',
+	name: 'operation',
+	type: 'options',
+	noDataExpression: true,
+	displayOptions: { show: { provider: jobProviders } },
+	options: [
+		{
+			name: 'Recognize Document',
+			value: 'recognize',
+			action: 'Recognize a document',
+			description: 'Send a document and get its text per page',
+		},
+		{
+			name: 'Get Job Result',
+			value: 'getJob',
+			action: 'Get the result of an OCR job',
+			description: 'Fetch the pages of a job submitted earlier with Wait for Result off',
+		},
+		{
+			name: 'Download Export',
+			value: 'downloadExport',
+			action: 'Download an OCR job export',
+			description: 'Download a finished job as DOCX, PDF, Markdown, text, CSV or JSON',
+		},
+	],
+	default: 'recognize',
+};
+
+const jobFields: INodeProperties[] = [
+	{
+		displayName: 'Job ID',
+		name: 'jobId',
+		type: 'string',
+		default: '',
+		required: true,
+		placeholder: 'e.g. {{ $json.jobId }}',
+		displayOptions: { show: { provider: jobProviders, operation: JOB_OPERATIONS } },
+		description: 'The `jobId` an earlier OCR Process run returned',
+	},
+	{
+		displayName: 'Format',
+		name: 'downloadFormat',
+		type: 'options',
+		options: jobExportFormats().map(([value, name]) => ({ name, value })),
+		default: 'docx',
+		displayOptions: { show: { provider: jobProviders, operation: ['downloadExport'] } },
+	},
+	{
+		displayName: 'Put Output File in Field',
+		name: 'downloadBinaryProperty',
+		type: 'string',
+		default: 'data',
+		displayOptions: { show: { provider: jobProviders, operation: ['downloadExport'] } },
+		description: 'Name of the binary property that receives the exported file',
+	},
+];
+
+/** The document input is not asked for by the job operations, which work from a job id. */
+const documentInputFields = inputFields.map((field) => ({
+	...field,
+	displayOptions: {
+		...field.displayOptions,
+		hide: { ...field.displayOptions?.hide, operation: JOB_OPERATIONS },
+	},
+}));
+
 export const ocrProcessProperties: INodeProperties[] = [
 	providerField('ocr', 'local'),
+	operationField,
 	{
 		displayName: 'Model',
 		name: 'model',
 		type: 'resourceLocator',
 		default: { mode: 'list', value: '' },
-		displayOptions: { hide: { provider: ['local'] } },
+		displayOptions: { hide: { provider: providersWithoutModels() } },
 		description: "OCR model. Empty uses the provider's default OCR model.",
 		modes: [
 			{
@@ -47,14 +123,15 @@ export const ocrProcessProperties: INodeProperties[] = [
 			},
 		],
 	},
-	...inputFields,
+	...documentInputFields,
+	...jobFields,
 	{
 		displayName: 'Options',
 		name: 'options',
 		type: 'collection',
 		placeholder: 'Add Option',
 		default: {},
-		options: [...documentOptions, ...featureOptions, outputModeOption].sort((a, b) =>
+		options: [...documentOptions, ...featureOptions, ...jobOptions, outputModeOption].sort((a, b) =>
 			a.displayName.localeCompare(b.displayName),
 		),
 	},

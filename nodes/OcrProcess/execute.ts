@@ -1,15 +1,20 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import type { OcrResult } from '../../core/model';
-import type { DocumentInput, OcrRequest, OcrSession } from '../../core/providers/provider';
+import type {
+	DocumentInput,
+	OcrProvider,
+	OcrRequest,
+	OcrSession,
+} from '../../core/providers/provider';
 import { getProvider } from '../../core/providers/registry';
 import { readDocumentOptions } from '../shared/fields';
-import { attachImageBinaries } from '../shared/image-binaries';
 import { toItemError } from '../shared/item-errors';
 import { processItems } from '../shared/item-loop';
-import { perDocumentItem, perPageItems } from '../shared/ocr-items';
+
 import { openItemDocument } from '../shared/open-item-document';
 import { readOcrFeatures } from './feature-options';
+import { attachExport, jobStatusJson, jobTimeoutMs, runJobOperation } from './job-operations';
+import { buildItems, rawOptions, type ItemShape } from './ocr-output';
 
 /** One input item, read and opened, with what to ask the provider. */
 interface PreparedItem {
@@ -29,14 +34,11 @@ function modelName(parameter: unknown): string {
 	return typeof value === 'string' ? value.trim() : '';
 }
 
-const rawOptions = (context: IExecuteFunctions, itemIndex: number) =>
-	context.getNodeParameter('options', itemIndex, {}) as Record<string, unknown>;
-
 /** Reads the item's file, checks it, opens it and picks its pages. The caller closes `document.opened`. */
 async function prepareItem(
 	context: IExecuteFunctions,
 	itemIndex: number,
-	defaultRenderDpi: number,
+	provider: OcrProvider,
 ): Promise<PreparedItem> {
 	const raw = rawOptions(context, itemIndex);
 	const options = readDocumentOptions(raw);
@@ -59,7 +61,7 @@ async function prepareItem(
 		},
 		request: {
 			itemIndex,
-			renderDpi: options.renderDpi ?? defaultRenderDpi,
+			renderDpi: options.renderDpi ?? provider.defaultRenderDpi,
 			timeoutMs: options.timeoutMs,
 			maxRetries: options.maxRetries,
 			includeRawResponse: options.includeRawResponse,
@@ -67,50 +69,48 @@ async function prepareItem(
 			model: modelName(context.getNodeParameter('model', itemIndex, '')),
 			features,
 			pdfPassword: options.pdfPassword,
-			jobTimeoutMs: Math.max(0.05, Number(raw.batchTimeout ?? 60)) * 60_000,
+			jobTimeoutMs: jobTimeoutMs(raw, provider.jobs ? 10 : 60),
 		},
 		outputMode: typeof raw.outputMode === 'string' ? raw.outputMode : 'perPage',
 		warnings,
 	};
 }
 
-/** The items one document gives: a page each, or one for the document; extracted images as binaries. */
-async function buildItems(
-	context: IExecuteFunctions,
-	prepared: PreparedItem,
-	result: OcrResult,
-): Promise<INodeExecutionData[]> {
-	result.warnings.unshift(...prepared.warnings);
+function shapeOf(prepared: PreparedItem): ItemShape {
 	const { document, request } = prepared;
-	const meta = {
-		fileName: document.fileName,
-		mimeType: document.fileType.mimeType,
-		pageCount: document.opened.pageCount,
+	return {
+		meta: {
+			fileName: document.fileName,
+			mimeType: document.fileType.mimeType,
+			pageCount: document.opened.pageCount,
+		},
+		outputMode: prepared.outputMode,
+		includeRawResponse: request.includeRawResponse,
+		warnings: prepared.warnings,
 	};
-	if (prepared.outputMode === 'perDocument') {
-		const item = { json: perDocumentItem(result, meta, request.includeRawResponse) };
-		await attachImageBinaries(context, item, result.pages, item.json.pages as IDataObject[]);
-		return [item];
-	}
-	const items = perPageItems(result, meta, request.includeRawResponse).map((json) => ({ json }));
-	for (const [position, item] of items.entries()) {
-		await attachImageBinaries(context, item, [result.pages[position]], [item.json]);
-	}
-	return items;
 }
 
 /** One call per item, `concurrency` at a time. */
 async function runItems(
 	context: IExecuteFunctions,
+	provider: OcrProvider,
 	session: OcrSession,
 	concurrency: number,
-	defaultRenderDpi: number,
 ) {
+	const { jobs } = provider;
 	return await processItems(context, concurrency, async (itemIndex) => {
-		const prepared = await prepareItem(context, itemIndex, defaultRenderDpi);
+		const prepared = await prepareItem(context, itemIndex, provider);
 		try {
+			const raw = rawOptions(context, itemIndex);
+			if (jobs && raw.waitForResult === false) {
+				const status = await jobs.submit(context, prepared.document, prepared.request);
+				return [{ json: jobStatusJson(provider, status, prepared.document.fileName) }];
+			}
 			const result = await session.recognize(prepared.document, prepared.request);
-			return await buildItems(context, prepared, result);
+			const items = await buildItems(context, shapeOf(prepared), result);
+			if (jobs && result.jobId)
+				await attachExport(context, jobs, result.jobId, items, raw, prepared.request);
+			return items;
 		} catch (error) {
 			throw toItemError(context, error, itemIndex, prepared.document.fileName);
 		} finally {
@@ -126,14 +126,12 @@ async function runItems(
 async function runBatch(
 	context: IExecuteFunctions,
 	session: OcrSession & Required<Pick<OcrSession, 'recognizeBatch'>>,
-	defaultRenderDpi: number,
+	provider: OcrProvider,
 ) {
 	const itemCount = context.getInputData().length;
 	const prepared: Array<PreparedItem | Error> = [];
 	for (let itemIndex = 0; itemIndex < itemCount; itemIndex++) {
-		prepared.push(
-			await prepareItem(context, itemIndex, defaultRenderDpi).catch((error: Error) => error),
-		);
+		prepared.push(await prepareItem(context, itemIndex, provider).catch((error: Error) => error));
 	}
 	const ready = prepared.filter((entry): entry is PreparedItem => !(entry instanceof Error));
 	try {
@@ -155,7 +153,7 @@ async function runBatch(
 					entry.document.fileName,
 				);
 			}
-			return await buildItems(context, entry, outcome);
+			return await buildItems(context, shapeOf(entry), outcome);
 		});
 	} finally {
 		for (const entry of ready) entry.document.opened.close();
@@ -164,6 +162,12 @@ async function runBatch(
 
 export async function executeOcrProcess(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const provider = getProvider(this.getNodeParameter('provider', 0) as string);
+	const operation = provider.jobs
+		? (this.getNodeParameter('operation', 0, 'recognize') as string)
+		: 'recognize';
+	if (provider.jobs && operation !== 'recognize') {
+		return [await runJobOperation(this, provider, provider.jobs, operation)];
+	}
 	const firstOptions = rawOptions(this, 0);
 	const { concurrency } = readDocumentOptions(firstOptions);
 	const session = provider.openSession({ functions: this, concurrency });
@@ -173,9 +177,9 @@ export async function executeOcrProcess(this: IExecuteFunctions): Promise<INodeE
 			? await runBatch(
 					this,
 					session as OcrSession & Required<Pick<OcrSession, 'recognizeBatch'>>,
-					provider.defaultRenderDpi,
+					provider,
 				)
-			: await runItems(this, session, concurrency, provider.defaultRenderDpi);
+			: await runItems(this, provider, session, concurrency);
 		return [items];
 	} finally {
 		await session.close();

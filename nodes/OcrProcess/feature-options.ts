@@ -4,7 +4,12 @@ import { attempt, reasonOf } from '../../core/attempt';
 import { DocumentError } from '../../core/document/document-error';
 import { INVOICE_SCHEMA } from '../../core/extraction/invoice-schema';
 import { DEFAULT_FEATURES, type OcrFeatures } from '../../core/providers/provider';
-import { providersHonouring, providersWith } from '../../core/providers/registry';
+import {
+	jobExportFormats,
+	providersHonouring,
+	providersWith,
+	providersWithJobs,
+} from '../../core/providers/registry';
 
 /** Shown only for the providers that honour the option (the registry knows which). */
 const onlyFor = (feature: keyof OcrFeatures) => ({
@@ -15,7 +20,97 @@ const batchProviders = {
 	show: { '/provider': providersWith('batch').map((provider) => provider.id) },
 };
 
+const jobProviders = { show: { '/provider': providersWithJobs() } };
+
+/** Options of services whose OCR runs as jobs (OCR.chat). */
+export const jobOptions: INodeProperties[] = [
+	{
+		displayName: 'Wait for Result',
+		name: 'waitForResult',
+		type: 'boolean',
+		default: true,
+		displayOptions: jobProviders,
+		description:
+			'Whether to wait for the job to finish. Off: the node returns right after submitting, with `jobId` and `status`, and a later run fetches the result with Get Job Result (for scheduled pipelines).',
+	},
+	{
+		displayName: 'Job Timeout (Minutes)',
+		name: 'jobTimeout',
+		type: 'number',
+		typeOptions: { minValue: 0.05 },
+		default: 10,
+		displayOptions: jobProviders,
+		description:
+			'Longest wait for a job to finish; past it the item fails with the job ID and its last status (the job keeps running)',
+	},
+	{
+		displayName: 'Export Format',
+		name: 'exportFormat',
+		type: 'options',
+		default: 'none',
+		displayOptions: jobProviders,
+		options: [
+			{ name: 'None', value: 'none' },
+			...jobExportFormats().map(([value, name]) => ({ name, value })),
+		],
+		description:
+			'Also download the result in this format, as a binary property of the first item of each document',
+	},
+	{
+		displayName: 'Put Export in Field',
+		name: 'exportBinaryProperty',
+		type: 'string',
+		default: 'export',
+		displayOptions: {
+			show: { ...jobProviders.show, exportFormat: jobExportFormats().map(([value]) => value) },
+		},
+		description: 'Name of the binary property that receives the exported file',
+	},
+];
+
 export const featureOptions: INodeProperties[] = [
+	{
+		displayName: 'Tier',
+		name: 'tier',
+		type: 'options',
+		options: [
+			{ name: 'CPU (Fast, Printed Text)', value: 'cpu' },
+			{
+				name: 'VLM (Handwriting, Complex Layout, Math)',
+				value: 'vlm',
+				description: 'Premium AI engine; costs more pages of credit',
+			},
+		],
+		default: 'cpu',
+		displayOptions: onlyFor('tier'),
+	},
+	{
+		displayName: 'Document Language',
+		name: 'documentLanguage',
+		type: 'string',
+		default: 'auto',
+		placeholder: 'auto, en, fr, ch, ja, ar…',
+		displayOptions: onlyFor('documentLanguage'),
+		description: '"auto" detects the language; or a language code',
+	},
+	{
+		displayName: 'Tool Preset',
+		name: 'tool',
+		type: 'string',
+		default: '',
+		placeholder: 'e.g. extract-tables, handwriting-to-text',
+		displayOptions: onlyFor('tool'),
+		description: "Slug of an OCR.chat tool whose preset to apply. Empty: the tier's default.",
+	},
+	{
+		displayName: 'Translate To',
+		name: 'translateTo',
+		type: 'string',
+		default: '',
+		placeholder: 'e.g. en',
+		displayOptions: onlyFor('translateTo'),
+		description: 'Target language code, for the translate tool preset',
+	},
 	{
 		displayName: 'Batch Mode',
 		name: 'batchMode',
@@ -318,5 +413,9 @@ export function readOcrFeatures(raw: Record<string, unknown>): OcrFeatures {
 			raw.promptMode === 'free' || raw.promptMode === 'custom' ? raw.promptMode : 'markdown',
 		customPrompt: typeof raw.customPrompt === 'string' ? raw.customPrompt.trim() : '',
 		imageToken: raw.imageToken !== false,
+		tier: raw.tier === 'vlm' ? 'vlm' : 'cpu',
+		documentLanguage: String(raw.documentLanguage ?? '').trim() || 'auto',
+		tool: String(raw.tool ?? '').trim(),
+		translateTo: String(raw.translateTo ?? '').trim(),
 	};
 }

@@ -3,51 +3,70 @@ import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { toItemError } from './item-errors';
 
 /**
- * Runs `handleItem` for every input item, `concurrency` at a time, and returns the outputs in input
- * order, each paired with its input. With Continue On Fail a failed item yields exactly one error item
- * in its place; without it the first failing item (by index) stops the node once running items settle.
+ * Runs `handleGroup` for groups of input items (usually one item each), `concurrency` groups at a time,
+ * and returns the outputs in input order, each paired with every item of its group. With Continue On
+ * Fail a failed group yields exactly one error item in its place; without it the first failing group
+ * (by position) stops the node once running groups settle.
  */
-export async function processItems(
+export async function processGroups(
 	context: IExecuteFunctions,
 	concurrency: number,
-	handleItem: (itemIndex: number) => Promise<INodeExecutionData[]>,
+	groups: number[][],
+	handleGroup: (itemIndexes: number[]) => Promise<INodeExecutionData[]>,
 ): Promise<INodeExecutionData[]> {
-	const itemCount = context.getInputData().length;
 	const continueOnFail = context.continueOnFail();
-	const outputs: INodeExecutionData[][] = new Array(itemCount);
-	let nextItem = 0;
-	const failures: Array<{ itemIndex: number; error: Error }> = [];
+	const outputs: INodeExecutionData[][] = new Array(groups.length);
+	let nextGroup = 0;
+	const failures: Array<{ position: number; error: Error }> = [];
+	const pairing = (itemIndexes: number[]) =>
+		itemIndexes.length === 1 ? { item: itemIndexes[0] } : itemIndexes.map((item) => ({ item }));
 
 	const runLane = async () => {
-		while (nextItem < itemCount && failures.length === 0) {
-			const itemIndex = nextItem++;
+		while (nextGroup < groups.length && failures.length === 0) {
+			const position = nextGroup++;
+			const itemIndexes = groups[position];
 			try {
-				const produced = await handleItem(itemIndex);
-				outputs[itemIndex] = produced.map((entry) => ({
+				const produced = await handleGroup(itemIndexes);
+				outputs[position] = produced.map((entry) => ({
 					...entry,
-					pairedItem: { item: itemIndex },
+					pairedItem: pairing(itemIndexes),
 				}));
 			} catch (caught) {
-				const error = toItemError(context, caught, itemIndex);
+				const error = toItemError(context, caught, itemIndexes[0]);
 				if (continueOnFail) {
-					outputs[itemIndex] = [
+					outputs[position] = [
 						{
 							json: {
 								error: error.message,
 								...(error.description ? { description: error.description } : {}),
 							},
-							pairedItem: { item: itemIndex },
+							pairedItem: pairing(itemIndexes),
 						},
 					];
 				} else {
-					failures.push({ itemIndex, error });
+					failures.push({ position, error });
 				}
 			}
 		}
 	};
 
-	const lanes = Math.max(1, Math.min(concurrency, itemCount));
+	const lanes = Math.max(1, Math.min(concurrency, groups.length));
 	await Promise.all(Array.from({ length: lanes }, runLane));
-	if (failures.length) throw failures.sort((a, b) => a.itemIndex - b.itemIndex)[0].error;
+	if (failures.length) throw failures.sort((a, b) => a.position - b.position)[0].error;
 	return outputs.flat();
+}
+
+/** `processGroups` with one group per input item: the loop every node uses. */
+export async function processItems(
+	context: IExecuteFunctions,
+	concurrency: number,
+	handleItem: (itemIndex: number) => Promise<INodeExecutionData[]>,
+): Promise<INodeExecutionData[]> {
+	const groups = context.getInputData().map((_, itemIndex) => [itemIndex]);
+	return await processGroups(
+		context,
+		concurrency,
+		groups,
+		async ([itemIndex]) => await handleItem(itemIndex),
+	);
 }

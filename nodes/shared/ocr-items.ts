@@ -105,6 +105,7 @@ export function perPageItems(
 				? { documentAnnotation: result.documentAnnotation as IDataObject }
 				: {}),
 			...(result.gateway ? { gateway: result.gateway as IDataObject } : {}),
+			...(result.jobId ? { jobId: result.jobId } : {}),
 			warnings: [...result.warnings, ...page.warnings],
 		};
 	});
@@ -119,7 +120,8 @@ export function perDocumentItem(
 	meta: DocumentMeta,
 	includeRaw: boolean,
 ): IDataObject {
-	const markdown = result.pages.map((page) => page.markdown).join('\n\n');
+	const markdown =
+		result.documentMarkdown ?? result.pages.map((page) => page.markdown).join('\n\n');
 	const text = result.pages.map((page) => page.text).join('\n\n');
 	const averages = result.pages
 		.map((page) => page.confidence.average)
@@ -149,6 +151,7 @@ export function perDocumentItem(
 			? { documentAnnotation: result.documentAnnotation as IDataObject }
 			: {}),
 		...(result.gateway ? { gateway: result.gateway as IDataObject } : {}),
+		...(result.jobId ? { jobId: result.jobId } : {}),
 		warnings: [
 			...result.warnings,
 			...result.pages.flatMap((page) =>

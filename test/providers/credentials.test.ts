@@ -1,7 +1,18 @@
 import type { ICredentialType } from 'n8n-workflow';
 
 import { loadPack } from '../harness/run-workflow';
-import { allProviders } from '../../core/providers/registry';
+import { allProviders, providersWith } from '../../core/providers/registry';
+import { ChatWithDocument } from '../../nodes/ChatWithDocument/ChatWithDocument.node';
+import { DescribeImage } from '../../nodes/DescribeImage/DescribeImage.node';
+import { LocateText } from '../../nodes/LocateText/LocateText.node';
+import { OcrProcess } from '../../nodes/OcrProcess/OcrProcess.node';
+
+const packNodes = {
+	ocrProcess: { type: OcrProcess, capability: 'ocr' },
+	locateText: { type: LocateText, capability: 'locate' },
+	describeImage: { type: DescribeImage, capability: 'describe' },
+	chatWithDocument: { type: ChatWithDocument, capability: 'chat' },
+} as const;
 
 describe('credential types as n8n loads them', () => {
 	let types: Map<string, ICredentialType>;
@@ -22,35 +33,41 @@ describe('credential types as n8n loads them', () => {
 			'bifrostApi',
 			'clovisApi',
 			'mistralOcrApi',
+			'ocrChatApi',
 			'openGateLlmApi',
 			'otoroshiOcrApi',
 		]);
 	});
 
-	it.each(['bifrostApi', 'clovisApi', 'mistralOcrApi', 'openGateLlmApi', 'otoroshiOcrApi'])(
-		'%s has a password apiKey, a baseUrl, Bearer auth, a test request, themed icons and docs',
-		(name) => {
-			const type = types.get(name) as ICredentialType;
-			const apiKey = type.properties.find((property) => property.name === 'apiKey');
-			expect(apiKey).toMatchObject({
-				type: 'string',
-				typeOptions: { password: true },
-				required: true,
-			});
-			expect(type.properties.find((property) => property.name === 'baseUrl')).toBeDefined();
-			expect(type.authenticate).toEqual({
-				type: 'generic',
-				properties: { headers: { Authorization: '=Bearer {{$credentials.apiKey}}' } },
-			});
-			expect(type.test?.request.url).toMatch(/models$/);
-			// n8n turns `icon` into `iconUrl` when it loads a package.
-			expect(type.iconUrl ?? type.icon).toEqual({
-				light: expect.stringMatching(/\.svg$/),
-				dark: expect.stringMatching(/\.dark\.svg$/),
-			});
-			expect(type.documentationUrl).toMatch(/^https:\/\//);
-		},
-	);
+	it.each([
+		'bifrostApi',
+		'clovisApi',
+		'mistralOcrApi',
+		'ocrChatApi',
+		'openGateLlmApi',
+		'otoroshiOcrApi',
+	])('%s has a password apiKey, a baseUrl, Bearer auth, a test, themed icons and docs', (name) => {
+		const type = types.get(name) as ICredentialType;
+		const apiKey = type.properties.find((property) => property.name === 'apiKey');
+		expect(apiKey).toMatchObject({
+			type: 'string',
+			typeOptions: { password: true },
+			required: true,
+		});
+		expect(type.properties.find((property) => property.name === 'baseUrl')).toBeDefined();
+		expect(type.authenticate).toEqual({
+			type: 'generic',
+			properties: { headers: { Authorization: '=Bearer {{$credentials.apiKey}}' } },
+		});
+		if (name === 'ocrChatApi') expect(type.test).toBeUndefined();
+		else expect(type.test?.request.url).toMatch(/models$/);
+		// n8n turns `icon` into `iconUrl` when it loads a package.
+		expect(type.iconUrl ?? type.icon).toEqual({
+			light: expect.stringMatching(/\.svg$/),
+			dark: expect.stringMatching(/\.dark\.svg$/),
+		});
+		expect(type.documentationUrl).toMatch(/^https:\/\//);
+	});
 
 	it('defaults: Mistral and Albert have public base URLs; gateways need yours', () => {
 		const defaultOf = (name: string) =>
@@ -59,5 +76,36 @@ describe('credential types as n8n loads them', () => {
 		expect(defaultOf('openGateLlmApi')).toBe('https://albert.api.etalab.gouv.fr');
 		expect(defaultOf('bifrostApi')).toBe('');
 		expect(defaultOf('otoroshiOcrApi')).toBe('');
+		expect(defaultOf('ocrChatApi')).toBe('https://ocr.chat');
 	});
+
+	it.each(Object.keys(packNodes))(
+		'%s lists the credentials of exactly its providers, shown for them, tested where a test function is named',
+		(nodeName) => {
+			const { type, capability } = packNodes[nodeName as keyof typeof packNodes];
+			const expected = providersWith(capability)
+				.filter((provider) => provider.credentialType !== null)
+				.map((provider) => ({
+					name: provider.credentialType,
+					providers: [provider.id],
+					testedBy: provider.credentialTestedBy,
+				}))
+				.sort((a, b) => String(a.name).localeCompare(String(b.name)));
+			const listed = (new type().description.credentials ?? [])
+				.map((credential) => ({
+					name: credential.name,
+					providers: credential.displayOptions?.show?.provider,
+					testedBy: credential.testedBy,
+				}))
+				.sort((a, b) => a.name.localeCompare(b.name));
+			expect(listed).toEqual(expected);
+			const tested = listed.filter((credential) => credential.testedBy);
+			for (const credential of tested) {
+				expect(
+					(new type() as { methods?: { credentialTest?: Record<string, unknown> } }).methods
+						?.credentialTest?.[credential.testedBy as string],
+				).toBeInstanceOf(Function);
+			}
+		},
+	);
 });

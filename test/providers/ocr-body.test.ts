@@ -33,6 +33,10 @@ const everything: OcrFeatures = {
 	promptMode: 'markdown',
 	customPrompt: '',
 	imageToken: true,
+	tier: 'cpu',
+	documentLanguage: 'auto',
+	tool: '',
+	translateTo: '',
 };
 
 const dialectOf = (id: string): BodyDialect => {

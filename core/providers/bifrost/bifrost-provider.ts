@@ -44,4 +44,5 @@ export const bifrostProvider = createMistralCompatibleProvider({
 	// Names are provider/model; only Mistral's OCR models do OCR behind Bifrost.
 	isOcrModel: (entry) => String(entry.id).includes('ocr'),
 	visionModel: 'mistral/mistral-small-latest',
+	chatModel: 'mistral/mistral-small-latest',
 });

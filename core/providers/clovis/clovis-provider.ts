@@ -9,7 +9,7 @@ import type {
 	OcrSession,
 	SessionContext,
 } from '../provider';
-import { askAboutImage } from '../openai-chat/chat-client';
+import { askAboutImage, askAboutText } from '../openai-chat/chat-client';
 import { mapGroundedPage, toPixels } from './map-grounded-page';
 import { parseGroundedOutput } from './parse-grounded-output';
 
@@ -133,7 +133,7 @@ export const clovisProvider: OcrProvider = {
 		ocr: true,
 		locate: true,
 		describe: true,
-		chat: false,
+		chat: true,
 		boxes: true,
 		confidence: false,
 		offline: false,
@@ -172,6 +172,18 @@ export const clovisProvider: OcrProvider = {
 		return {
 			description: answer.content.trim(),
 			model: answer.model ?? model,
+			promptTokens: answer.promptTokens,
+			completionTokens: answer.completionTokens,
+			raw,
+		};
+	},
+	// Chat With Document: a chat model on the same gateway reads the OCR text. The gateway's chat models
+	// vary by account, so there is no default: the node asks for one.
+	async complete(context, request) {
+		const { answer, raw } = await askAboutText(context, http, request);
+		return {
+			description: answer.content.trim(),
+			model: answer.model ?? request.model,
 			promptTokens: answer.promptTokens,
 			completionTokens: answer.completionTokens,
 			raw,

@@ -84,6 +84,7 @@ export const localProvider: OcrProvider = {
 	id: 'local',
 	displayName: 'Local (Offline, No Account)',
 	description: 'Tesseract OCR inside n8n: English and French, text with word and line boxes',
+	hasModels: false,
 	credentialType: null,
 	capabilities: {
 		ocr: true,

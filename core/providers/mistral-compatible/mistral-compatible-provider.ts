@@ -9,6 +9,7 @@ import {
 import type { OcrPage, OcrResult } from '../../model';
 import type {
 	BatchItem,
+	CompletionRequest,
 	DescribeAnswer,
 	DescribeRequest,
 	DocumentInput,
@@ -20,7 +21,7 @@ import type {
 	ProviderId,
 	SessionContext,
 } from '../provider';
-import { askAboutImage } from '../openai-chat/chat-client';
+import { askAboutImage, askAboutText } from '../openai-chat/chat-client';
 import { mapMistralPage } from './map-mistral-page';
 import { buildOcrBody, type DocumentChunk, type FeatureName } from './ocr-body';
 import { parseMistralOcrResponse, type MistralOcrResponse } from './ocr-response';
@@ -65,6 +66,8 @@ export interface MistralCompatibleConfig {
 	visionModel?: string;
 	/** Base URL for chat calls, when it differs from the OCR one. */
 	chatBaseUrl?: (credentialBaseUrl: string) => string;
+	/** Text chat model for Chat With Document; '' lets the service choose; absent: no chat. */
+	chatModel?: string;
 }
 
 /** Annotations come as JSON strings; a string that is not JSON is kept as it is. */
@@ -323,24 +326,41 @@ async function describeImage(
 	request: DescribeRequest,
 ): Promise<DescribeAnswer> {
 	const model = request.model || (config.visionModel ?? '');
-	const { answer, raw } = await askAboutImage(
-		context,
-		{
-			displayName: config.displayName,
-			credentialType: config.credentialType,
-			readError: config.readError,
-			baseUrl: config.chatBaseUrl,
-		},
-		{
-			model,
-			imageUrl: request.imageUrl,
-			prompt: request.prompt,
-			maxTokens: 2048,
-			itemIndex: request.itemIndex,
-			timeoutMs: request.timeoutMs,
-			maxRetries: request.maxRetries,
-		},
-	);
+	const { answer, raw } = await askAboutImage(context, chatHttp(config), {
+		model,
+		imageUrl: request.imageUrl,
+		prompt: request.prompt,
+		maxTokens: 2048,
+		itemIndex: request.itemIndex,
+		timeoutMs: request.timeoutMs,
+		maxRetries: request.maxRetries,
+	});
+	return {
+		description: answer.content.trim(),
+		model: answer.model ?? (model || 'default'),
+		promptTokens: answer.promptTokens,
+		completionTokens: answer.completionTokens,
+		raw,
+	};
+}
+
+function chatHttp(config: MistralCompatibleConfig): HttpProvider {
+	return {
+		displayName: config.displayName,
+		credentialType: config.credentialType,
+		readError: config.readError,
+		baseUrl: config.chatBaseUrl,
+	};
+}
+
+/** Chat With Document: a question over the OCR text, to the service's chat model. */
+async function complete(
+	context: RequestContext,
+	config: MistralCompatibleConfig,
+	request: CompletionRequest,
+): Promise<DescribeAnswer> {
+	const model = request.model || (config.chatModel ?? '');
+	const { answer, raw } = await askAboutText(context, chatHttp(config), { ...request, model });
 	return {
 		description: answer.content.trim(),
 		model: answer.model ?? (model || 'default'),
@@ -360,12 +380,12 @@ export function createMistralCompatibleProvider(config: MistralCompatibleConfig)
 		capabilities: {
 			ocr: true,
 			locate: false,
-			chat: false,
 			boxes: true,
 			confidence: true,
 			offline: false,
 			batch: config.batch !== undefined,
 			describe: config.visionModel !== undefined,
+			chat: config.chatModel !== undefined,
 			...config.capabilities,
 		},
 		features: config.honours,
@@ -376,6 +396,12 @@ export function createMistralCompatibleProvider(config: MistralCompatibleConfig)
 			: {}),
 		...(config.visionModel !== undefined
 			? { describe: async (context, request) => await describeImage(context, config, request) }
+			: {}),
+		...(config.chatModel !== undefined
+			? {
+					defaultChatModel: config.chatModel,
+					complete: async (context, request) => await complete(context, config, request),
+				}
 			: {}),
 		openSession: (context) => new MistralCompatibleSession(config, context),
 	};

@@ -47,6 +47,10 @@ const FEATURE_LABELS: Record<FeatureName, string> = {
 	promptMode: 'Prompt',
 	customPrompt: 'Custom Prompt',
 	imageToken: 'Image Token',
+	tier: 'Tier',
+	documentLanguage: 'Document Language',
+	tool: 'Tool Preset',
+	translateTo: 'Translate To',
 };
 
 /** Whether the user asked for something beyond the defaults (includeBlocks is asked by default). */
@@ -79,6 +83,13 @@ function asked(features: OcrFeatures, name: FeatureName): boolean {
 			return features.customPrompt !== '';
 		case 'imageToken':
 			return !features.imageToken;
+		case 'tier':
+			return features.tier !== 'cpu';
+		case 'documentLanguage':
+			return features.documentLanguage !== 'auto';
+		case 'tool':
+		case 'translateTo':
+			return features[name] !== '';
 	}
 }
 

@@ -20,4 +20,5 @@ export const mistralProvider = createMistralCompatibleProvider({
 	batch: runMistralBatch,
 	// A Mistral model that reads images.
 	visionModel: 'mistral-small-latest',
+	chatModel: 'mistral-small-latest',
 });

@@ -35,6 +35,63 @@ export function readChatAnswer(body: unknown): ChatAnswer {
 	};
 }
 
+async function sendChat(
+	context: RequestContext,
+	provider: HttpProvider,
+	itemIndex: number,
+	request: { path?: string; timeoutMs: number; maxRetries: number; body: Record<string, unknown> },
+): Promise<{ answer: ChatAnswer; raw: unknown }> {
+	const response = await providerRequest.call(context, provider, {
+		method: 'POST',
+		path: request.path ?? '/v1/chat/completions',
+		itemIndex,
+		timeoutMs: request.timeoutMs,
+		maxRetries: request.maxRetries,
+		body: request.body,
+	});
+	const read = attempt(() => readChatAnswer(response.body));
+	if (!read.ok) {
+		throw unreadableAnswerError(
+			context,
+			provider,
+			read.error,
+			itemIndex,
+			'Check that the base URL points at an OpenAI-compatible API.',
+		);
+	}
+	return { answer: read.value, raw: response.body };
+}
+
+export interface TextConversation {
+	/** Empty: the server's default model (a gateway route picks it). */
+	model: string;
+	messages: Array<{ role: 'system' | 'user' | 'assistant'; content: string }>;
+	maxTokens: number;
+	itemIndex: number;
+	timeoutMs: number;
+	maxRetries: number;
+	path?: string;
+}
+
+/** A text-only chat completion (questions about a document's OCR text). */
+export async function askAboutText(
+	context: RequestContext,
+	provider: HttpProvider,
+	conversation: TextConversation,
+): Promise<{ answer: ChatAnswer; raw: unknown }> {
+	return await sendChat(context, provider, conversation.itemIndex, {
+		path: conversation.path,
+		timeoutMs: conversation.timeoutMs,
+		maxRetries: conversation.maxRetries,
+		body: {
+			...(conversation.model ? { model: conversation.model } : {}),
+			messages: conversation.messages,
+			temperature: 0,
+			max_tokens: conversation.maxTokens,
+		},
+	});
+}
+
 export interface ImageQuestion {
 	model: string;
 	/** data: or https: URL of the image. */
@@ -57,10 +114,8 @@ export async function askAboutImage(
 	provider: HttpProvider,
 	question: ImageQuestion,
 ): Promise<{ answer: ChatAnswer; raw: unknown }> {
-	const response = await providerRequest.call(context, provider, {
-		method: 'POST',
-		path: question.path ?? '/v1/chat/completions',
-		itemIndex: question.itemIndex,
+	return await sendChat(context, provider, question.itemIndex, {
+		path: question.path,
 		timeoutMs: question.timeoutMs,
 		maxRetries: question.maxRetries,
 		body: {
@@ -79,15 +134,4 @@ export async function askAboutImage(
 			max_tokens: question.maxTokens,
 		},
 	});
-	const read = attempt(() => readChatAnswer(response.body));
-	if (!read.ok) {
-		throw unreadableAnswerError(
-			context,
-			provider,
-			read.error,
-			question.itemIndex,
-			'Check that the base URL points at an OpenAI-compatible API.',
-		);
-	}
-	return { answer: read.value, raw: response.body };
 }

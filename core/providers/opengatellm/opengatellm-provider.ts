@@ -22,4 +22,5 @@ export const openGateLlmProvider = createMistralCompatibleProvider({
 	isOcrModel: (entry) => entry.type === 'image-to-text',
 	// Albert's image-text-to-text model.
 	visionModel: 'albert-large',
+	chatModel: 'albert-large',
 });

@@ -66,6 +66,7 @@ export const otoroshiProvider = createMistralCompatibleProvider({
 	readError: readOtoroshiError,
 	// Describe Image: the route's OpenAI-compatible chat endpoint and its default model.
 	visionModel: '',
+	chatModel: '',
 	chatBaseUrl: (base) =>
 		base
 			.trim()

@@ -1,0 +1,161 @@
+import type { INodeProperties } from 'n8n-workflow';
+
+import {
+	chatProvidersBy,
+	providersWithJobs,
+	providersWithoutModels,
+} from '../../core/providers/registry';
+import { documentOptions, inputFields, providerField } from '../shared/fields';
+
+const native = chatProvidersBy('native');
+const withModel = chatProvidersBy('model');
+const retrieval = chatProvidersBy('retrieval');
+
+/** The document options that make sense here: pages, PDF access, limits, OCR language. */
+const kept = new Set([
+	'pages',
+	'pdfPassword',
+	'renderDpi',
+	'timeout',
+	'maxRetries',
+	'concurrency',
+	'includeRawResponse',
+	'allowUnauthorizedCerts',
+	'language',
+]);
+
+const inputTypeField: INodeProperties = {
+	displayName: 'Document',
+	name: 'inputType',
+	type: 'options',
+	options: [
+		{
+			name: 'Binary File',
+			value: 'binary',
+			description: 'A PDF or image from a previous node; it is OCRed first',
+		},
+		{ name: 'URL', value: 'url', description: 'Download the document from a web address' },
+		{
+			name: 'OCR Process Output',
+			value: 'ocrItems',
+			description:
+				'Items from OCR Process: one per document, or consecutive page items of the same file',
+		},
+		{
+			name: 'Job ID (OCR.chat)',
+			value: 'jobId',
+			description: 'A document OCR.chat has already read, by its job ID',
+		},
+	],
+	default: 'binary',
+};
+
+const chatOptions: INodeProperties[] = [
+	{
+		displayName: 'Conversation ID',
+		name: 'conversationId',
+		type: 'string',
+		default: '',
+		placeholder: 'e.g. {{ $json.conversationId }}',
+		displayOptions: { show: { '/provider': native } },
+		description: 'Carry on an earlier conversation about the same document (follow-up questions)',
+	},
+	{
+		displayName: 'Include History',
+		name: 'includeHistory',
+		type: 'boolean',
+		default: false,
+		displayOptions: { show: { '/provider': native } },
+		description: 'Whether to add the whole conversation about the document as `history`',
+	},
+	{
+		displayName: 'Job Timeout (Minutes)',
+		name: 'jobTimeout',
+		type: 'number',
+		typeOptions: { minValue: 0.05 },
+		default: 10,
+		displayOptions: { show: { '/provider': providersWithJobs() } },
+		description: 'Longest wait for the OCR job of a new document',
+	},
+	{
+		displayName: 'Max Context Tokens',
+		name: 'maxContextTokens',
+		type: 'number',
+		typeOptions: { minValue: 500 },
+		default: 12000,
+		displayOptions: { show: { '/provider': withModel } },
+		description:
+			'How much document text the model is given. A longer document is cut to its pages most relevant to the question; the item lists the pages used.',
+	},
+	{
+		displayName: 'Max Answer Tokens',
+		name: 'maxAnswerTokens',
+		type: 'number',
+		typeOptions: { minValue: 16 },
+		default: 1024,
+		displayOptions: { show: { '/provider': withModel } },
+	},
+	{
+		displayName: 'Passages',
+		name: 'maxPassages',
+		type: 'number',
+		typeOptions: { minValue: 1, maxValue: 20 },
+		default: 3,
+		displayOptions: { show: { '/provider': retrieval } },
+		description: 'How many best-matching passages the retrieval-only answer gives',
+	},
+];
+
+export const chatWithDocumentProperties: INodeProperties[] = [
+	providerField('chat', 'local'),
+	{
+		displayName:
+			'No language model reads the document here: the answer is the passages that best match the question, with their pages (retrieval only)',
+		name: 'retrievalNotice',
+		type: 'notice',
+		default: '',
+		displayOptions: { show: { provider: retrieval } },
+	},
+	{
+		displayName: 'Chat Model',
+		name: 'model',
+		type: 'string',
+		default: '',
+		placeholder: "Provider's chat model",
+		displayOptions: { hide: { provider: providersWithoutModels() } },
+		description:
+			'The chat model that reads the OCR text. Empty: Mistral mistral-small-latest, Albert albert-large, Bifrost mistral/mistral-small-latest, Otoroshi the route’s model. Clovis needs one named.',
+	},
+	{
+		displayName: 'Question',
+		name: 'question',
+		type: 'string',
+		typeOptions: { rows: 2 },
+		default: '',
+		required: true,
+		placeholder: 'e.g. What is the total amount due?',
+		description: 'What to ask about the document; the answer cites the pages it comes from',
+	},
+	inputTypeField,
+	...inputFields.slice(1),
+	{
+		displayName: 'Job ID',
+		name: 'jobId',
+		type: 'string',
+		default: '',
+		required: true,
+		placeholder: 'e.g. {{ $json.jobId }}',
+		displayOptions: { show: { inputType: ['jobId'] } },
+		description: 'The `jobId` of a document OCR.chat has read (OCR Process on OCR.chat returns it)',
+	},
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		options: [...documentOptions.filter((option) => kept.has(option.name)), ...chatOptions].sort(
+			(a, b) => a.displayName.localeCompare(b.displayName),
+		),
+	},
+];

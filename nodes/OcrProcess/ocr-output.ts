@@ -1,0 +1,37 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+
+import type { OcrResult } from '../../core/model';
+import { attachImageBinaries } from '../shared/image-binaries';
+import { perDocumentItem, perPageItems, type DocumentMeta } from '../shared/ocr-items';
+
+export const rawOptions = (context: IExecuteFunctions, itemIndex: number) =>
+	context.getNodeParameter('options', itemIndex, {}) as Record<string, unknown>;
+
+/** How the items of one result are shaped; the recognize and job operations share it. */
+export interface ItemShape {
+	meta: DocumentMeta;
+	outputMode: string;
+	includeRawResponse: boolean;
+	warnings: string[];
+}
+
+/** The items one document gives: a page each, or one for the document; extracted images as binaries. */
+export async function buildItems(
+	context: IExecuteFunctions,
+	shape: ItemShape,
+	result: OcrResult,
+): Promise<INodeExecutionData[]> {
+	result.warnings.unshift(...shape.warnings);
+	if (shape.outputMode === 'perDocument') {
+		const item = { json: perDocumentItem(result, shape.meta, shape.includeRawResponse) };
+		await attachImageBinaries(context, item, result.pages, item.json.pages as IDataObject[]);
+		return [item];
+	}
+	const items = perPageItems(result, shape.meta, shape.includeRawResponse).map((json) => ({
+		json,
+	}));
+	for (const [position, item] of items.entries()) {
+		await attachImageBinaries(context, item, [result.pages[position]], [item.json]);
+	}
+	return items;
+}
