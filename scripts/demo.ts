@@ -88,6 +88,25 @@ async function main(): Promise<void> {
 	);
 	writeFileSync(outputFile, JSON.stringify(items, null, 2));
 	print(`Full items (JSON): ${outputFile}`);
+	if (!files.length) await askTheInvoice();
+}
+
+/** examples/chat-with-invoice.json: a question about the bundled invoice, answered offline. */
+async function askTheInvoice(): Promise<void> {
+	const workflow = JSON.parse(
+		readFileSync(join(PACKAGE_ROOT, 'examples', 'chat-with-invoice.json'), 'utf8'),
+	) as WorkflowJson;
+	const run = await runWorkflow(workflow);
+	const failure = run.error('Chat With Document') ?? run.run.data.resultData.error;
+	if (failure) {
+		printError(`✗ Chat With Document: ${failure.message}`);
+		process.exitCode = 1;
+		return;
+	}
+	const chatNode = workflow.nodes.find((node) => node.name === 'Chat With Document');
+	const [answer] = run.output('Chat With Document');
+	print(`\nChat With Document (Local, retrieval only): "${String(chatNode?.parameters.question)}"`);
+	for (const line of String(answer.json.answer).split('\n')) print(`  │ ${line}`);
 }
 
 main().catch((error: unknown) => {

@@ -8,7 +8,7 @@ export interface Citation {
 
 /** `[p. 1]`, `[p.1, 3]`, `[pp. 2-4]`, `(page 2)`, `[pages 1 and 3]`, `[p. 1; p. 2]`. */
 const MARKER =
-	/[[(]\s*(?:pp?\.?|pages?)\s*(\d+(?:\s*(?:[-–,;&]|and|et|p\.|pp\.)\s*\d+)*)\s*[\])]/gi;
+	/[[(]\s*(?:pp?\.?|pages?)\s*(\d+(?:\s*(?:[-–,;&]|and|et)\s*(?:(?:pp?\.?|pages?)\s*)?\d+)*)\s*[\])]/gi;
 
 function pageNumbersIn(list: string): number[] {
 	const numbers: number[] = [];

@@ -157,6 +157,24 @@ describe('OCR Process on OCR.chat', () => {
 		expect(Date.now() - started).toBeLessThan(8_000);
 	});
 
+	it('polling stops when the execution is cancelled, long before the deadline', async () => {
+		fake.scenario = { neverFinishes: true };
+		const started = Date.now();
+		await runWorkflow(
+			fixtureWorkflow([await pdfItem(7)], {
+				type: 'n8n-nodes-ocr.ocrProcess',
+				parameters: { provider: 'ocrChat', inputType: 'binary', options: { jobTimeout: 1 } },
+				credentials: { ocrChatApi: { id: '1', name: 'OCR.chat' } },
+			}),
+			{ credentials: { ocrChatApi: { apiKey: KEY, baseUrl: fake.url } }, cancelAfterMs: 800 },
+		);
+		const polls = fake.server.requests.filter((request) => request.method === 'GET').length;
+		expect(Date.now() - started).toBeLessThan(10_000);
+		// Nothing more is asked of the service once the wait has stopped.
+		await new Promise((resolve) => setTimeout(resolve, 2_000));
+		expect(fake.server.requests.filter((request) => request.method === 'GET')).toHaveLength(polls);
+	});
+
 	it('402: the pages used and the cap from the body, the status, and a hint', async () => {
 		fake.outOfPages = true;
 		const run = await ocr(fake, [invoice]);

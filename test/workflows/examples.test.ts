@@ -1,7 +1,9 @@
+import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { FAKE_ANNOTATION, startFakeOcrServer } from '../harness/fake-ocr-server';
+import { startFakeOcrChat } from '../harness/fake-ocrchat-server';
 import { PACKAGE_ROOT } from '../harness/package-root';
 import { runWorkflow, type WorkflowJson } from '../harness/run-workflow';
 
@@ -45,6 +47,42 @@ describe('the example workflows run as shipped', () => {
 			]);
 		} finally {
 			await server.close();
+		}
+	});
+
+	it('chat-with-invoice.json: "What is the total?" answered offline with page citations', async () => {
+		const run = await runWorkflow(example('chat-with-invoice.json'));
+		const [answer] = run.output('Chat With Document');
+		expect(answer.pairedItem).toEqual({ item: 0 });
+		expect(answer.json).toMatchObject({ retrievalOnly: true, fileName: 'invoice.pdf' });
+		expect((answer.json.citations as Array<{ pageNumber: number }>)[0].pageNumber).toBe(1);
+		expect(String(answer.json.answer)).toMatch(/\[p\. 1\] Total TTC \/ Total due: 2 ?574,00/);
+	});
+
+	it('ocrchat-invoice-export.json: per-page items, a DOCX export, and the total with its page', async () => {
+		const key = ['example', randomUUID()].join('-');
+		const fake = await startFakeOcrChat(key);
+		try {
+			const run = await runWorkflow(example('ocrchat-invoice-export.json'), {
+				credentials: { ocrChatApi: { apiKey: key, baseUrl: fake.url } },
+			});
+			const pages = run.output('OCR Process');
+			expect(pages.map((item) => item.json.pageNumber)).toEqual([1, 2]);
+			expect(pages[0].binary?.export).toMatchObject({
+				fileName: 'invoice.docx',
+				mimeType: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+			});
+			const answers = run.output('Chat With Document');
+			// The two page items of the one invoice are one document: one answer, paired with both.
+			expect(answers).toHaveLength(1);
+			expect(answers[0].pairedItem).toEqual([{ item: 0 }, { item: 1 }]);
+			expect(answers[0].json).toMatchObject({
+				answer: 'The invoice total is 215.00 USD.',
+				citations: [{ pageNumber: 1, snippet: 'Total: 215.00 USD' }],
+				jobId: pages[0].json.jobId,
+			});
+		} finally {
+			await fake.close();
 		}
 	});
 });
