@@ -217,6 +217,17 @@ export interface JobRequest {
 	includeRawResponse: boolean;
 }
 
+/** The job limits of an OCR request (the same fields, read from it). */
+export function jobRequestOf(request: JobRequest): JobRequest {
+	return {
+		itemIndex: request.itemIndex,
+		timeoutMs: request.timeoutMs,
+		maxRetries: request.maxRetries,
+		jobTimeoutMs: request.jobTimeoutMs,
+		includeRawResponse: request.includeRawResponse,
+	};
+}
+
 /**
  * Services whose OCR runs as jobs that outlive a request (OCR.chat): submit now, fetch the result or an
  * export later — possibly in another execution, so nothing about a job is kept in memory.

@@ -6,12 +6,13 @@ import {
 } from 'n8n-workflow';
 
 import type { OcrResult } from '../../core/model';
-import type {
-	DocumentJobs,
-	JobRequest,
-	JobStatus,
-	OcrProvider,
-	OcrRequest,
+import {
+	jobRequestOf,
+	type DocumentJobs,
+	type JobRequest,
+	type JobStatus,
+	type OcrProvider,
+	type OcrRequest,
 } from '../../core/providers/provider';
 import { readDocumentOptions } from '../shared/fields';
 import { processItems } from '../shared/item-loop';
@@ -57,21 +58,11 @@ export async function attachExport(
 	const format = typeof raw.exportFormat === 'string' ? raw.exportFormat : 'none';
 	if (format === 'none' || !items.length) return;
 	const property = String(raw.exportBinaryProperty ?? '').trim() || 'export';
-	const file = await jobs.download(context, jobId, format, jobRequest(request));
+	const file = await jobs.download(context, jobId, format, jobRequestOf(request));
 	const name = fileName !== undefined ? `${exportStem(fileName, jobId)}.${format}` : file.fileName;
 	items[0].binary = {
 		...items[0].binary,
 		[property]: await context.helpers.prepareBinaryData(file.data, name, file.mimeType),
-	};
-}
-
-function jobRequest(request: OcrRequest | JobRequest): JobRequest {
-	return {
-		itemIndex: request.itemIndex,
-		timeoutMs: request.timeoutMs,
-		maxRetries: request.maxRetries,
-		jobTimeoutMs: request.jobTimeoutMs,
-		includeRawResponse: request.includeRawResponse,
 	};
 }
 

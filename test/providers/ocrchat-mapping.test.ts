@@ -118,6 +118,7 @@ describe('OCR.chat answers, read where they enter', () => {
 			uuid: 'j',
 			status: 'done',
 			markdown: '# All\n\none two',
+			mean_confidence: 0.9,
 			pages: [
 				{ index: 0, text: 'one\nline b', blocks: [] },
 				{ index: 1, text: 'two', blocks: [] },
@@ -126,6 +127,8 @@ describe('OCR.chat answers, read where they enter', () => {
 		const result = mapOcrChatJob(job, wholeFile, false, undefined);
 		expect(result.pages.map((page) => page.markdown)).toEqual(['one\n\nline b', 'two']);
 		expect(result.warnings[0]).toMatch(/page markdown was derived from each page’s text/);
+		// Blocks without scores: the job's mean confidence stands for the page.
+		expect(result.pages[0].confidence).toEqual({ average: 0.9, minimum: null });
 	});
 
 	it('an image’s own size is taken as the page size, so boxes get normalised', () => {

@@ -9,7 +9,7 @@ import type {
 	OcrSession,
 	SessionContext,
 } from '../provider';
-import { askAboutImage, askAboutText } from '../openai-chat/chat-client';
+import { askAboutImage, askAboutText, toModelAnswer } from '../openai-chat/chat-client';
 import { mapGroundedPage, toPixels } from './map-grounded-page';
 import { parseGroundedOutput } from './parse-grounded-output';
 
@@ -160,7 +160,7 @@ export const clovisProvider: OcrProvider = {
 	},
 	async describe(context, request) {
 		const model = request.model || DEFAULT_MODEL;
-		const { answer, raw } = await askAboutImage(context, http, {
+		const answered = await askAboutImage(context, http, {
 			model,
 			imageUrl: request.imageUrl,
 			prompt: request.imageToken ? `<image>\n${request.prompt}` : request.prompt,
@@ -169,25 +169,12 @@ export const clovisProvider: OcrProvider = {
 			timeoutMs: request.timeoutMs,
 			maxRetries: request.maxRetries,
 		});
-		return {
-			description: answer.content.trim(),
-			model: answer.model ?? model,
-			promptTokens: answer.promptTokens,
-			completionTokens: answer.completionTokens,
-			raw,
-		};
+		return toModelAnswer(answered, model);
 	},
 	// Chat With Document: a chat model on the same gateway reads the OCR text. The gateway's chat models
 	// vary by account, so there is no default: the node asks for one.
 	async complete(context, request) {
-		const { answer, raw } = await askAboutText(context, http, request);
-		return {
-			description: answer.content.trim(),
-			model: answer.model ?? request.model,
-			promptTokens: answer.promptTokens,
-			completionTokens: answer.completionTokens,
-			raw,
-		};
+		return toModelAnswer(await askAboutText(context, http, request), request.model);
 	},
 	openSession: (context) => new ClovisSession(context),
 };

@@ -21,7 +21,7 @@ import type {
 	ProviderId,
 	SessionContext,
 } from '../provider';
-import { askAboutImage, askAboutText } from '../openai-chat/chat-client';
+import { askAboutImage, askAboutText, toModelAnswer } from '../openai-chat/chat-client';
 import { mapMistralPage } from './map-mistral-page';
 import { buildOcrBody, type DocumentChunk, type FeatureName } from './ocr-body';
 import { parseMistralOcrResponse, type MistralOcrResponse } from './ocr-response';
@@ -326,7 +326,7 @@ async function describeImage(
 	request: DescribeRequest,
 ): Promise<DescribeAnswer> {
 	const model = request.model || (config.visionModel ?? '');
-	const { answer, raw } = await askAboutImage(context, chatHttp(config), {
+	const answered = await askAboutImage(context, chatHttp(config), {
 		model,
 		imageUrl: request.imageUrl,
 		prompt: request.prompt,
@@ -335,13 +335,7 @@ async function describeImage(
 		timeoutMs: request.timeoutMs,
 		maxRetries: request.maxRetries,
 	});
-	return {
-		description: answer.content.trim(),
-		model: answer.model ?? (model || 'default'),
-		promptTokens: answer.promptTokens,
-		completionTokens: answer.completionTokens,
-		raw,
-	};
+	return toModelAnswer(answered, model || 'default');
 }
 
 function chatHttp(config: MistralCompatibleConfig): HttpProvider {
@@ -360,14 +354,8 @@ async function complete(
 	request: CompletionRequest,
 ): Promise<DescribeAnswer> {
 	const model = request.model || (config.chatModel ?? '');
-	const { answer, raw } = await askAboutText(context, chatHttp(config), { ...request, model });
-	return {
-		description: answer.content.trim(),
-		model: answer.model ?? (model || 'default'),
-		promptTokens: answer.promptTokens,
-		completionTokens: answer.completionTokens,
-		raw,
-	};
+	const answered = await askAboutText(context, chatHttp(config), { ...request, model });
+	return toModelAnswer(answered, model || 'default');
 }
 
 /** A provider of the `/v1/ocr` family, from its configuration. */

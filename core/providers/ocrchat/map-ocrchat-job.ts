@@ -45,6 +45,8 @@ function mapPage(
 	originalIndex: number,
 	markdown: string,
 	dimensions: PageDimensions | null,
+	/** The job's `mean_confidence`, for a page whose blocks carry none. */
+	meanConfidence: number | null,
 ): OcrPage {
 	const scores = page.blocks
 		.map((block) => block.confidence)
@@ -70,7 +72,7 @@ function mapPage(
 			average: scores.length
 				? Math.round((scores.reduce((sum, value) => sum + value, 0) / scores.length) * 10_000) /
 					10_000
-				: null,
+				: meanConfidence,
 			minimum: scores.length ? Math.min(...scores) : null,
 		},
 		warnings: [],
@@ -90,7 +92,9 @@ export function mapOcrChatJob(
 	for (const [position, page] of job.pages.entries()) {
 		const originalIndex = sent.originalIndexes?.[page.index] ?? page.index;
 		if (sent.keep && !sent.keep.has(originalIndex)) continue;
-		pages.push(mapPage(page, originalIndex, markdowns[position], sent.imageSize));
+		pages.push(
+			mapPage(page, originalIndex, markdowns[position], sent.imageSize, job.meanConfidence),
+		);
 	}
 	if (job.pages.length === 0 && job.text.trim()) {
 		// A job that answers only document-level text: one page holding it.
@@ -100,6 +104,7 @@ export function mapOcrChatJob(
 				sent.originalIndexes?.[0] ?? 0,
 				job.markdown || job.text,
 				sent.imageSize,
+				job.meanConfidence,
 			),
 		);
 		warnings.push('OCR.chat returned no per-page results: the whole text is on one page.');

@@ -11,16 +11,17 @@ import {
 	type RequestContext,
 } from '../../http/provider-request';
 import type { OcrResult } from '../../model';
-import type {
-	DocumentInput,
-	DocumentJobs,
-	ExportFile,
-	JobRequest,
-	JobStatus,
-	NativeDocumentChat,
-	OcrProvider,
-	OcrRequest,
-	OcrSession,
+import {
+	jobRequestOf,
+	type DocumentInput,
+	type DocumentJobs,
+	type ExportFile,
+	type JobRequest,
+	type JobStatus,
+	type NativeDocumentChat,
+	type OcrProvider,
+	type OcrRequest,
+	type OcrSession,
 } from '../provider';
 import { mapOcrChatJob, type SentFile } from './map-ocrchat-job';
 import {
@@ -250,16 +251,6 @@ function statusOf(job: OcrChatJob): JobStatus {
 		status: job.status,
 		done: job.status === 'done',
 		pageCount: job.pageCount,
-	};
-}
-
-function jobRequestOf(request: OcrRequest): JobRequest {
-	return {
-		itemIndex: request.itemIndex,
-		timeoutMs: request.timeoutMs,
-		maxRetries: request.maxRetries,
-		jobTimeoutMs: request.jobTimeoutMs,
-		includeRawResponse: request.includeRawResponse,
 	};
 }
 

@@ -1,4 +1,5 @@
 import { attempt } from '../../attempt';
+import type { CompletionRequest, DescribeAnswer } from '../provider';
 import {
 	providerRequest,
 	unreadableAnswerError,
@@ -62,15 +63,21 @@ async function sendChat(
 	return { answer: read.value, raw: response.body };
 }
 
-export interface TextConversation {
-	/** Empty: the server's default model (a gateway route picks it). */
-	model: string;
-	messages: Array<{ role: 'system' | 'user' | 'assistant'; content: string }>;
-	maxTokens: number;
-	itemIndex: number;
-	timeoutMs: number;
-	maxRetries: number;
-	path?: string;
+/** A text conversation: the request of Chat With Document, with the chat path where it differs. */
+export type TextConversation = CompletionRequest & { path?: string };
+
+/** The answer as the nodes use it; `fallbackModel` names the model when the server does not. */
+export function toModelAnswer(
+	{ answer, raw }: { answer: ChatAnswer; raw: unknown },
+	fallbackModel: string,
+): DescribeAnswer {
+	return {
+		description: answer.content.trim(),
+		model: answer.model ?? fallbackModel,
+		promptTokens: answer.promptTokens,
+		completionTokens: answer.completionTokens,
+		raw,
+	};
 }
 
 /** A text-only chat completion (questions about a document's OCR text). */
