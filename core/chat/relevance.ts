@@ -25,7 +25,7 @@ export function terms(text: string): string[] {
 		);
 }
 
-/** BM25 (k1 1.2, b 0.75) of each passage for the question; 0 where no question term occurs. */
+/** BM25 (k1 1.2, b 0.4: short OCR lines are not favoured much) of each passage for the question; 0 where no question term occurs. */
 export function scorePassages(question: string, passages: string[]): number[] {
 	const wanted = [...new Set(terms(question))];
 	const bags = passages.map(terms);
@@ -42,7 +42,7 @@ export function scorePassages(question: string, passages: string[]): number[] {
 			const containing = documentFrequency.get(term) ?? 0;
 			const idf = Math.log(1 + (bags.length - containing + 0.5) / (containing + 0.5));
 			score +=
-				(idf * frequency * 2.2) / (frequency + 1.2 * (0.25 + (0.75 * bag.length) / averageLength));
+				(idf * frequency * 2.2) / (frequency + 1.2 * (0.6 + (0.4 * bag.length) / averageLength));
 		}
 		return score;
 	});

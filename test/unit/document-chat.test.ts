@@ -112,6 +112,15 @@ describe('retrieval-only answers', () => {
 		);
 	});
 
+	it('a "when" question puts the line with a date first, a "how much" one the line with an amount', () => {
+		expect(retrievePassages(pages, 'When is the payment due?', 1).citations).toEqual([
+			{ pageNumber: 1, snippet: 'Due date: 14/12/2026' },
+		]);
+		expect(retrievePassages(pages, 'How much is due?', 1).citations).toEqual([
+			{ pageNumber: 1, snippet: 'Total due: 120 €' },
+		]);
+	});
+
 	it('says so when no passage matches', () => {
 		const { answer, citations } = retrievePassages(pages, 'zebra?', 3);
 		expect(citations).toEqual([]);
