@@ -21,6 +21,8 @@ const kept = new Set([
 	'concurrency',
 	'includeRawResponse',
 	'allowUnauthorizedCerts',
+	'allowedPrivateNetworks',
+	'maxDownloadSize',
 	'language',
 ]);
 

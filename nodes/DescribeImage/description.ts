@@ -13,6 +13,8 @@ const kept = new Set([
 	'concurrency',
 	'includeRawResponse',
 	'allowUnauthorizedCerts',
+	'allowedPrivateNetworks',
+	'maxDownloadSize',
 ]);
 
 const imageTokenOption: INodeProperties = {

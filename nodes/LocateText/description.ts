@@ -12,6 +12,8 @@ const kept = new Set([
 	'concurrency',
 	'language',
 	'allowUnauthorizedCerts',
+	'allowedPrivateNetworks',
+	'maxDownloadSize',
 ]);
 
 const locateOptions: INodeProperties[] = [

@@ -154,6 +154,25 @@ export const documentOptions: INodeProperties[] = [
 		description: 'Whether to connect even if SSL certificate validation is not possible',
 	},
 	{
+		displayName: 'Allowed Private Networks',
+		name: 'allowedPrivateNetworks',
+		type: 'string',
+		default: '',
+		placeholder: 'e.g. 10.0.0.0/8, 192.168.1.20',
+		displayOptions: { show: { '/inputType': ['url'] } },
+		description:
+			'Documents are downloaded from public addresses only, so a URL from an AI agent or an email cannot reach internal services. List private addresses or CIDR ranges your own servers use, or * for all.',
+	},
+	{
+		displayName: 'Max Download Size (MB)',
+		name: 'maxDownloadSize',
+		type: 'number',
+		typeOptions: { minValue: 1, maxValue: 100 },
+		default: 100,
+		displayOptions: { show: { '/inputType': ['url'] } },
+		description: 'A download larger than this is stopped',
+	},
+	{
 		displayName: 'Include Raw Response',
 		name: 'includeRawResponse',
 		type: 'boolean',

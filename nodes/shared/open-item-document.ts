@@ -35,6 +35,12 @@ export async function openItemDocument(
 		documentUrl: context.getNodeParameter('documentUrl', itemIndex, '') as string,
 		timeoutMs: options.timeoutMs,
 		allowUnauthorizedCerts: raw.allowUnauthorizedCerts === true,
+		allowedPrivateNetworks:
+			typeof raw.allowedPrivateNetworks === 'string' ? raw.allowedPrivateNetworks : '',
+		maxDownloadBytes:
+			typeof raw.maxDownloadSize === 'number' && raw.maxDownloadSize > 0
+				? raw.maxDownloadSize * 1024 * 1024
+				: undefined,
 	});
 	const holder: { opened?: OpenedDocument } = {};
 	const opening = await attemptAsync(async () => {

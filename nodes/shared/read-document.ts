@@ -1,8 +1,8 @@
 import { NodeOperationError, type IExecuteFunctions } from 'n8n-workflow';
 
-import { attempt, attemptAsync } from '../../core/attempt';
 import { DocumentError } from '../../core/document/document-error';
-import { describeNetworkFailure, networkErrorCode } from '../../core/http/network-failure';
+import { AllowedNetworks } from '../../core/http/address-policy';
+import { downloadDocument } from '../../core/http/document-download';
 
 /** Files above this are refused before any decoding; remote providers have their own, lower limits. */
 export const MAX_FILE_BYTES = 100 * 1024 * 1024;
@@ -23,6 +23,10 @@ export interface DocumentLocation {
 	timeoutMs: number;
 	/** Accept a self-signed or expired certificate when downloading (intranet servers). */
 	allowUnauthorizedCerts?: boolean;
+	/** Private addresses and ranges downloads may reach (`*` for all); empty: public addresses only. */
+	allowedPrivateNetworks?: string;
+	/** Download size cap, at most `MAX_FILE_BYTES`. */
+	maxDownloadBytes?: number;
 }
 
 function megabytes(bytes: number): string {
@@ -100,58 +104,24 @@ async function download(
 	address: string,
 	location: DocumentLocation,
 ): Promise<DocumentSource> {
-	const { timeoutMs } = location;
-	const parsed = attempt(() => new URL(address.trim()));
-	if (!parsed.ok)
-		throw new DocumentError(
-			`"${address}" is not a valid URL`,
-			'Use a full http:// or https:// address.',
-		);
-	const url = parsed.value;
-	if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-		throw new DocumentError(`Only http and https URLs can be read, not "${url.protocol}"`);
-	}
-	type Download = { statusCode: number; headers: Record<string, unknown>; body: unknown };
-	const outcome = await attemptAsync(
-		async () =>
-			(await context.helpers.httpRequest({
-				method: 'GET',
-				url: url.toString(),
-				encoding: 'arraybuffer',
-				json: false,
-				returnFullResponse: true,
-				ignoreHttpStatusErrors: true,
-				timeout: timeoutMs,
-				skipSslCertificateValidation: location.allowUnauthorizedCerts === true,
-			})) as Download,
+	const file = await downloadDocument(
+		async (options) => await context.helpers.httpRequest(options),
+		address,
+		{
+			maxBytes: Math.min(MAX_FILE_BYTES, location.maxDownloadBytes ?? MAX_FILE_BYTES),
+			timeoutMs: location.timeoutMs,
+			maxRedirects: 5,
+			allowed: new AllowedNetworks(location.allowedPrivateNetworks ?? ''),
+			skipSslCertificateValidation: location.allowUnauthorizedCerts === true,
+		},
 	);
-	if (!outcome.ok) {
-		const code = networkErrorCode(outcome.error);
-		const reason =
-			code === 'ECONNABORTED' || code === 'ETIMEDOUT'
-				? `no answer within ${timeoutMs / 1000} s`
-				: describeNetworkFailure(code);
-		throw new DocumentError(
-			`Could not download the document from ${url.origin}${url.pathname}: ${reason}`,
-			'Check that the URL is right and reachable from the n8n server.',
-		);
-	}
-	const response = outcome.value;
-	if (response.statusCode >= 400) {
-		throw new DocumentError(
-			`Downloading the document from ${url.origin}${url.pathname} failed with HTTP ${response.statusCode}`,
-			'Check that the URL is right and does not need a login.',
-		);
-	}
-	const bytes = Buffer.from(response.body as ArrayBuffer);
-	checkSize(bytes);
-	const contentType = String(response.headers['content-type'] ?? '')
+	const contentType = String(file.headers['content-type'] ?? '')
 		.split(';')[0]
 		.trim();
 	return {
-		bytes,
-		fileName: fileNameFromResponse(url, response.headers),
-		sourceUrl: url.toString(),
+		bytes: file.bytes,
+		fileName: fileNameFromResponse(file.url, file.headers),
+		sourceUrl: file.url.toString(),
 		declaredMimeType: contentType || undefined,
 	};
 }

@@ -46,6 +46,7 @@ describe('URL input on the /v1/ocr family', () => {
 								pages: '={{ $json.path.endsWith(".pdf") ? "2" : "" }}',
 								sendUrl: '={{ !$json.upload }}',
 								allowUnauthorizedCerts: true,
+								allowedPrivateNetworks: '127.0.0.1',
 							},
 						},
 						credentials: { mistralOcrApi: { id: '1', name: 'mistral' } },

@@ -365,6 +365,8 @@ describe('OCR Process with bad input', () => {
 			pages: '={{ $json.pages || "" }}',
 			pdfPassword: '={{ $json.password || "" }}',
 			concurrency: 3,
+			// The test's file server is on loopback.
+			allowedPrivateNetworks: '127.0.0.1',
 		},
 	});
 
