@@ -184,7 +184,16 @@ async function openPdf(
 	}
 }
 
+/** Below this many pixels on a side there is no text to read; engines fail on such images in odd ways. */
+const MIN_SIDE_PIXELS = 8;
+
 function checkPixelBound(width: number, height: number, maxPixels: number): void {
+	if (width < MIN_SIDE_PIXELS || height < MIN_SIDE_PIXELS) {
+		throw new DocumentError(
+			`The image is too small to read: ${width}×${height} pixels`,
+			`Text needs an image at least ${MIN_SIDE_PIXELS} pixels on each side; send the full scan, not a thumbnail or a tracking pixel.`,
+		);
+	}
 	if (width * height > maxPixels) {
 		throw new DocumentError(
 			`The image is too large: ${width}×${height} pixels (${megapixels(width * height)}), over the bound of ${megapixels(maxPixels)}`,

@@ -1,6 +1,9 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
+import { DocumentError } from '../../core/document/document-error';
 import type { OcrResult } from '../../core/model';
+import { allProviders } from '../../core/providers/registry';
+import { checkResult } from '../../core/result-checks';
 import { attachImageBinaries } from '../shared/image-binaries';
 import { perDocumentItem, perPageItems, type DocumentMeta } from '../shared/ocr-items';
 
@@ -21,6 +24,14 @@ export async function buildItems(
 	shape: ItemShape,
 	result: OcrResult,
 ): Promise<INodeExecutionData[]> {
+	if (result.pages.length === 0) {
+		// Per-page output would give no item at all: the document must not vanish silently.
+		throw new DocumentError(
+			`${allProviders().find((provider) => provider.id === result.provider)?.displayName ?? result.provider} returned no pages for ${shape.meta.fileName}`,
+			'The service read nothing: check that the file has content, or try another model or tier.',
+		);
+	}
+	checkResult(result);
 	result.warnings.unshift(...shape.warnings);
 	if (shape.outputMode === 'perDocument') {
 		const item = { json: perDocumentItem(result, shape.meta, shape.includeRawResponse) };

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { deflateSync } from 'node:zlib';
 
-import { PDFDocument, StandardFonts } from 'pdf-lib';
+import { degrees, PDFDocument, StandardFonts } from 'pdf-lib';
 
 import { loadMupdf } from '../../core/document/mupdf-loader';
 import { PACKAGE_ROOT } from '../harness/package-root';
@@ -32,6 +32,38 @@ export async function textPdf(
 		page.drawText(text, { x: 60, y: page.getHeight() - 100, size: 14, font });
 	});
 	return Buffer.from(await pdf.save());
+}
+
+/** Three pages of different sizes and rotations: A4 portrait, A4 rotated 90°, A5 landscape rotated 180°. */
+export async function mixedPdf(): Promise<Buffer> {
+	const pdf = await PDFDocument.create();
+	const font = await pdf.embedFont(StandardFonts.Helvetica);
+	const pages: Array<[[number, number], number, string]> = [
+		[[595.28, 841.89], 0, 'Portrait page one'],
+		[[595.28, 841.89], 90, 'Rotated page two'],
+		[[595.28, 419.53], 180, 'Landscape page three'],
+	];
+	for (const [size, rotation, text] of pages) {
+		const page = pdf.addPage(size);
+		page.drawText(text, { x: 60, y: page.getHeight() - 100, size: 24, font });
+		page.setRotation(degrees(rotation));
+	}
+	return Buffer.from(await pdf.save());
+}
+
+/** A PNG that says it is `width`×`height` but carries only its header: the size check comes first. */
+export function hugePngHeader(width: number, height: number): Buffer {
+	const header = Buffer.alloc(13);
+	header.writeUInt32BE(width, 0);
+	header.writeUInt32BE(height, 4);
+	header[8] = 8;
+	header[9] = 0;
+	return Buffer.concat([
+		Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+		pngChunk('IHDR', header),
+		pngChunk('IDAT', deflateSync(Buffer.alloc(width + 1))),
+		pngChunk('IEND', Buffer.alloc(0)),
+	]);
 }
 
 /** A PDF with no pages at all (valid syntax, `/Count 0`), written by hand: pdf-lib adds a page on save. */

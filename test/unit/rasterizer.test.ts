@@ -120,9 +120,16 @@ describe('rasterizer (mupdf)', () => {
 		expect(page.data.equals(image('sample.webp'))).toBe(true);
 	});
 
-	it('handles a 1×1 image', async () => {
-		const document = await open(blankPng(1, 1));
-		expect(await document.renderPage(0, { dpi: 200 })).toMatchObject({ width: 1, height: 1 });
+	it('refuses an image too small to hold text (1×1, 7 pixels high), takes one 8 pixels a side', async () => {
+		expect((await refusal(open(blankPng(1, 1)))).message).toBe(
+			'The image is too small to read: 1×1 pixels',
+		);
+		expect((await refusal(open(blankPng(400, 7)))).message).toBe(
+			'The image is too small to read: 400×7 pixels',
+		);
+		const document = await open(blankPng(8, 8));
+		expect(await document.renderPage(0, { dpi: 200 })).toMatchObject({ width: 8, height: 8 });
+		document.close();
 	});
 
 	it('refuses an image over the pixel bound and says the bound', async () => {

@@ -6,6 +6,8 @@ import { runWorkflow } from '../harness/run-workflow';
 import { characterErrorRate } from '../support/character-error-rate';
 import {
 	blankPng,
+	hugePngHeader,
+	mixedPdf,
 	emptyPdf,
 	encryptedPdf,
 	image,
@@ -355,6 +357,56 @@ describe('OCR Process with bad input', () => {
 			},
 			'ok',
 		);
+		add(
+			'file name that is not valid UTF-8 (a lone surrogate, as a wrongly decoded attachment gives)',
+			{ files: file(`${IMAGES}/sample.png`, 'facture-\uD800-été.png') },
+			'ok',
+		);
+		add(
+			'1×1 image',
+			{ files: base64File(blankPng(1, 1), 'dot.png', 'image/png') },
+			/^The image is too small to read: 1×1 pixels/,
+		);
+		add(
+			'20 000 × 20 000 image',
+			{ files: base64File(hugePngHeader(20_000, 20_000), 'poster.png', 'image/png') },
+			/^The image is too large: 20000×20000 pixels \(400\.0 megapixels\), over the bound of 50\.0 megapixels \[item 21\]$/,
+		);
+		add(
+			'multi-frame TIFF, frame 2 of 3',
+			{ json: { pages: '2' }, files: file(`${IMAGES}/three-frames.tiff`, 'scan.tiff') },
+			'ok',
+		);
+		add(
+			'multi-frame TIFF, frame 5 of 3',
+			{ json: { pages: '5' }, files: file(`${IMAGES}/three-frames.tiff`, 'scan.tiff') },
+			/^Page 5 is outside the document: it has 3 pages \[item 23\]$/,
+		);
+		add(
+			'pages named twice',
+			{ json: { pages: '1,1' }, files: file(`${IMAGES}/sample.png`, 'sample.png') },
+			'ok',
+		);
+		add(
+			'reversed page range',
+			{ json: { pages: '2-1' }, files: base64File(pdf, 'invoice.pdf') },
+			/^"2-1" is not a valid page range: .*\[item 25\]$/,
+		);
+		add(
+			'PDF with mixed page sizes and rotations',
+			{ files: base64File(await mixedPdf(), 'mixed.pdf') },
+			'ok',
+		);
+		add(
+			'cloud metadata URL',
+			{ json: { inputType: 'url', url: 'http://169.254.169.254/latest/meta-data/' } },
+			/^Downloading from 169\.254\.169\.254 is not allowed: it is a private, local or link-local address \[item 27\]$/,
+		);
+		add(
+			'text that is not a URL',
+			{ json: { inputType: 'url', url: 'invoice dot pdf' } },
+			/^"invoice dot pdf" is not a valid URL \[item 28\]$/,
+		);
 	});
 
 	const parameters = (): INodeParameters => ({
@@ -377,31 +429,58 @@ describe('OCR Process with bad input', () => {
 			true,
 		);
 		const items = run.output(TARGET);
-		expect(items.map((item) => (item.pairedItem as { item: number }).item)).toEqual(
-			cases.map((_, index) => index),
+		// Items come in input order; a good document may give several (its pages), a bad one exactly one.
+		const pairs = items.map((item) => (item.pairedItem as { item: number }).item);
+		expect(pairs).toEqual([...pairs].sort((a, b) => a - b));
+		const byCase = cases.map((_, index) =>
+			items.filter((__, position) => pairs[position] === index),
 		);
 		cases.forEach((entry, index) => {
-			const json = items[index].json;
+			const produced = byCase[index];
 			if (entry.expect === 'ok') {
-				expect({ name: entry.name, error: json.error }).toEqual({
+				expect({
 					name: entry.name,
-					error: undefined,
+					errors: produced.map((item) => item.json.error ?? null),
+				}).toEqual({
+					name: entry.name,
+					errors: produced.map(() => null),
 				});
+				expect(produced.length).toBeGreaterThan(0);
 			} else {
-				expect({ name: entry.name, error: json.error }).toEqual({
+				expect({
 					name: entry.name,
+					count: produced.length,
+					error: produced[0]?.json.error,
+				}).toEqual({
+					name: entry.name,
+					count: 1,
 					error: expect.stringMatching(entry.expect),
 				});
-				expect(String(json.error)).toContain(`[item ${index}]`);
+				expect(String(produced[0].json.error)).toContain(`[item ${index}]`);
 			}
 		});
-		expect(String(items[0].json.text)).toContain('Total 42');
-		expect(String(items[17].json.text)).toContain('Total 42');
-		expect(items[17].json.fileName).toBe('sample.png');
-		expect(items[18].json).toMatchObject({ pageNumber: 2, pageCount: 2, fileName: 'locked.pdf' });
+		const only = (index: number) => byCase[index][0].json;
+		expect(String(only(0).text)).toContain('Total 42');
+		expect(String(only(17).text)).toContain('Total 42');
+		expect(only(17).fileName).toBe('sample.png');
+		expect(only(18)).toMatchObject({ pageNumber: 2, pageCount: 2, fileName: 'locked.pdf' });
+		expect(only(19).fileName).toBe('facture-\uD800-été.png');
+		expect(only(22)).toMatchObject({ pageNumber: 2, pageCount: 3, fileName: 'scan.tiff' });
+		expect(byCase[24]).toHaveLength(1);
+		expect(only(24).warnings).toEqual([expect.stringMatching(/names some pages more than once/)]);
+		// Mixed sizes and rotations: each page at its own size, turned as a viewer shows it.
+		const mixed = byCase[26].map(
+			(item) => item.json.dimensions as { width: number; height: number },
+		);
+		expect(mixed).toHaveLength(3);
+		expect(mixed[0].height).toBeGreaterThan(mixed[0].width);
+		expect(mixed[1].width).toBeGreaterThan(mixed[1].height);
+		expect(mixed[2].width).toBeGreaterThan(mixed[2].height);
+		expect(String(byCase[26][1].json.text)).toMatch(/Rotated page two/);
 		// Hints travel with the error item.
-		expect(items[1].json.description).toBe('Set Input Binary Field to one of: attachment_0.');
-		expect(items[11].json.description).toBe('Ask for pages between 1 and 2. File: invoice.pdf');
+		expect(only(1).description).toBe('Set Input Binary Field to one of: attachment_0.');
+		expect(only(11).description).toBe('Ask for pages between 1 and 2. File: invoice.pdf');
+		expect(only(27).description).toMatch(/Allowed Private Networks/);
 	});
 
 	it('without Continue On Fail: stops with a NodeOperationError that carries the item index', async () => {

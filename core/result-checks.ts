@@ -1,0 +1,69 @@
+import type { BBox, OcrPage, OcrResult } from './model';
+
+const round4 = (value: number) => Math.round(value * 10_000) / 10_000;
+
+/** A 0–1 score, or null for anything else (NaN, negative, over 1, not a number). */
+function score(value: number | null): number | null {
+	return typeof value === 'number' && Number.isFinite(value) && value >= 0 && value <= 1
+		? value
+		: null;
+}
+
+/** A box inside the page; null when nothing of it is on the page or it is not a box at all. */
+function clip(bbox: BBox | null, page: OcrPage): { bbox: BBox | null; changed: boolean } {
+	if (!bbox) return { bbox, changed: false };
+	if (bbox.some((value) => !Number.isFinite(value))) return { bbox: null, changed: true };
+	const size = page.dimensions;
+	const [x0, y0, x1, y1] = bbox;
+	const clipped: BBox = size
+		? [
+				Math.max(0, Math.min(x0, size.width)),
+				Math.max(0, Math.min(y0, size.height)),
+				Math.max(0, Math.min(x1, size.width)),
+				Math.max(0, Math.min(y1, size.height)),
+			]
+		: [Math.max(0, x0), Math.max(0, y0), Math.max(0, x1), Math.max(0, y1)];
+	if (clipped[2] <= clipped[0] || clipped[3] <= clipped[1]) return { bbox: null, changed: true };
+	return { bbox: clipped, changed: clipped.some((value, index) => value !== bbox[index]) };
+}
+
+/**
+ * The last check before a result becomes items, whatever the provider: boxes clipped to the page (or
+ * dropped when off it), scores outside 0–1 dropped, each fix named in the page's warnings. Providers
+ * parse their answers at the edge; this catches what a well-formed answer can still get wrong.
+ */
+export function checkResult(result: OcrResult): OcrResult {
+	for (const page of result.pages) {
+		let clipped = 0;
+		let dropped = 0;
+		const fix = <T extends { bbox: BBox | null }>(entry: T): T => {
+			const { bbox, changed } = clip(entry.bbox, page);
+			if (!changed) return entry;
+			if (bbox) clipped++;
+			else dropped++;
+			return { ...entry, bbox };
+		};
+		let badScores = 0;
+		page.blocks = page.blocks.map((block) => {
+			const confidence = score(block.confidence);
+			if (confidence !== block.confidence) badScores++;
+			return fix({ ...block, confidence });
+		});
+		page.images = page.images.map(fix);
+		page.tables = page.tables.map(fix);
+		const average = score(page.confidence.average);
+		const minimum = score(page.confidence.minimum);
+		if (average !== page.confidence.average || minimum !== page.confidence.minimum) badScores++;
+		page.confidence = {
+			average: average === null ? null : round4(average),
+			minimum: minimum === null ? null : round4(minimum),
+		};
+		if (clipped)
+			page.warnings.push(`${clipped} box(es) reached outside the page and were clipped to it.`);
+		if (dropped)
+			page.warnings.push(`${dropped} box(es) lay outside the page or were not boxes: set to null.`);
+		if (badScores)
+			page.warnings.push(`${badScores} confidence score(s) were not between 0 and 1: set to null.`);
+	}
+	return result;
+}
