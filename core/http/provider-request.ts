@@ -9,8 +9,10 @@ import {
 	type JsonObject,
 } from 'n8n-workflow';
 
+import { attempt } from '../attempt';
 import { describeNetworkFailure, networkErrorCode } from './network-failure';
 import { extractProviderMessage } from './provider-message';
+import { closeGateFor, waitAtGate } from './rate-gate';
 import { redactText, redactValue, secretsOf } from './redact';
 import {
 	DEFAULT_RETRY_TIMING,
@@ -52,12 +54,19 @@ export interface ProviderRequest {
 	timeoutMs: number;
 	maxRetries: number;
 	retryTiming?: RetryTiming;
+	/**
+	 * Reads a 2xx answer where it enters. An answer it cannot read (cut off, an HTML page from a proxy)
+	 * is retried like a dropped connection; past the retries it is reported with `hint`.
+	 */
+	read?: { parse: (body: unknown) => unknown; hint: string };
 }
 
 export interface ProviderResponse<T = unknown> {
 	statusCode: number;
 	headers: Record<string, string | string[] | undefined>;
 	body: T;
+	/** What `read.parse` made of the body, when the request had a reader. */
+	parsed?: unknown;
 	/** Attempts it took, for diagnostics and tests. */
 	attempts: number;
 }
@@ -186,42 +195,78 @@ export async function providerRequest<T = unknown>(
 		'getExecutionCancelSignal' in this ? this.getExecutionCancelSignal() : undefined;
 
 	let lastFailure: { status?: number; code?: string; body?: unknown; message: string } | undefined;
+	let unreadable: { error: unknown } | undefined;
 	let attemptsMade = 0;
-	for (let attempt = 0; attempt <= request.maxRetries; attempt++) {
+	for (let round = 0; round <= request.maxRetries; round++) {
 		if (cancelSignal?.aborted) break;
-		attemptsMade = attempt + 1;
+		attemptsMade = round + 1;
 		let retryAfterMs: number | undefined;
+		await waitAtGate(this, provider.credentialType);
 		try {
 			const response = await sendOnce(this, provider, { ...options });
+			unreadable = undefined;
 			if (response.statusCode < 400) {
-				return { ...response, body: response.body as T, attempts: attemptsMade };
+				if (!request.read) return { ...response, body: response.body as T, attempts: attemptsMade };
+				const read = request.read;
+				const parsed = attempt(() => read.parse(response.body));
+				if (parsed.ok) {
+					return {
+						...response,
+						body: response.body as T,
+						parsed: parsed.value,
+						attempts: attemptsMade,
+					};
+				}
+				unreadable = { error: parsed.error };
+				lastFailure = { code: 'UNREADABLE', message: 'an answer the node cannot read' };
+			} else {
+				const specific = provider.readError?.(response.statusCode, response.body);
+				lastFailure = {
+					status: specific?.status ?? response.statusCode,
+					body: response.body,
+					message:
+						specific?.message ??
+						extractProviderMessage(response.body) ??
+						`HTTP ${response.statusCode}`,
+				};
+				if (!isRetryableStatus(lastFailure.status as number)) break;
+				retryAfterMs = parseRetryAfter(headerValue(response.headers, 'retry-after'));
+				if (
+					lastFailure.status === 429 ||
+					(lastFailure.status === 503 && retryAfterMs !== undefined)
+				) {
+					closeGateFor(
+						this,
+						provider.credentialType,
+						retryAfterMs ?? retryDelayMs(round, undefined, timing),
+					);
+				}
 			}
-			const specific = provider.readError?.(response.statusCode, response.body);
-			lastFailure = {
-				status: specific?.status ?? response.statusCode,
-				body: response.body,
-				message:
-					specific?.message ??
-					extractProviderMessage(response.body) ??
-					`HTTP ${response.statusCode}`,
-			};
-			if (!isRetryableStatus(lastFailure.status as number)) break;
-			retryAfterMs = parseRetryAfter(headerValue(response.headers, 'retry-after'));
 		} catch (error) {
+			unreadable = undefined;
 			const code = networkCode(error);
 			lastFailure = { code, message: String((error as Error)?.message ?? error) };
 			if (!isRetryableNetworkCode(code)) break;
 		}
-		if (attempt < request.maxRetries) {
-			const delay = retryDelayMs(attempt, retryAfterMs, timing);
+		if (round < request.maxRetries) {
+			const delay = retryDelayMs(round, retryAfterMs, timing);
 			this.logger?.debug(
-				`${provider.displayName}: attempt ${attempt + 1} failed (${lastFailure.status ?? lastFailure.code}), retrying in ${delay} ms`,
+				`${provider.displayName}: attempt ${round + 1} failed (${lastFailure.status ?? lastFailure.code}), retrying in ${delay} ms`,
 			);
 			await sleep(delay);
 		}
 	}
 
 	const attempts = `after ${attemptsMade} attempt${attemptsMade === 1 ? '' : 's'}`;
+	if (unreadable && request.read) {
+		throw unreadableAnswerError(
+			this,
+			provider,
+			unreadable.error,
+			request.itemIndex,
+			`${request.read.hint}${attemptsMade > 1 ? ` (${attempts})` : ''}`,
+		);
+	}
 	if (lastFailure?.status !== undefined) {
 		const status = lastFailure.status;
 		throw new NodeApiError(this.getNode(), redactValue(bodyForError(lastFailure.body), secrets), {

@@ -2,7 +2,6 @@ import { attempt } from '../../attempt';
 import { DocumentError } from '../../document/document-error';
 import {
 	providerRequest,
-	unreadableAnswerError,
 	type HttpProvider,
 	type RequestContext,
 } from '../../http/provider-request';
@@ -127,18 +126,15 @@ export class MistralCompatibleSession implements OcrSession {
 			body,
 			timeoutMs: request.timeoutMs,
 			maxRetries: request.maxRetries,
+			read: {
+				parse: parseMistralOcrResponse,
+				hint: 'The service may be a different version than expected, or a proxy answered in its place; turn on Include Raw Response to see what it sent.',
+			},
 		});
-		const parsed = attempt(() => parseMistralOcrResponse(response.body));
-		if (!parsed.ok) {
-			throw unreadableAnswerError(
-				functions,
-				this.http,
-				parsed.error,
-				request.itemIndex,
-				'The service may be a different version than expected; turn on Include Raw Response to see it.',
-			);
-		}
-		return { parsed: parsed.value, gateway: this.config.readGateway?.(response.body) };
+		return {
+			parsed: response.parsed as MistralOcrResponse,
+			gateway: this.config.readGateway?.(response.body),
+		};
 	}
 
 	/** PDFs go whole with the asked pages; images one page (frame) at a time. */

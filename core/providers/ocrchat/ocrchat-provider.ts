@@ -1,12 +1,11 @@
 import { NodeApiError, sleep } from 'n8n-workflow';
 
-import { attempt, attemptAsync, reasonOf } from '../../attempt';
+import { attemptAsync, reasonOf } from '../../attempt';
 import { readImageSize } from '../../document/image-size';
 import { JobFailedError, JobTimeoutError, pollJob } from '../../http/poll-job';
 import { extractProviderMessage } from '../../http/provider-message';
 import {
 	providerRequest,
-	unreadableAnswerError,
 	type HttpProvider,
 	type RequestContext,
 } from '../../http/provider-request';
@@ -30,6 +29,8 @@ import {
 	readHistory,
 	readJob,
 	type OcrChatJob,
+	type OcrChatReply,
+	type OcrChatTurn,
 } from './ocrchat-wire';
 
 /** The 402 body "includes used/cap": both are named in the message when present. */
@@ -99,24 +100,11 @@ function cancelSignal(context: RequestContext): AbortSignal | undefined {
 	return 'getExecutionCancelSignal' in context ? context.getExecutionCancelSignal() : undefined;
 }
 
-function readOrFail<T>(
-	context: RequestContext,
-	body: unknown,
-	read: (body: unknown) => T,
-	itemIndex: number,
-): T {
-	const outcome = attempt(() => read(body));
-	if (!outcome.ok) {
-		throw unreadableAnswerError(
-			context,
-			http,
-			outcome.error,
-			itemIndex,
-			'Check that the base URL in the credential is OCR.chat’s (https://ocr.chat).',
-		);
-	}
-	return outcome.value;
-}
+/** How OCR.chat answers are read at the door: unreadable ones are retried, then reported with this hint. */
+const reading = (parse: (body: unknown) => unknown) => ({
+	parse,
+	hint: 'Check that the base URL in the credential is OCR.chat’s (https://ocr.chat).',
+});
 
 /**
  * What is sent for a document: a PDF cut to the pages asked for (OCR.chat bills per page and reads whole
@@ -169,8 +157,9 @@ async function submitJob(context: RequestContext, document: DocumentInput, reque
 		body: form,
 		timeoutMs: request.timeoutMs,
 		maxRetries: request.maxRetries,
+		read: reading(readJob),
 	});
-	const job = readOrFail(context, response.body, readJob, request.itemIndex);
+	const job = response.parsed as OcrChatJob;
 	return { job, raw: response.body, sent: { ...sent, bytes: bytes.length } as SentFile, warnings };
 }
 
@@ -181,9 +170,10 @@ async function fetchJob(context: RequestContext, jobId: string, request: JobRequ
 		itemIndex: request.itemIndex,
 		timeoutMs: request.timeoutMs,
 		maxRetries: request.maxRetries,
+		read: reading(readJob),
 	});
 	return {
-		job: readOrFail(context, response.body, readJob, request.itemIndex),
+		job: response.parsed as OcrChatJob,
 		raw: response.body,
 	};
 }
@@ -354,8 +344,9 @@ const documentChat: NativeDocumentChat = {
 			},
 			timeoutMs: request.timeoutMs,
 			maxRetries: request.maxRetries,
+			read: reading(readChatReply),
 		});
-		const reply = readOrFail(context, response.body, readChatReply, request.itemIndex);
+		const reply = response.parsed as OcrChatReply;
 		const shift = citationPagesFromOne(reply.citations);
 		return {
 			answer: reply.content,
@@ -375,8 +366,9 @@ const documentChat: NativeDocumentChat = {
 			itemIndex: request.itemIndex,
 			timeoutMs: request.timeoutMs,
 			maxRetries: request.maxRetries,
+			read: reading(readHistory),
 		});
-		const turns = readOrFail(context, response.body, readHistory, request.itemIndex);
+		const turns = response.parsed as OcrChatTurn[];
 		return turns.map((turn) => {
 			const shift = citationPagesFromOne(turn.citations);
 			return {

@@ -1,8 +1,6 @@
-import { attempt } from '../../attempt';
 import type { CompletionRequest, DescribeAnswer } from '../provider';
 import {
 	providerRequest,
-	unreadableAnswerError,
 	type HttpProvider,
 	type RequestContext,
 } from '../../http/provider-request';
@@ -49,18 +47,12 @@ async function sendChat(
 		timeoutMs: request.timeoutMs,
 		maxRetries: request.maxRetries,
 		body: request.body,
+		read: {
+			parse: readChatAnswer,
+			hint: 'Check that the base URL points at an OpenAI-compatible API.',
+		},
 	});
-	const read = attempt(() => readChatAnswer(response.body));
-	if (!read.ok) {
-		throw unreadableAnswerError(
-			context,
-			provider,
-			read.error,
-			itemIndex,
-			'Check that the base URL points at an OpenAI-compatible API.',
-		);
-	}
-	return { answer: read.value, raw: response.body };
+	return { answer: response.parsed as ChatAnswer, raw: response.body };
 }
 
 /** A text conversation: the request of Chat With Document, with the chat path where it differs. */
