@@ -3,6 +3,7 @@ import { DocumentError } from './document-error';
 import type { FileType } from './file-type';
 import { readImageSize } from './image-size';
 import { loadMupdf, type MupdfModule } from './mupdf-loader';
+import { encodePng, pngRows } from './png-encoder';
 
 /** Images above this many pixels are refused; PDF pages above it are rendered at a lower DPI. */
 export const DEFAULT_MAX_PIXELS = 50_000_000;
@@ -88,12 +89,15 @@ function loadPage(document: MupdfDocument, pageIndex: number, what: string) {
 	return loaded.value;
 }
 
-/** Renders with mupdf and always frees the pixmap; null when mupdf fails on the page's content. */
-function renderToPng(
+/**
+ * Renders with mupdf and always frees the pixmap; an error when mupdf fails on the page's content. The
+ * PNG is compressed after the pixmap is freed, off the main thread.
+ */
+async function renderToPng(
 	page: ReturnType<MupdfDocument['loadPage']>,
 	mupdf: MupdfModule,
 	scale: number,
-): { data: Buffer; width: number; height: number } | { error: unknown } {
+): Promise<{ data: Buffer; width: number; height: number } | { error: unknown }> {
 	const rendered = attempt(() => {
 		const pixmap = page.toPixmap(
 			mupdf.Matrix.scale(scale, scale),
@@ -102,16 +106,18 @@ function renderToPng(
 			true,
 		);
 		try {
+			const size = { width: pixmap.getWidth(), height: pixmap.getHeight(), channels: 3 as const };
 			return {
-				data: Buffer.from(pixmap.asPNG()),
-				width: pixmap.getWidth(),
-				height: pixmap.getHeight(),
+				size,
+				rows: pngRows({ ...size, stride: pixmap.getStride(), pixels: pixmap.getPixels() }),
 			};
 		} finally {
 			pixmap.destroy();
 		}
 	});
-	return rendered.ok ? rendered.value : { error: rendered.error };
+	if (!rendered.ok) return { error: rendered.error };
+	const { size, rows } = rendered.value;
+	return { data: await encodePng(rows, size), width: size.width, height: size.height };
 }
 
 async function openPdf(
@@ -149,7 +155,7 @@ async function openPdf(
 							`Page ${pageIndex + 1} is large: rendered at ${renderDpi} dpi instead of ${dpi} to stay within ${megapixels(maxPixels)}.`,
 						);
 					}
-					const rendered = renderToPng(page, mupdf, renderDpi / 72);
+					const rendered = await renderToPng(page, mupdf, renderDpi / 72);
 					if ('error' in rendered) {
 						throw new DocumentError(
 							`Page ${pageIndex + 1} of the PDF could not be rendered (${reasonOf(rendered.error)})`,
@@ -158,6 +164,9 @@ async function openPdf(
 					return { ...rendered, mimeType: 'image/png', dpi: renderDpi, warnings: pageWarnings };
 				} finally {
 					page.destroy();
+					// mupdf keeps decoded images and fonts in a cache of up to 256 MB, and WebAssembly memory
+					// never shrinks once grown: emptied after each page, a long scanned PDF stays small.
+					mupdf.emptyStore();
 				}
 			},
 			extractPages(pageIndexes) {
@@ -265,7 +274,7 @@ async function openImage(
 			const page = loadPage(document, pageIndex, 'image');
 			try {
 				const [x0, , x1] = page.getBounds();
-				const rendered = renderToPng(page, mupdf, width / (x1 - x0));
+				const rendered = await renderToPng(page, mupdf, width / (x1 - x0));
 				if ('error' in rendered) {
 					throw new DocumentError(
 						`The image could not be decoded (${reasonOf(rendered.error)}): it may be truncated`,

@@ -141,9 +141,9 @@ export const documentOptions: INodeProperties[] = [
 		name: 'concurrency',
 		type: 'number',
 		typeOptions: { minValue: 1, maxValue: 32 },
-		default: 2,
+		default: 4,
 		description:
-			'How many items are processed at the same time. Output order and pairing stay as in the input.',
+			'How many items (and pages of a document read page by page) are processed at the same time. Output order and pairing stay as in the input. The Local engine uses at most one worker per CPU core.',
 	},
 	{
 		displayName: 'Ignore SSL Issues (Insecure)',
@@ -217,7 +217,7 @@ export function readDocumentOptions(raw: Record<string, unknown>): DocumentOptio
 			number(raw.renderDpi, 0) > 0 ? Math.min(600, Math.max(50, number(raw.renderDpi, 0))) : null,
 		timeoutMs: Math.max(1, number(raw.timeout, 300)) * 1000,
 		maxRetries: Math.min(10, Math.max(0, Math.floor(number(raw.maxRetries, 3)))),
-		concurrency: Math.min(32, Math.max(1, Math.floor(number(raw.concurrency, 2)))),
+		concurrency: Math.min(32, Math.max(1, Math.floor(number(raw.concurrency, 4)))),
 		includeRawResponse: raw.includeRawResponse === true,
 		language: typeof raw.language === 'string' && raw.language ? raw.language : 'fra+eng',
 	};

@@ -30,6 +30,8 @@ export class TestCredentialsHelper extends ICredentialsHelper {
 	constructor(
 		private readonly types: Map<string, ICredentialType>,
 		private readonly values: Record<string, ICredentialDataDecryptedObject>,
+		/** Origins to send elsewhere (a node with a fixed service URL, pointed at a loopback fake). */
+		private readonly redirectOrigins: Record<string, string> = {},
 	) {
 		super();
 	}
@@ -48,6 +50,9 @@ export class TestCredentialsHelper extends ICredentialsHelper {
 		requestOptions: IHttpRequestOptions | IRequestOptionsSimplified,
 	): Promise<IHttpRequestOptions> {
 		const options = requestOptions as IHttpRequestOptions;
+		for (const [from, to] of Object.entries(this.redirectOrigins)) {
+			if (options.url?.startsWith(from)) options.url = to + options.url.slice(from.length);
+		}
 		const authenticate = this.types.get(typeName)?.authenticate;
 		if (typeof authenticate === 'function') return await authenticate(credentials, options);
 		if (authenticate?.type === 'generic') {

@@ -29,7 +29,10 @@ export interface FakeServer {
  * A real HTTP server on 127.0.0.1 (random port) for provider tests: each request is recorded and
  * answered by the handler; stalled requests are released when the server closes.
  */
-export async function startFakeServer(handler: FakeHandler): Promise<FakeServer> {
+export async function startFakeServer(
+	handler: FakeHandler,
+	options: { keepBodies?: boolean } = {},
+): Promise<FakeServer> {
 	const requests: RecordedRequest[] = [];
 	const sockets = new Set<Socket>();
 	const stalled = new Set<ServerResponse>();
@@ -44,7 +47,10 @@ export async function startFakeServer(handler: FakeHandler): Promise<FakeServer>
 				headers: request.headers,
 				body: Buffer.concat(chunks),
 			};
-			requests.push(recorded);
+			// Benchmarks send hundreds of megabytes: they keep the requests without their bodies.
+			requests.push(
+				options.keepBodies === false ? { ...recorded, body: Buffer.alloc(0) } : recorded,
+			);
 			Promise.resolve(handler(recorded, requests.length - 1)).then(
 				(answer) => {
 					if (answer === 'reset') {

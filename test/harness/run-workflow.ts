@@ -83,6 +83,8 @@ export interface RunOptions {
 	credentialTypes?: ICredentialType[];
 	/** Stop the execution after this many milliseconds (cancel signal), for cancellation tests. */
 	cancelAfterMs?: number;
+	/** Authenticated requests to these origins go to the given ones instead (benchmarks of other nodes). */
+	redirectOrigins?: Record<string, string>;
 }
 
 export interface WorkflowRun {
@@ -147,7 +149,11 @@ export async function runWorkflow(
 
 	const additionalData = {
 		hooks,
-		credentialsHelper: new TestCredentialsHelper(credentialTypes, options.credentials ?? {}),
+		credentialsHelper: new TestCredentialsHelper(
+			credentialTypes,
+			options.credentials ?? {},
+			options.redirectOrigins,
+		),
 		executeWorkflow: async () => {
 			throw new Error('Sub-workflows are not available in the harness');
 		},

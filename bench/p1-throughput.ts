@@ -1,0 +1,122 @@
+// P1: 200 one-page documents through OCR Process (Mistral) and through n8n's own Mistral AI node, in the
+// same in-process harness, against the same loopback server answering after a fixed latency.
+import type { ICredentialType, INodeType } from 'n8n-workflow';
+
+import type { FixtureItem } from '../test/harness/nodes/fixture-items';
+import { runWorkflow, type WorkflowRun } from '../test/harness/run-workflow';
+import { fixtureWorkflow, TARGET } from '../test/support/workflows';
+import { report, startSlowServer, textPdf } from './bench-support';
+
+const DOCUMENTS = 200;
+const LATENCY_MS = Number(process.env.BENCH_LATENCY_MS ?? 100);
+const KEY = `bench-${process.pid}`;
+
+/** The credential n8n's Mistral AI node asks for, as n8n defines it: a key sent as a Bearer header. */
+const mistralCloudApi: ICredentialType = {
+	name: 'mistralCloudApi',
+	displayName: 'Mistral Cloud API',
+	properties: [{ displayName: 'API Key', name: 'apiKey', type: 'string', default: '' }],
+	authenticate: {
+		type: 'generic',
+		properties: { headers: { Authorization: '=Bearer {{$credentials.apiKey}}' } },
+	},
+};
+
+async function main(): Promise<void> {
+	const pdf = (await textPdf(1)).toString('base64');
+	const items: FixtureItem[] = Array.from({ length: DOCUMENTS }, (_, index) => ({
+		files: { data: { base64: pdf, fileName: `invoice-${index}.pdf`, mimeType: 'application/pdf' } },
+	}));
+	const server = await startSlowServer(LATENCY_MS, () => ({
+		status: 200,
+		json: {
+			model: 'mistral-ocr-latest',
+			pages: [
+				{
+					index: 0,
+					markdown: '# Invoice\n\nTotal: 12 €',
+					images: [],
+					dimensions: { dpi: 200, width: 1654, height: 2339 },
+				},
+			],
+			usage_info: { pages_processed: 1, doc_size_bytes: 1000 },
+		},
+	}));
+	try {
+		// The node's own execution time, as n8n records it: the trigger building 200 files is not counted.
+		const timed = async (label: string, run: () => Promise<WorkflowRun>) => {
+			const result = await run();
+			const task = result.run.data.resultData.runData[TARGET][0];
+			const produced = result.output(TARGET).filter((item) => !item.json.error).length;
+			return { label, seconds: task.executionTime / 1000, produced };
+		};
+		const results: Array<{
+			label: string;
+			seconds: number;
+			produced: number;
+			concurrency: number;
+		}> = [];
+		for (const concurrency of [2, 4, 8, 16]) {
+			const result = await timed(`OCR Process, concurrency ${concurrency}`, async () => {
+				const run = await runWorkflow(
+					fixtureWorkflow(items, {
+						type: 'n8n-nodes-ocr.ocrProcess',
+						parameters: { provider: 'mistral', inputType: 'binary', options: { concurrency } },
+						credentials: { mistralOcrApi: { id: '1', name: 'mistral' } },
+					}),
+					{ credentials: { mistralOcrApi: { apiKey: KEY, baseUrl: server.url } } },
+				);
+				return run;
+			});
+			results.push({ ...result, concurrency });
+		}
+
+		let builtIn: { seconds: number; produced: number } | null = null;
+		const nodesBase = process.env.N8N_NODES_BASE_DIR;
+		if (nodesBase) {
+			const module = require(`${nodesBase}/dist/nodes/MistralAI/MistralAi.node.js`) as {
+				MistralAi: new () => INodeType;
+			};
+			builtIn = await timed("n8n's Mistral AI node", async () => {
+				const run = await runWorkflow(
+					fixtureWorkflow(items, {
+						type: 'n8n-nodes-base.mistralAi',
+						parameters: {
+							resource: 'document',
+							operation: 'extractText',
+							model: 'mistral-ocr-latest',
+							documentType: 'document_url',
+							inputType: 'binary',
+							binaryProperty: 'data',
+						},
+						credentials: { mistralCloudApi: { id: '1', name: 'mistral' } },
+					}),
+					{
+						nodes: { 'n8n-nodes-base.mistralAi': new module.MistralAi() },
+						credentialTypes: [mistralCloudApi],
+						credentials: { mistralCloudApi: { apiKey: KEY } },
+						redirectOrigins: { 'https://api.mistral.ai': server.url },
+					},
+				);
+				return run;
+			});
+		}
+		report({
+			step: 'P1',
+			documents: DOCUMENTS,
+			latencyMs: LATENCY_MS,
+			results,
+			builtIn,
+			requests: server.requests.length,
+		});
+	} finally {
+		await server.close();
+	}
+}
+
+main().catch((error: unknown) => {
+	process.stderr.write(
+		`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+	);
+	process.exitCode = 1;
+});
