@@ -1,5 +1,7 @@
 // P1: 200 one-page documents through OCR Process (Mistral) and through n8n's own Mistral AI node, in the
 // same in-process harness, against the same loopback server answering after a fixed latency.
+import { pathToFileURL } from 'node:url';
+
 import type { ICredentialType, INodeType } from 'n8n-workflow';
 
 import type { FixtureItem } from '../test/harness/nodes/fixture-items';
@@ -74,9 +76,9 @@ async function main(): Promise<void> {
 		let builtIn: { seconds: number; produced: number } | null = null;
 		const nodesBase = process.env.N8N_NODES_BASE_DIR;
 		if (nodesBase) {
-			const module = require(`${nodesBase}/dist/nodes/MistralAI/MistralAi.node.js`) as {
-				MistralAi: new () => INodeType;
-			};
+			const { MistralAi } = (await import(
+				pathToFileURL(`${nodesBase}/dist/nodes/MistralAI/MistralAi.node.js`).href
+			)) as { MistralAi: new () => INodeType };
 			builtIn = await timed("n8n's Mistral AI node", async () => {
 				const run = await runWorkflow(
 					fixtureWorkflow(items, {
@@ -92,7 +94,7 @@ async function main(): Promise<void> {
 						credentials: { mistralCloudApi: { id: '1', name: 'mistral' } },
 					}),
 					{
-						nodes: { 'n8n-nodes-base.mistralAi': new module.MistralAi() },
+						nodes: { 'n8n-nodes-base.mistralAi': new MistralAi() },
 						credentialTypes: [mistralCloudApi],
 						credentials: { mistralCloudApi: { apiKey: KEY } },
 						redirectOrigins: { 'https://api.mistral.ai': server.url },
