@@ -60,7 +60,17 @@ function n8nApp(node) {
 		);
 		const env = { ...process.env, PATH: `${node.bin}:${process.env.PATH}`, npm_config_nodedir: node.nodedir };
 		must(run('npm', ['install', '--ignore-scripts', '--no-audit', '--no-fund'], { cwd: folder, env, stdio: 'inherit' }), 'n8n install');
-		must(run('npm', ['rebuild', 'sqlite3'], { cwd: folder, env, stdio: 'inherit' }), 'sqlite3 build');
+		// Under `npm run`, npm hands `ignore_scripts` down through the environment: the build must override it.
+		must(
+			run('npm', ['rebuild', 'sqlite3', '--ignore-scripts=false'], {
+				cwd: folder,
+				env: { ...env, npm_config_ignore_scripts: 'false' },
+				stdio: 'inherit',
+			}),
+			'sqlite3 build',
+		);
+		const binding = join(folder, 'node_modules', 'sqlite3', 'build', 'Release', 'node_sqlite3.node');
+		if (!existsSync(binding)) throw new Error(`sqlite3 was not built for Node 24 (${binding} is missing)`);
 		writeFileSync(ready, new Date().toISOString());
 	}
 	return entry;
