@@ -195,6 +195,10 @@ const EXPECTATIONS = {
 		check('OCR Process: 3 page items, paired with their files', JSON.stringify(pages.map((item) => [item.pairedItem?.item, item.json.fileName, item.json.pageNumber])) === JSON.stringify([[0, 'invoice.pdf', 1], [0, 'invoice.pdf', 2], [1, 'invoice-scan.png', 1]]), JSON.stringify(pages.map((item) => [item.pairedItem, item.json.fileName, item.json.pageNumber])));
 		check('markdown and word boxes on page 1', /FACTURE/.test(pages[0]?.json.markdown ?? '') && (pages[0]?.json.blocks ?? []).some((block) => block.rawType === 'word' && Array.isArray(block.bbox)));
 	},
+	'email-attachment-ocr.json': (items) => {
+		const [row] = items('Reply Summary');
+		check('a reply row with the attachment, its total line and page', row?.json.attachment === 'invoice-scan.png' && /^Total TTC \/ Total due: 2 ?574,00/.test(row?.json.totalLine ?? '') && row?.json.foundOnPage === 1, JSON.stringify(row?.json));
+	},
 	'invoice-extraction-mistral.json': (items) => {
 		const [row] = items('Spreadsheet Row');
 		check('a spreadsheet row with the invoice total', row?.json.total === 2574 && row?.json.file === 'invoice.pdf', JSON.stringify(row?.json));

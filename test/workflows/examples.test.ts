@@ -59,6 +59,18 @@ describe('the example workflows run as shipped', () => {
 		expect(String(answer.json.answer)).toMatch(/\[p\. 1\] Total TTC \/ Total due: 2 ?574,00/);
 	});
 
+	it('email-attachment-ocr.json: the attachment in attachment_0 read, its total line and page in the reply row', async () => {
+		const run = await runWorkflow(example('email-attachment-ocr.json'));
+		const [row] = run.output('Reply Summary');
+		expect(row.pairedItem).toEqual({ item: 0 });
+		expect(row.json).toEqual({
+			attachment: 'invoice-scan.png',
+			pages: 1,
+			totalLine: expect.stringMatching(/^Total TTC \/ Total due: 2 ?574,00/),
+			foundOnPage: 1,
+		});
+	});
+
 	it('ocrchat-invoice-export.json: per-page items, a DOCX export, and the total with its page', async () => {
 		const key = ['example', randomUUID()].join('-');
 		const fake = await startFakeOcrChat(key);
