@@ -1,11 +1,15 @@
-import type { IAuthenticateGeneric, Icon, ICredentialType, INodeProperties } from 'n8n-workflow';
+import type {
+	IAuthenticateGeneric,
+	Icon,
+	ICredentialTestRequest,
+	ICredentialType,
+	INodeProperties,
+} from 'n8n-workflow';
 
 import { apiKeyField, bearerAuth } from './shared';
 
-/**
- * OCR.chat has no endpoint that answers 2xx to a bare token check, so the nodes that use this credential
- * test it themselves (`ocrChatApiTest`: a job lookup that answers 404 to a good token, 401 to a bad one).
- */
+const REFUSED = 'OCR.chat refused the API token: copy it again from the account page';
+
 export class OcrChatApi implements ICredentialType {
 	name = 'ocrChatApi';
 
@@ -28,4 +32,20 @@ export class OcrChatApi implements ICredentialType {
 
 	// Header only: the documented `?api_token=` query form would put the token in logged URLs.
 	authenticate: IAuthenticateGeneric = bearerAuth;
+
+	/**
+	 * OCR.chat has no endpoint that answers 2xx to a token alone. The test looks up a job no account has:
+	 * a good token gets 404, which passes; a refused token (401/403) or a failing server does not.
+	 */
+	test: ICredentialTestRequest = {
+		request: {
+			baseURL: '={{$credentials.baseUrl.replace(/\\/+$/, "")}}',
+			url: '/api/v1/ocr/00000000-0000-0000-0000-000000000000/',
+			ignoreHttpStatusErrors: { ignore: true, except: [401, 403, 500, 502, 503, 504] },
+		},
+		rules: [
+			{ type: 'responseCode', properties: { value: 401, message: REFUSED } },
+			{ type: 'responseCode', properties: { value: 403, message: REFUSED } },
+		],
+	};
 }

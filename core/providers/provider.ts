@@ -304,8 +304,6 @@ export interface OcrProvider {
 	credentialType: string | null;
 	/** False for engines with no model to choose (Local, OCR.chat's tiers); the Model field is hidden. */
 	hasModels?: boolean;
-	/** Name of the nodes' credential test function, for credentials whose service needs a judged test. */
-	credentialTestedBy?: string;
 	capabilities: ProviderCapabilities;
 	/** The OCR options (`OcrFeatures`) this provider can honour; the node shows only those. */
 	features: Array<keyof OcrFeatures>;

@@ -6,8 +6,7 @@ import {
 	type INodeTypeDescription,
 } from 'n8n-workflow';
 
-import { ocrChatApiTest } from '../shared/credential-tests';
-import { credentialDisplay } from '../shared/fields';
+import { providerCredentials } from '../shared/fields';
 import { searchOcrModels } from '../shared/model-search';
 import { ocrProcessProperties } from './description';
 import { executeOcrProcess } from './execute';
@@ -28,33 +27,11 @@ export class OcrProcess implements INodeType {
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		usableAsTool: true,
-		// Listed one by one: n8n's tooling reads `testedBy` from literal entries. A test checks the list
-		// against the provider registry.
-		credentials: [
-			{ name: 'mistralOcrApi', required: true, displayOptions: credentialDisplay('mistralOcrApi') },
-			{
-				name: 'openGateLlmApi',
-				required: true,
-				displayOptions: credentialDisplay('openGateLlmApi'),
-			},
-			{ name: 'bifrostApi', required: true, displayOptions: credentialDisplay('bifrostApi') },
-			{
-				name: 'otoroshiOcrApi',
-				required: true,
-				displayOptions: credentialDisplay('otoroshiOcrApi'),
-			},
-			{ name: 'clovisApi', required: true, displayOptions: credentialDisplay('clovisApi') },
-			{
-				name: 'ocrChatApi',
-				required: true,
-				testedBy: 'ocrChatApiTest',
-				displayOptions: credentialDisplay('ocrChatApi'),
-			},
-		],
+		credentials: providerCredentials('ocr'),
 		properties: ocrProcessProperties,
 	};
 
-	methods = { listSearch: { searchOcrModels }, credentialTest: { ocrChatApiTest } };
+	methods = { listSearch: { searchOcrModels } };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await executeOcrProcess.call(this);

@@ -1,6 +1,6 @@
 import type { INodeCredentialDescription, INodeProperties } from 'n8n-workflow';
 
-import { allProviders, providersWith } from '../../core/providers/registry';
+import { providersWith } from '../../core/providers/registry';
 import type { ProviderCapabilities, ProviderId } from '../../core/providers/provider';
 
 type Capability = keyof ProviderCapabilities;
@@ -35,22 +35,6 @@ export function providerCredentials(capability: Capability): INodeCredentialDesc
 			required: true,
 			displayOptions: { show: { provider: [provider.id] } },
 		}));
-}
-
-/**
- * When a credential is shown: for the providers that use it. Nodes whose credentials include one tested
- * by a node function list them literally (with `testedBy`), where n8n's tooling looks for it.
- */
-export function credentialDisplay(
-	credentialType: string,
-): INodeCredentialDescription['displayOptions'] {
-	return {
-		show: {
-			provider: allProviders()
-				.filter((provider) => provider.credentialType === credentialType)
-				.map((provider) => provider.id),
-		},
-	};
 }
 
 export const inputFields: INodeProperties[] = [

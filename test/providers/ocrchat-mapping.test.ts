@@ -1,8 +1,5 @@
 import { randomUUID } from 'node:crypto';
 
-import { CredentialTestContext } from 'n8n-core';
-import type { IWorkflowExecuteAdditionalData } from 'n8n-workflow';
-
 import { mapOcrChatJob, type SentFile } from '../../core/providers/ocrchat/map-ocrchat-job';
 import {
 	citationPagesFromOne,
@@ -10,7 +7,10 @@ import {
 	readHistory,
 	readJob,
 } from '../../core/providers/ocrchat/ocrchat-wire';
-import { ocrChatApiTest } from '../../nodes/shared/credential-tests';
+import { OcrChatApi } from '../../credentials/OcrChatApi.credentials';
+import { CredentialTestProbe } from '../harness/nodes/credential-test-probe';
+import { runWorkflow } from '../harness/run-workflow';
+import { fixtureWorkflow, TARGET } from '../support/workflows';
 import { startFakeOcrChat } from '../harness/fake-ocrchat-server';
 import { fixture } from '../support/fixtures';
 
@@ -169,33 +169,43 @@ describe('OCR.chat answers, read where they enter', () => {
 	});
 });
 
-describe('the OCR.chat credential test', () => {
+describe('the OCR.chat credential test, run as n8n runs it', () => {
 	// Built at run time: a recognisable value, not a credential.
 	const key = ['ct', randomUUID()].join('-');
-	const context = new CredentialTestContext({} as IWorkflowExecuteAdditionalData);
 
-	it('a good token (404 for an unknown job) passes; a wrong one fails with a clear message; a dead URL too', async () => {
+	it('a good token (404 for an unknown job) passes; a refused one fails with a clear message; a dead server too', async () => {
+		const { test } = new OcrChatApi();
+		expect(test.request.baseURL).toBe('={{$credentials.baseUrl.replace(/\\/+$/, "")}}');
 		const fake = await startFakeOcrChat(key);
+		const check = async (apiKey: string, baseURL: string) => {
+			const run = await runWorkflow(
+				fixtureWorkflow([{ json: {} }], {
+					type: 'ocr-test.credentialTestProbe',
+					parameters: { test: JSON.stringify(test), baseURL },
+					credentials: { ocrChatApi: { id: '1', name: 'OCR.chat' } },
+				}),
+				{
+					nodes: { 'ocr-test.credentialTestProbe': new CredentialTestProbe() },
+					credentials: { ocrChatApi: { apiKey, baseUrl: baseURL } },
+				},
+			);
+			return run.output(TARGET)[0].json;
+		};
 		try {
-			const test = async (apiKey: string, baseUrl: string) =>
-				await ocrChatApiTest.call(context, {
-					id: '1',
-					name: 'OCR.chat',
-					type: 'ocrChatApi',
-					data: { apiKey, baseUrl },
-				});
-			expect(await test(key, `${fake.url}/`)).toEqual({
+			expect(await check(key, fake.url)).toEqual({
 				status: 'OK',
-				message: 'Connection successful: the token was accepted',
+				message: 'Connection successful!',
 			});
 			expect(fake.server.requests[0].url).toBe('/api/v1/ocr/00000000-0000-0000-0000-000000000000/');
-			expect(await test(`${key}-wrong`, fake.url)).toEqual({
+			expect(fake.server.requests[0].headers.authorization).toBe(`Bearer ${key}`);
+			expect(await check(`${key}-wrong`, fake.url)).toEqual({
 				status: 'Error',
+				httpStatus: 401,
 				message: 'OCR.chat refused the API token: copy it again from the account page',
 			});
 			const closed = fake.url;
 			await fake.close();
-			expect((await test(key, closed)).status).toBe('Error');
+			expect((await check(key, closed)).status).toBe('Error');
 		} finally {
 			await fake.close().catch(() => undefined);
 		}

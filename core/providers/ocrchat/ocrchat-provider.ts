@@ -405,7 +405,6 @@ export const ocrChatProvider: OcrProvider = {
 		'OCR.chat jobs: text with boxes and confidence, exports (DOCX, PDF…), chat with citations',
 	credentialType: 'ocrChatApi',
 	hasModels: false,
-	credentialTestedBy: 'ocrChatApiTest',
 	capabilities: {
 		ocr: true,
 		locate: false,
