@@ -3,7 +3,7 @@
 // n8n's log checked for problems loading the pack. Provider credentials point at fake servers on 127.0.0.1.
 import { spawn, spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -111,6 +111,13 @@ async function main() {
 	const ocrChat = await startFakeOcrChat(key);
 	const mistral = await startFakeOcrServer({ apiKey: key });
 
+	// The scheduled batch reads its own inbox (the samples and a broken PDF) and writes next to it.
+	const batchFolder = mkdtempSync(join(tmpdir(), 'ocr-e2e-batch-'));
+	mkdirSync(join(batchFolder, 'samples'));
+	for (const name of ['invoice.pdf', 'invoice-scan.png']) copyFileSync(join(root, 'samples', name), join(batchFolder, 'samples', name));
+	writeFileSync(join(batchFolder, 'samples', 'broken.pdf'), '%PDF-1.7\nnot really a PDF');
+	mkdirSync(join(batchFolder, 'ocr-output'));
+
 	const env = {
 		...process.env,
 		PATH: `${node.bin}:${process.env.PATH}`,
@@ -126,7 +133,7 @@ async function main() {
 		N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS: 'false',
 		N8N_DISABLED_MODULES: 'mcp-registry',
 		N8N_COMMUNITY_PACKAGES_ENABLED: 'false',
-		N8N_RESTRICT_FILE_ACCESS_TO: join(root, 'samples'),
+		N8N_RESTRICT_FILE_ACCESS_TO: [join(root, 'samples'), batchFolder].join(';'),
 		// `n8n execute` prints its result through the logger: below info it prints nothing.
 		N8N_LOG_LEVEL: 'info',
 		N8N_RUNNERS_BROKER_PORT: '5679',
@@ -153,11 +160,16 @@ async function main() {
 	check('credentials imported', imported.status === 0, imported.stderr.slice(-500));
 
 	const loadProblems = [];
-	for (const file of readdirSync(join(root, 'examples')).filter((name) => name.endsWith('.json')).sort()) {
+	// E2E_ONLY=batch runs just the examples whose file name contains "batch" (for work on one example).
+	const only = process.env.E2E_ONLY ?? '';
+	for (const file of readdirSync(join(root, 'examples')).filter((name) => name.endsWith('.json') && name.includes(only)).sort()) {
 		const workflow = JSON.parse(readFileSync(join(root, 'examples', file), 'utf8'));
+		const base = file === 'scheduled-batch-ocr.json' ? batchFolder : root;
 		for (const node of workflow.nodes) {
-			// Read Files resolves paths against n8n's working folder; absolute paths say exactly what is read.
-			if (node.type === 'n8n-nodes-base.readWriteFile') node.parameters.fileSelector = join(root, node.parameters.fileSelector);
+			// Read/Write Files resolves paths against n8n's working folder; absolute paths say exactly where.
+			if (node.type !== 'n8n-nodes-base.readWriteFile') continue;
+			if (node.parameters.operation === 'write') node.parameters.fileName = `=${base}/${node.parameters.fileName.replace(/^=/, '')}`;
+			else node.parameters.fileSelector = join(base, node.parameters.fileSelector);
 		}
 		const workflowFile = join(userFolder, file);
 		writeFileSync(workflowFile, JSON.stringify(workflow));
@@ -166,7 +178,7 @@ async function main() {
 		check('imported', importedWorkflow.status === 0, importedWorkflow.stderr.slice(-500));
 		const executed = await cli(['execute', `--id=${workflow.id}`, '--rawOutput']);
 		const output = executed.stdout;
-		loadProblems.push(...`${executed.stderr}\n${output}`.split('\n').filter((line) => /n8n-nodes-ocr|Unrecognized node type|unknown node|credential type/i.test(line) && /error|warn|unknown|unrecognized|not found/i.test(line)));
+		loadProblems.push(...`${executed.stderr}\n${output}`.split('\n').filter((line) => /n8n-nodes-ocr(?![-\w])|Unrecognized node type|unknown node|credential type/i.test(line) && /error|warn|unknown|unrecognized|not found/i.test(line)));
 		const start = output.search(/^\{$/m);
 		let run;
 		try {
@@ -177,7 +189,8 @@ async function main() {
 		}
 		const nodeItems = (name) => run.data?.resultData?.runData?.[name]?.[0]?.data?.main?.[0] ?? [];
 		check('ran without error', !run.data?.resultData?.error, run.data?.resultData?.error?.message);
-		EXPECTATIONS[file]?.(nodeItems);
+		if (!EXPECTATIONS[file]) check('has expectations in test/e2e/run.mjs', false);
+		EXPECTATIONS[file]?.(nodeItems, { base });
 	}
 	check('no error or warning about the pack while n8n loaded it', loadProblems.length === 0, loadProblems.join('\n'));
 
@@ -206,6 +219,16 @@ const EXPECTATIONS = {
 	'chat-with-invoice.json': (items) => {
 		const [answer] = items('Chat With Document');
 		check('Chat With Document answers with page 1', answer?.json.retrievalOnly === true && answer?.json.citations?.[0]?.pageNumber === 1 && /Total TTC/.test(answer?.json.answer ?? ''), JSON.stringify(answer?.json).slice(0, 400));
+	},
+	'scheduled-batch-ocr.json': (items, { base }) => {
+		const written = items('Write JSON Files');
+		check('three JSON files written, one per file read, paired in order', JSON.stringify(written.map((item) => item.pairedItem?.item)) === '[0,1,2]' && written.length === 3, JSON.stringify(written.map((item) => [item.pairedItem, item.json.fileName])));
+		const folder = join(base, 'ocr-output');
+		const files = existsSync(folder) ? readdirSync(folder).sort() : [];
+		check('ocr-output/ holds a record per document', JSON.stringify(files) === JSON.stringify(['broken.pdf.json', 'invoice-scan.png.json', 'invoice.pdf.json']), JSON.stringify(files));
+		const record = (name) => (files.includes(`${name}.json`) ? JSON.parse(readFileSync(join(folder, `${name}.json`), 'utf8')) : {});
+		check('invoice.pdf: done, 2 pages, its markdown', record('invoice.pdf').status === 'done' && record('invoice.pdf').pages === 2 && /FACTURE/.test(record('invoice.pdf').markdown), JSON.stringify(record('invoice.pdf')).slice(0, 300));
+		check('broken.pdf: failed with the cause, the batch went on', record('broken.pdf').status === 'failed' && /PDF/i.test(record('broken.pdf').error), JSON.stringify(record('broken.pdf')));
 	},
 	'ocrchat-invoice-export.json': (items) => {
 		const pages = items('OCR Process');

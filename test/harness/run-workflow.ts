@@ -30,7 +30,13 @@ import {
 import { TestCredentialsHelper } from './credentials-helper';
 import { PACKAGE_ROOT } from './package-root';
 import { FixtureItems } from './nodes/fixture-items';
-import { ManualTriggerStandIn, ReadFilesStandIn, SetStandIn } from './nodes/stand-in-nodes';
+import {
+	ConvertToFileStandIn,
+	ManualTriggerStandIn,
+	ReadFilesStandIn,
+	ScheduleTriggerStandIn,
+	SetStandIn,
+} from './nodes/stand-in-nodes';
 
 let packPromise: Promise<PackageDirectoryLoader> | undefined;
 
@@ -116,6 +122,8 @@ export async function runWorkflow(
 	types.set('n8n-nodes-base.manualTrigger', new ManualTriggerStandIn());
 	types.set('n8n-nodes-base.readWriteFile', new ReadFilesStandIn());
 	types.set('n8n-nodes-base.set', new SetStandIn());
+	types.set('n8n-nodes-base.convertToFile', new ConvertToFileStandIn());
+	types.set('n8n-nodes-base.scheduleTrigger', new ScheduleTriggerStandIn());
 	types.set('ocr-test.fixtureItems', new FixtureItems());
 	for (const [name, type] of Object.entries(options.nodes ?? {})) types.set(name, type);
 
@@ -135,10 +143,13 @@ export async function runWorkflow(
 		settings: workflowJson.settings,
 	});
 
-	const startNode = workflowJson.nodes.find((node: INode) => {
-		const type = nodeTypes.getByNameAndVersion(node.type, node.typeVersion);
-		return (type.description.inputs as unknown[]).length === 0;
-	});
+	// Like `n8n execute`: the manual trigger when there is one (a workflow may also have a schedule).
+	const startNode =
+		workflowJson.nodes.find((node: INode) => node.type === 'n8n-nodes-base.manualTrigger') ??
+		workflowJson.nodes.find((node: INode) => {
+			const type = nodeTypes.getByNameAndVersion(node.type, node.typeVersion);
+			return (type.description.inputs as unknown[]).length === 0;
+		});
 	if (!startNode) throw new Error('The workflow has no start node (a node without inputs)');
 
 	const workflowData = { ...workflowJson, id: workflow.id, name: workflow.name } as IWorkflowBase;

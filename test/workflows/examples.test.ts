@@ -1,5 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import {
+	copyFileSync,
+	mkdirSync,
+	mkdtempSync,
+	readdirSync,
+	readFileSync,
+	rmSync,
+	writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { FAKE_ANNOTATION, startFakeOcrServer } from '../harness/fake-ocr-server';
@@ -69,6 +78,60 @@ describe('the example workflows run as shipped', () => {
 			totalLine: expect.stringMatching(/^Total TTC \/ Total due: 2 ?574,00/),
 			foundOnPage: 1,
 		});
+	});
+
+	it('scheduled-batch-ocr.json: every file of the folder to its own JSON file, a broken one recorded as failed', async () => {
+		const base = mkdtempSync(join(tmpdir(), 'ocr-batch-'));
+		mkdirSync(join(base, 'samples'));
+		for (const name of ['invoice.pdf', 'invoice-scan.png'])
+			copyFileSync(join(PACKAGE_ROOT, 'samples', name), join(base, 'samples', name));
+		writeFileSync(join(base, 'samples', 'broken.pdf'), '%PDF-1.7\nnot really a PDF');
+		writeFileSync(join(base, 'samples', 'notes.txt'), 'not picked: neither PDF nor PNG');
+		mkdirSync(join(base, 'ocr-output'));
+		const previousBase = process.env.OCR_EXAMPLES_BASE;
+		process.env.OCR_EXAMPLES_BASE = base;
+		try {
+			const run = await runWorkflow(example('scheduled-batch-ocr.json'));
+			// Read in name order: broken.pdf, invoice.pdf, invoice-scan.png.
+			expect(
+				run.output('Write JSON Files').map((item) => [item.pairedItem, item.json.fileName]),
+			).toEqual([
+				[{ item: 0 }, 'ocr-output/broken.pdf.json'],
+				[{ item: 1 }, 'ocr-output/invoice.pdf.json'],
+				[{ item: 2 }, 'ocr-output/invoice-scan.png.json'],
+			]);
+			expect(readdirSync(join(base, 'ocr-output')).sort()).toEqual([
+				'broken.pdf.json',
+				'invoice-scan.png.json',
+				'invoice.pdf.json',
+			]);
+			const record = (name: string) =>
+				JSON.parse(readFileSync(join(base, 'ocr-output', `${name}.json`), 'utf8')) as Record<
+					string,
+					unknown
+				>;
+			expect(record('invoice.pdf')).toMatchObject({
+				file: 'invoice.pdf',
+				status: 'done',
+				pages: 2,
+				error: '',
+			});
+			expect(record('invoice.pdf').markdown).toMatch(/FACTURE/);
+			expect(record('invoice-scan.png')).toMatchObject({ status: 'done', pages: 1 });
+			expect(record('invoice-scan.png').confidence).toBeGreaterThan(0.5);
+			expect(record('broken.pdf')).toMatchObject({
+				file: 'broken.pdf',
+				status: 'failed',
+				pages: null,
+				markdown: '',
+			});
+			expect(record('broken.pdf').error).toMatch(/item 0|PDF/i);
+			expect(Date.parse(String(record('broken.pdf').processedAt))).not.toBeNaN();
+		} finally {
+			if (previousBase === undefined) delete process.env.OCR_EXAMPLES_BASE;
+			else process.env.OCR_EXAMPLES_BASE = previousBase;
+			rmSync(base, { recursive: true, force: true });
+		}
 	});
 
 	it('ocrchat-invoice-export.json: per-page items, a DOCX export, and the total with its page', async () => {

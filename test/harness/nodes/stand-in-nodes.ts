@@ -1,5 +1,5 @@
-import { readFile } from 'node:fs/promises';
-import { basename, resolve } from 'node:path';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { basename, dirname, resolve } from 'node:path';
 
 import { NodeConnectionTypes } from 'n8n-workflow';
 import type {
@@ -25,8 +25,26 @@ function expandBraces(pattern: string): string[] {
 		);
 }
 
+/** `folder/*.pdf` → the matching files, sorted; only the last path segment may hold `*`. */
+async function expandStar(path: string): Promise<string[]> {
+	const name = basename(path);
+	if (!name.includes('*')) return [path];
+	const pattern = new RegExp(
+		`^${name
+			.split('*')
+			.map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+			.join('[^/]*')}$`,
+	);
+	const folder = dirname(path);
+	const entries = await readdir(folder, { withFileTypes: true });
+	return entries
+		.filter((entry) => entry.isFile() && pattern.test(entry.name))
+		.map((entry) => resolve(folder, entry.name))
+		.sort();
+}
+
 /**
- * Minimal stand-ins for the two n8n core nodes the example workflows start with (n8n-nodes-base is not
+ * Minimal stand-ins for the n8n core nodes the example workflows start with (n8n-nodes-base is not
  * installed for in-process runs): same type names and parameters, so the example JSON runs unchanged.
  */
 export class ManualTriggerStandIn implements INodeType {
@@ -54,7 +72,7 @@ export class ReadFilesStandIn implements INodeType {
 		group: ['input'],
 		version: [1, 1.1],
 		description:
-			'Stand-in for n8n-nodes-base.readWriteFile (read operation, paths with {a,b} choices)',
+			'Stand-in for n8n-nodes-base.readWriteFile (read with {a,b} choices and * in the file name; write)',
 		defaults: { name: 'Read Files' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
@@ -62,18 +80,28 @@ export class ReadFilesStandIn implements INodeType {
 		properties: [
 			{ displayName: 'Operation', name: 'operation', type: 'string', default: 'read' },
 			{ displayName: 'File(s) Selector', name: 'fileSelector', type: 'string', default: '' },
+			{ displayName: 'File Path and Name', name: 'fileName', type: 'string', default: '' },
+			{
+				displayName: 'Input Binary Field',
+				name: 'dataPropertyName',
+				type: 'string',
+				default: 'data',
+			},
 			{ displayName: 'Options', name: 'options', type: 'json', default: {} },
 		],
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		if (this.getNodeParameter('operation', 0) === 'write') return [await writeFiles(this)];
 		const selector = this.getNodeParameter('fileSelector', 0) as string;
 		const options = this.getNodeParameter('options', 0, {}) as { dataPropertyName?: string };
 		const property = options.dataPropertyName || 'data';
 		const baseFolder = process.env.OCR_EXAMPLES_BASE ?? PACKAGE_ROOT;
+		const paths: string[] = [];
+		for (const path of expandBraces(selector.trim()))
+			paths.push(...(await expandStar(resolve(baseFolder, path))));
 		const output: INodeExecutionData[] = [];
-		for (const path of expandBraces(selector.trim())) {
-			const fullPath = resolve(baseFolder, path);
+		for (const fullPath of paths) {
 			const bytes = await readFile(fullPath);
 			const binary = await this.helpers.prepareBinaryData(bytes, basename(fullPath));
 			output.push({
@@ -119,5 +147,99 @@ export class SetStandIn implements INodeType {
 				return { json, pairedItem: { item: itemIndex } };
 			}),
 		];
+	}
+}
+
+/** The write operation: each item's binary written to its path; the item goes on with `fileName` set. */
+async function writeFiles(context: IExecuteFunctions): Promise<INodeExecutionData[]> {
+	const baseFolder = process.env.OCR_EXAMPLES_BASE ?? PACKAGE_ROOT;
+	const output: INodeExecutionData[] = [];
+	for (const [itemIndex, item] of context.getInputData().entries()) {
+		const fileName = context.getNodeParameter('fileName', itemIndex) as string;
+		const property = context.getNodeParameter('dataPropertyName', itemIndex, 'data') as string;
+		context.helpers.assertBinaryData(itemIndex, property);
+		const bytes = await context.helpers.getBinaryDataBuffer(itemIndex, property);
+		// Like n8n's node: the folder must exist.
+		await writeFile(resolve(baseFolder, fileName), bytes);
+		output.push({
+			json: { ...item.json, fileName },
+			binary: item.binary,
+			pairedItem: { item: itemIndex },
+		});
+	}
+	return output;
+}
+
+/** Stand-in for n8n-nodes-base.convertToFile, "Convert to JSON" with one file per item. */
+export class ConvertToFileStandIn implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Convert to File',
+		name: 'convertToFile',
+		group: ['input'],
+		version: [1, 1.1],
+		description: 'Stand-in for n8n-nodes-base.convertToFile (toJson, each item to its own file)',
+		defaults: { name: 'Convert to File' },
+		usableAsTool: true,
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		properties: [
+			{ displayName: 'Operation', name: 'operation', type: 'string', default: 'toJson' },
+			{ displayName: 'Mode', name: 'mode', type: 'string', default: 'once' },
+			{
+				displayName: 'Put Output File in Field',
+				name: 'binaryPropertyName',
+				type: 'string',
+				default: 'data',
+			},
+			{ displayName: 'Options', name: 'options', type: 'json', default: {} },
+		],
+	};
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		if (
+			this.getNodeParameter('operation', 0) !== 'toJson' ||
+			this.getNodeParameter('mode', 0) !== 'each'
+		)
+			throw new Error('The Convert to File stand-in only converts each item to its own JSON file');
+		const output: INodeExecutionData[] = [];
+		for (const [itemIndex, item] of this.getInputData().entries()) {
+			const options = this.getNodeParameter('options', itemIndex, {}) as {
+				fileName?: string;
+				format?: boolean;
+			};
+			const property = this.getNodeParameter('binaryPropertyName', itemIndex, 'data') as string;
+			const text = options.format ? JSON.stringify(item.json, null, 2) : JSON.stringify(item.json);
+			const binary = await this.helpers.prepareBinaryData(
+				Buffer.from(text, 'utf8'),
+				options.fileName || 'file.json',
+				'application/json',
+			);
+			output.push({ json: {}, binary: { [property]: binary }, pairedItem: { item: itemIndex } });
+		}
+		return [output];
+	}
+}
+
+/**
+ * Stand-in for n8n-nodes-base.scheduleTrigger: it only has to load. Runs in tests start at the workflow's
+ * manual trigger, as `n8n execute` does.
+ */
+export class ScheduleTriggerStandIn implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Schedule Trigger',
+		name: 'scheduleTrigger',
+		group: ['trigger', 'schedule'],
+		version: [1, 1.1, 1.2, 1.3],
+		description: 'Stand-in for n8n-nodes-base.scheduleTrigger (never fires in tests)',
+		defaults: { name: 'Schedule Trigger' },
+		inputs: [],
+		outputs: [NodeConnectionTypes.Main],
+		properties: [{ displayName: 'Rule', name: 'rule', type: 'json', default: {} }],
+	};
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		throw new Error(
+			'The schedule stand-in does not fire: start the workflow at its manual trigger',
+		);
 	}
 }
