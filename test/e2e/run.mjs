@@ -8,6 +8,8 @@ import { homedir, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+import { runQueueMode } from './queue-mode.mjs';
+
 const root = dirname(dirname(dirname(fileURLToPath(import.meta.url))));
 const N8N_VERSION = '2.41.1';
 const NODE_VERSION = '24.21.0';
@@ -89,6 +91,11 @@ function installPack(node, userFolder) {
 	return tarball;
 }
 
+/** Log lines where n8n complains about the pack: its package, an unknown node type or credential. */
+function packProblems(lines) {
+	return lines.filter((line) => /n8n-nodes-ocr(?![-\w])|Unrecognized node type|unknown node|credential type/i.test(line) && /error|warn|unknown|unrecognized|not found/i.test(line));
+}
+
 function check(name, condition, detail) {
 	if (condition) say(`  ✓ ${name}`);
 	else {
@@ -139,9 +146,9 @@ async function main() {
 		N8N_RUNNERS_BROKER_PORT: '5679',
 	};
 	// Asynchronous: the fake providers live in this process and must keep answering while n8n runs.
-	const cli = (args) =>
+	const cli = (args, commandEnv = env) =>
 		new Promise((resolve, reject) => {
-			const child = spawn(join(node.bin, 'node'), [n8n, ...args], { cwd: root, env });
+			const child = spawn(join(node.bin, 'node'), [n8n, ...args], { cwd: root, env: commandEnv });
 			let stdout = '';
 			let stderr = '';
 			child.stdout.on('data', (chunk) => (stdout += chunk));
@@ -178,7 +185,7 @@ async function main() {
 		check('imported', importedWorkflow.status === 0, importedWorkflow.stderr.slice(-500));
 		const executed = await cli(['execute', `--id=${workflow.id}`, '--rawOutput']);
 		const output = executed.stdout;
-		loadProblems.push(...`${executed.stderr}\n${output}`.split('\n').filter((line) => /n8n-nodes-ocr(?![-\w])|Unrecognized node type|unknown node|credential type/i.test(line) && /error|warn|unknown|unrecognized|not found/i.test(line)));
+		loadProblems.push(...packProblems(`${executed.stderr}\n${output}`.split('\n')));
 		const start = output.search(/^\{$/m);
 		let run;
 		try {
@@ -191,6 +198,12 @@ async function main() {
 		check('ran without error', !run.data?.resultData?.error, run.data?.resultData?.error?.message);
 		if (!EXPECTATIONS[file]) check('has expectations in test/e2e/run.mjs', false);
 		EXPECTATIONS[file]?.(nodeItems, { base });
+	}
+	if (process.env.E2E_SKIP_QUEUE === '1') say('queue mode: skipped (E2E_SKIP_QUEUE=1)');
+	else {
+		say('queue mode (main + worker, Redis, PostgreSQL, binary data in the database)');
+		const queueLog = await runQueueMode({ root, nodeBin: node.bin, n8n, env, userFolder, cli, check, say, batchFolder });
+		loadProblems.push(...packProblems(queueLog));
 	}
 	check('no error or warning about the pack while n8n loaded it', loadProblems.length === 0, loadProblems.join('\n'));
 

@@ -1,0 +1,223 @@
+// Queue mode: n8n main + one `n8n worker`, Redis for the queue and PostgreSQL for the database (SQLite is
+// not supported for scaling), binary data in database mode so the worker reads what the main stored. A
+// webhook workflow is published; uploads posted to the main run on the worker and come back as items.
+import { spawn, spawnSync } from 'node:child_process';
+import { chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const STEP_TIMEOUT_MS = 120_000;
+
+export async function freePort() {
+	const server = createServer();
+	await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+	const { port } = server.address();
+	await new Promise((resolve) => server.close(resolve));
+	return port;
+}
+
+async function waitForPort(port, deadline) {
+	while (Date.now() < deadline) {
+		const open = await new Promise((resolve) => {
+			const socket = connect(port, '127.0.0.1');
+			socket.once('connect', () => (socket.destroy(), resolve(true)));
+			socket.once('error', () => resolve(false));
+		});
+		if (open) return;
+		await new Promise((resolve) => setTimeout(resolve, 200));
+	}
+	throw new Error(`nothing listens on 127.0.0.1:${port}`);
+}
+
+/** A child process whose output is kept, with a wait for a line and a bounded stop. */
+export function startProcess(name, command, args, options) {
+	const child = spawn(command, args, { ...options, stdio: ['ignore', 'pipe', 'pipe'] });
+	const managed = { name, child, log: '', exited: false };
+	const append = (chunk) => (managed.log += chunk);
+	child.stdout.on('data', append);
+	child.stderr.on('data', append);
+	child.on('exit', () => (managed.exited = true));
+	managed.waitFor = async (pattern, timeoutMs = STEP_TIMEOUT_MS) => {
+		const deadline = Date.now() + timeoutMs;
+		while (!pattern.test(managed.log)) {
+			if (managed.exited) throw new Error(`${name} exited before "${pattern}":\n${managed.log.slice(-3000)}`);
+			if (Date.now() > deadline) throw new Error(`${name}: no "${pattern}" within ${timeoutMs / 1000} s:\n${managed.log.slice(-3000)}`);
+			await new Promise((resolve) => setTimeout(resolve, 250));
+		}
+	};
+	managed.stop = async (signal = 'SIGTERM') => {
+		if (managed.exited) return;
+		const exited = new Promise((resolve) => child.once('exit', resolve));
+		child.kill(signal);
+		const killTimer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+		await exited;
+		clearTimeout(killTimer);
+	};
+	return managed;
+}
+
+/** PostgreSQL's server programs from Debian's `postgresql` package (the newest major installed). */
+function postgresBin() {
+	const base = '/usr/lib/postgresql';
+	const majors = existsSync(base) ? readdirSync(base).filter((name) => existsSync(join(base, name, 'bin', 'initdb'))) : [];
+	if (!majors.length) return null;
+	return join(base, majors.sort((a, b) => Number(b) - Number(a))[0], 'bin');
+}
+
+function which(program) {
+	return spawnSync('sh', ['-c', `command -v ${program}`], { encoding: 'utf8' }).stdout.trim() || null;
+}
+
+/** initdb refuses to run as root: the cluster then belongs to the `postgres` user. */
+function asDatabaseUser(command, args) {
+	if (process.getuid?.() !== 0) return [command, args];
+	return ['runuser', ['-u', 'postgres', '--', command, ...args]];
+}
+
+async function startPostgres(bin) {
+	const dataFolder = mkdtempSync(join(tmpdir(), 'ocr-e2e-pg-'));
+	if (process.getuid?.() === 0) {
+		const uid = Number(spawnSync('id', ['-u', 'postgres'], { encoding: 'utf8' }).stdout);
+		const gid = Number(spawnSync('id', ['-g', 'postgres'], { encoding: 'utf8' }).stdout);
+		chownSync(dataFolder, uid, gid);
+	}
+	const [initCommand, initArgs] = asDatabaseUser(join(bin, 'initdb'), ['-D', dataFolder, '-U', 'n8n', '--auth=trust', '-E', 'UTF8', '--no-sync']);
+	const init = spawnSync(initCommand, initArgs, { encoding: 'utf8' });
+	if (init.status !== 0) throw new Error(`initdb failed:\n${init.stderr}`);
+	const port = await freePort();
+	// pg_ctl starts and stops the server itself: signals sent through runuser would not reach it.
+	const pgCtl = (args) => {
+		const [command, commandArgs] = asDatabaseUser(join(bin, 'pg_ctl'), ['-D', dataFolder, '-w', '-t', '60', ...args]);
+		const result = spawnSync(command, commandArgs, { encoding: 'utf8' });
+		if (result.status !== 0) throw new Error(`pg_ctl ${args[0]} failed:\n${result.stdout}${result.stderr}`);
+	};
+	const options = `-p ${port} -k ${dataFolder} -c listen_addresses=127.0.0.1 -c fsync=off`;
+	pgCtl(['-l', join(dataFolder, 'server.log'), '-o', options, 'start']);
+	return {
+		port,
+		stop: async () => {
+			pgCtl(['-m', 'fast', 'stop']);
+			rmSync(dataFolder, { recursive: true, force: true });
+		},
+	};
+}
+
+async function startRedis() {
+	const port = await freePort();
+	const server = startProcess('redis', 'redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {});
+	await waitForPort(port, Date.now() + 30_000);
+	return { port, server, stop: () => server.stop() };
+}
+
+async function postFile(url, path, mimeType) {
+	const name = path.split('/').pop();
+	const response = await fetch(url, {
+		method: 'POST',
+		headers: { 'content-type': mimeType, 'content-disposition': `attachment; filename="${name}"` },
+		body: readFileSync(path),
+		signal: AbortSignal.timeout(STEP_TIMEOUT_MS),
+	});
+	const text = await response.text();
+	try {
+		return { status: response.status, body: JSON.parse(text) };
+	} catch {
+		return { status: response.status, body: text };
+	}
+}
+
+/**
+ * The queue-mode case. `cli(args, env)` runs an n8n command to its end; `nodeBin` and `n8n` start the
+ * long-running ones. Returns the log lines the caller checks for pack problems.
+ */
+export async function runQueueMode({ root, nodeBin, n8n, env, userFolder, cli, check, say, batchFolder }) {
+	const bin = postgresBin();
+	const missing = [!bin && 'postgresql', !which('redis-server') && 'redis-server'].filter(Boolean);
+	if (missing.length) {
+		check('queue mode: PostgreSQL and Redis are installed', false, `apt-get install ${missing.join(' ')} (or E2E_SKIP_QUEUE=1 to skip this case)`);
+		return [];
+	}
+	const started = [];
+	try {
+		const postgres = await startPostgres(bin);
+		started.push(postgres);
+		const redis = await startRedis();
+		started.push(redis);
+		const mainPort = await freePort();
+		const queueEnv = {
+			...env,
+			DB_TYPE: 'postgresdb',
+			DB_POSTGRESDB_HOST: '127.0.0.1',
+			DB_POSTGRESDB_PORT: String(postgres.port),
+			DB_POSTGRESDB_USER: 'n8n',
+			DB_POSTGRESDB_DATABASE: 'postgres',
+			EXECUTIONS_MODE: 'queue',
+			QUEUE_BULL_REDIS_HOST: '127.0.0.1',
+			QUEUE_BULL_REDIS_PORT: String(redis.port),
+			N8N_DEFAULT_BINARY_DATA_MODE: 'database',
+			N8N_PORT: String(mainPort),
+		};
+		const workflowFile = join(userFolder, 'queue-webhook-ocr.json');
+		writeFileSync(workflowFile, readFileSync(join(root, 'test', 'e2e', 'workflows', 'queue-webhook-ocr.json')));
+		const imported = await cli(['import:workflow', `--input=${workflowFile}`], queueEnv);
+		check('queue mode: workflow imported into PostgreSQL', imported.status === 0, imported.stderr.slice(-800));
+		const published = await cli(['publish:workflow', '--id=ocrQueueWebhook01'], queueEnv);
+		check('queue mode: workflow published', published.status === 0, published.stderr.slice(-800));
+
+		const worker = startProcess('n8n worker', join(nodeBin, 'node'), [n8n, 'worker', '--concurrency=4'], {
+			cwd: root,
+			env: { ...queueEnv, N8N_RUNNERS_BROKER_PORT: String(await freePort()) },
+		});
+		started.push({ stop: () => worker.stop() });
+		const main = startProcess('n8n main', join(nodeBin, 'node'), [n8n, 'start'], {
+			cwd: root,
+			env: { ...queueEnv, N8N_RUNNERS_BROKER_PORT: String(await freePort()) },
+		});
+		started.push({ stop: () => main.stop() });
+		await worker.waitFor(/n8n worker is now ready/);
+		await main.waitFor(/Editor is now accessible/);
+
+		// The three uploads at once: each answer must be its own document's pages.
+		const url = `http://127.0.0.1:${mainPort}/webhook/ocr-queue`;
+		const uploads = [
+			[join(root, 'samples', 'invoice.pdf'), 'application/pdf'],
+			[join(root, 'samples', 'invoice-scan.png'), 'image/png'],
+			[join(batchFolder, 'samples', 'broken.pdf'), 'application/pdf'],
+		];
+		let answers = [];
+		const deadline = Date.now() + 60_000;
+		do {
+			// The main registers the published workflow's webhook just after it says it is ready.
+			answers = await Promise.all(uploads.map(([path, mimeType]) => postFile(url, path, mimeType)));
+			if (answers.every((answer) => answer.status !== 404)) break;
+			await new Promise((resolve) => setTimeout(resolve, 1000));
+		} while (Date.now() < deadline);
+		const [pdf, png, broken] = answers;
+		const pages = (answer) => (Array.isArray(answer.body) ? answer.body : []);
+		check(
+			'queue mode: invoice.pdf answered with its 2 pages',
+			pdf.status === 200 && JSON.stringify(pages(pdf).map((page) => [page.fileName, page.pageNumber])) === '[["invoice.pdf",1],["invoice.pdf",2]]' && /FACTURE/.test(pages(pdf)[0]?.markdown ?? ''),
+			`${pdf.status} ${JSON.stringify(pdf.body).slice(0, 400)}`,
+		);
+		check(
+			'queue mode: invoice-scan.png answered with its page',
+			png.status === 200 && pages(png).length === 1 && pages(png)[0].fileName === 'invoice-scan.png' && /Total/.test(pages(png)[0].text ?? ''),
+			`${png.status} ${JSON.stringify(png.body).slice(0, 400)}`,
+		);
+		check(
+			'queue mode: broken.pdf answered with an error item naming the cause',
+			broken.status === 200 && pages(broken).length === 1 && /damaged/.test(pages(broken)[0].error ?? ''),
+			`${broken.status} ${JSON.stringify(broken.body).slice(0, 400)}`,
+		);
+		const ranOnWorker = [...worker.log.matchAll(/Worker finished execution (\d+)/g)].map((match) => match[1]);
+		check('queue mode: the three executions ran on the worker', new Set(ranOnWorker).size === 3, worker.log.slice(-1500));
+		check('queue mode: the main process ran none itself', !/Worker (started|finished) execution/.test(main.log));
+		say(`  queue mode: executions ${ranOnWorker.join(', ')} ran on the worker (PostgreSQL :${postgres.port}, Redis :${redis.port})`);
+		return `${worker.log}\n${main.log}`.split('\n');
+	} catch (error) {
+		check('queue mode ran', false, error.stack ?? String(error));
+		return [];
+	} finally {
+		for (const service of started.reverse()) await service.stop();
+	}
+}
