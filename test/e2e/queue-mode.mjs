@@ -212,6 +212,9 @@ export async function runQueueMode({ root, nodeBin, n8n, env, userFolder, cli, c
 		const ranOnWorker = [...worker.log.matchAll(/Worker finished execution (\d+)/g)].map((match) => match[1]);
 		check('queue mode: the three executions ran on the worker', new Set(ranOnWorker).size === 3, worker.log.slice(-1500));
 		check('queue mode: the main process ran none itself', !/Worker (started|finished) execution/.test(main.log));
+		const sql = (query) => spawnSync('psql', ['-h', '127.0.0.1', '-p', String(postgres.port), '-U', 'n8n', '-d', 'postgres', '-tAc', query], { encoding: 'utf8' }).stdout.trim();
+		check('queue mode: the uploads were kept in the database (binary data mode "database")', Number(sql('select count(*) from binary_data')) >= 3, sql('select count(*) from binary_data'));
+		check('queue mode: three executions saved as successful', sql("select string_agg(status, ',') from execution_entity") === 'success,success,success', sql("select string_agg(status, ',') from execution_entity"));
 		say(`  queue mode: executions ${ranOnWorker.join(', ')} ran on the worker (PostgreSQL :${postgres.port}, Redis :${redis.port})`);
 		return `${worker.log}\n${main.log}`.split('\n');
 	} catch (error) {
