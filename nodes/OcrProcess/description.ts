@@ -30,9 +30,11 @@ const outputModeOption: INodeProperties = {
 const JOB_OPERATIONS = ['getJob', 'downloadExport'];
 const jobProviders = providersWithJobs();
 
+// Not named `operation`: n8n's node panel would list these as the node's actions and, picking one,
+// switch a new node to the job provider instead of the Local engine.
 const operationField: INodeProperties = {
 	displayName: 'Operation',
-	name: 'operation',
+	name: 'jobOperation',
 	type: 'options',
 	noDataExpression: true,
 	displayOptions: { show: { provider: jobProviders } },
@@ -40,19 +42,16 @@ const operationField: INodeProperties = {
 		{
 			name: 'Recognize Document',
 			value: 'recognize',
-			action: 'Recognize a document',
 			description: 'Send a document and get its text per page',
 		},
 		{
 			name: 'Get Job Result',
 			value: 'getJob',
-			action: 'Get the result of an OCR job',
 			description: 'Fetch the pages of a job submitted earlier with Wait for Result off',
 		},
 		{
 			name: 'Download Export',
 			value: 'downloadExport',
-			action: 'Download an OCR job export',
 			description: 'Download a finished job as DOCX, PDF, Markdown, text, CSV or JSON',
 		},
 	],
@@ -67,7 +66,7 @@ const jobFields: INodeProperties[] = [
 		default: '',
 		required: true,
 		placeholder: 'e.g. {{ $json.jobId }}',
-		displayOptions: { show: { provider: jobProviders, operation: JOB_OPERATIONS } },
+		displayOptions: { show: { provider: jobProviders, jobOperation: JOB_OPERATIONS } },
 		description: 'The `jobId` an earlier OCR Process run returned',
 	},
 	{
@@ -76,14 +75,14 @@ const jobFields: INodeProperties[] = [
 		type: 'options',
 		options: jobExportFormats().map(([value, name]) => ({ name, value })),
 		default: 'docx',
-		displayOptions: { show: { provider: jobProviders, operation: ['downloadExport'] } },
+		displayOptions: { show: { provider: jobProviders, jobOperation: ['downloadExport'] } },
 	},
 	{
 		displayName: 'Put Output File in Field',
 		name: 'downloadBinaryProperty',
 		type: 'string',
 		default: 'data',
-		displayOptions: { show: { provider: jobProviders, operation: ['downloadExport'] } },
+		displayOptions: { show: { provider: jobProviders, jobOperation: ['downloadExport'] } },
 		description: 'Name of the binary property that receives the exported file',
 	},
 ];
@@ -93,7 +92,7 @@ const documentInputFields = inputFields.map((field) => ({
 	...field,
 	displayOptions: {
 		...field.displayOptions,
-		hide: { ...field.displayOptions?.hide, operation: JOB_OPERATIONS },
+		hide: { ...field.displayOptions?.hide, jobOperation: JOB_OPERATIONS },
 	},
 }));
 

@@ -163,7 +163,7 @@ async function runBatch(
 export async function executeOcrProcess(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const provider = getProvider(this.getNodeParameter('provider', 0) as string);
 	const operation = provider.jobs
-		? (this.getNodeParameter('operation', 0, 'recognize') as string)
+		? (this.getNodeParameter('jobOperation', 0, 'recognize') as string)
 		: 'recognize';
 	if (provider.jobs && operation !== 'recognize') {
 		return [await runJobOperation(this, provider, provider.jobs, operation)];

@@ -229,13 +229,13 @@ describe('OCR Process on OCR.chat', () => {
 		});
 		// Later run, no waiting: still processing → its status.
 		const early = await ocr(fake, [{ json: { jobId: 'job0001-9p' } }], {
-			operation: 'getJob',
+			jobOperation: 'getJob',
 			jobId: '={{ $json.jobId }}',
 			options: { waitForResult: false },
 		});
 		expect(early.output(TARGET)[0].json).toMatchObject({ status: 'processing', done: false });
 		const later = await ocr(fake, [{ json: { jobId: 'job0001-9p' } }], {
-			operation: 'getJob',
+			jobOperation: 'getJob',
 			jobId: '={{ $json.jobId }}',
 			options: { outputMode: 'perDocument' },
 		});
@@ -266,7 +266,7 @@ describe('OCR Process on OCR.chat', () => {
 		async (format, mimeType, start) => {
 			const jobId = fake.addJob(3);
 			const run = await ocr(fake, [{ json: { id: jobId } }], {
-				operation: 'downloadExport',
+				jobOperation: 'downloadExport',
 				jobId: '={{ $json.id }}',
 				downloadFormat: format,
 			});
@@ -282,7 +282,7 @@ describe('OCR Process on OCR.chat', () => {
 	it('409 before the job is done is waited out within the deadline, not surfaced', async () => {
 		const jobId = fake.addJob(3, { downloadsRefused: 2 });
 		const run = await ocr(fake, [{ json: {} }], {
-			operation: 'downloadExport',
+			jobOperation: 'downloadExport',
 			jobId,
 			downloadFormat: 'md',
 			options: { jobTimeout: 1 },
@@ -298,7 +298,7 @@ describe('OCR Process on OCR.chat', () => {
 		const run = await ocr(
 			fake,
 			[{ json: { id: jobId } }, { json: { id: 'nope' } }],
-			{ operation: 'downloadExport', jobId: '={{ $json.id }}', options: { jobTimeout: 0.02 } },
+			{ jobOperation: 'downloadExport', jobId: '={{ $json.id }}', options: { jobTimeout: 0.02 } },
 			true,
 		);
 		const [late, unknown] = run.output(TARGET);
@@ -310,7 +310,7 @@ describe('OCR Process on OCR.chat', () => {
 	});
 
 	it('a job id that could change the request path is refused before any request', async () => {
-		const run = await ocr(fake, [{ json: {} }], { operation: 'getJob', jobId: '../chat/x' }, true);
+		const run = await ocr(fake, [{ json: {} }], { jobOperation: 'getJob', jobId: '../chat/x' }, true);
 		expect(run.output(TARGET)[0].json.error).toMatch(/is not an OCR.chat job id/);
 		expect(fake.server.requests).toHaveLength(0);
 	});
