@@ -6,7 +6,7 @@ import {
 	type INodeTypeDescription,
 } from 'n8n-workflow';
 
-import { providerCredentials } from '../shared/fields';
+import { providerCredentials, providerSubtitle } from '../shared/fields';
 import { chatWithDocumentProperties } from './description';
 import { executeChatWithDocument } from './execute';
 
@@ -20,7 +20,7 @@ export class ChatWithDocument implements INodeType {
 		},
 		group: ['transform'],
 		version: 1,
-		subtitle: '={{"with " + $parameter["provider"]}}',
+		subtitle: providerSubtitle('chat'),
 		description: 'Ask a question about a PDF or image and get an answer that cites its pages',
 		defaults: { name: 'Chat With Document' },
 		inputs: [NodeConnectionTypes.Main],

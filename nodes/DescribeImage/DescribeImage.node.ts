@@ -6,7 +6,7 @@ import {
 	type INodeTypeDescription,
 } from 'n8n-workflow';
 
-import { providerCredentials } from '../shared/fields';
+import { providerCredentials, providerSubtitle } from '../shared/fields';
 import { describeImageProperties } from './description';
 import { executeDescribeImage } from './execute';
 
@@ -20,7 +20,7 @@ export class DescribeImage implements INodeType {
 		},
 		group: ['transform'],
 		version: 1,
-		subtitle: '={{"with " + $parameter["provider"]}}',
+		subtitle: providerSubtitle('describe'),
 		description: 'Describe an image, or each page of a PDF, in words with a vision model',
 		defaults: { name: 'Describe Image' },
 		inputs: [NodeConnectionTypes.Main],

@@ -6,7 +6,7 @@ import {
 	type INodeTypeDescription,
 } from 'n8n-workflow';
 
-import { providerCredentials } from '../shared/fields';
+import { providerCredentials, providerSubtitle } from '../shared/fields';
 import { searchOcrModels } from '../shared/model-search';
 import { ocrProcessProperties } from './description';
 import { executeOcrProcess } from './execute';
@@ -21,7 +21,7 @@ export class OcrProcess implements INodeType {
 		},
 		group: ['transform'],
 		version: 1,
-		subtitle: '={{"with " + $parameter["provider"]}}',
+		subtitle: providerSubtitle('ocr'),
 		description: 'Read PDFs and images into per-page markdown, text, boxes and confidence',
 		defaults: { name: 'OCR Process' },
 		inputs: [NodeConnectionTypes.Main],

@@ -26,6 +26,14 @@ export function providerField(
 	};
 }
 
+/** "with Mistral" under the node on the canvas: the provider's short name, not its id. */
+export function providerSubtitle(capability: Capability): string {
+	const names = Object.fromEntries(
+		providersWith(capability).map((provider) => [provider.id, provider.displayName.split(' (')[0]]),
+	);
+	return `={{"with " + (${JSON.stringify(names)}[$parameter["provider"]] ?? $parameter["provider"])}}`;
+}
+
 /** One credential per provider that needs an account, shown only when that provider is chosen. */
 export function providerCredentials(capability: Capability): INodeCredentialDescription[] {
 	return providersWith(capability)

@@ -8,6 +8,7 @@ import { homedir, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+import { runEditor } from './editor.mjs';
 import { runQueueMode } from './queue-mode.mjs';
 
 const root = dirname(dirname(dirname(fileURLToPath(import.meta.url))));
@@ -163,10 +164,11 @@ async function main() {
 	];
 	const credentialsFile = join(userFolder, 'credentials.json');
 	writeFileSync(credentialsFile, JSON.stringify(credentials));
-	const imported = await cli(['import:credentials', `--input=${credentialsFile}`]);
-	check('credentials imported', imported.status === 0, imported.stderr.slice(-500));
+	const credentialsImported = await cli(['import:credentials', `--input=${credentialsFile}`]);
+	check('credentials imported', credentialsImported.status === 0, credentialsImported.stderr.slice(-500));
 
 	const loadProblems = [];
+	const imported = [];
 	// E2E_ONLY=batch runs just the examples whose file name contains "batch" (for work on one example).
 	const only = process.env.E2E_ONLY ?? '';
 	for (const file of readdirSync(join(root, 'examples')).filter((name) => name.endsWith('.json') && name.includes(only)).sort()) {
@@ -183,6 +185,7 @@ async function main() {
 		say(`${file}`);
 		const importedWorkflow = await cli(['import:workflow', `--input=${workflowFile}`]);
 		check('imported', importedWorkflow.status === 0, importedWorkflow.stderr.slice(-500));
+		imported.push({ id: workflow.id, file });
 		const executed = await cli(['execute', `--id=${workflow.id}`, '--rawOutput']);
 		const output = executed.stdout;
 		loadProblems.push(...packProblems(`${executed.stderr}\n${output}`.split('\n')));
@@ -198,6 +201,11 @@ async function main() {
 		check('ran without error', !run.data?.resultData?.error, run.data?.resultData?.error?.message);
 		if (!EXPECTATIONS[file]) check('has expectations in test/e2e/run.mjs', false);
 		EXPECTATIONS[file]?.(nodeItems, { base });
+	}
+	if (process.env.E2E_SKIP_EDITOR === '1') say('editor: skipped (E2E_SKIP_EDITOR=1)');
+	else {
+		say('editor (n8n start + headless Chromium)');
+		await runEditor({ root, nodeBin: node.bin, n8n, env, check, say, examples: imported });
 	}
 	if (process.env.E2E_SKIP_QUEUE === '1') say('queue mode: skipped (E2E_SKIP_QUEUE=1)');
 	else {
