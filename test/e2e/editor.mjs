@@ -19,17 +19,38 @@ const CHROMIUM_FLAGS = [
 
 /** What each node's panel must show when added from the node panel, before anything is changed. */
 const NODES = [
-	{ name: 'OCR Process', file: 'ocr-process', provider: 'Local', fields: ['Provider', 'Input', 'Input Binary Field', 'Options'] },
-	{ name: 'Locate Text', file: 'locate-text', provider: 'Local', fields: ['Provider', 'Input', 'Input Binary Field', 'Text to Find', 'Options'] },
+	{
+		name: 'OCR Process',
+		file: 'ocr-process',
+		provider: 'Local',
+		fields: ['Provider', 'Input', 'Input Binary Field', 'Options'],
+	},
+	{
+		name: 'Locate Text',
+		file: 'locate-text',
+		provider: 'Local',
+		fields: ['Provider', 'Input', 'Input Binary Field', 'Text to Find', 'Options'],
+	},
 	// Every Describe Image provider needs an account: n8n then folds Provider into one Credential list
 	// (picking a credential picks its provider) and selects an existing one — here the Mistral account.
-	{ name: 'Describe Image', file: 'describe-image', provider: null, fields: ['Credential', 'Model', 'Input', 'Input Binary Field', 'Prompt', 'Options'] },
-	{ name: 'Chat With Document', file: 'chat-with-document', provider: 'Local', fields: ['Provider', 'Question', 'Document', 'Options'] },
+	{
+		name: 'Describe Image',
+		file: 'describe-image',
+		provider: null,
+		fields: ['Credential', 'Model', 'Input', 'Input Binary Field', 'Prompt', 'Options'],
+	},
+	{
+		name: 'Chat With Document',
+		file: 'chat-with-document',
+		provider: 'Local',
+		fields: ['Provider', 'Question', 'Document', 'Options'],
+	},
 ];
 
 /** Log lines at warn or error level that name the pack, one of its nodes or credentials. */
 function packWarnings(log) {
-	const names = /n8n-nodes-ocr(?![-\w])|ocrProcess|locateText|describeImage|chatWithDocument|ocrChatApi|mistralOcrApi|clovisApi|openGateLlmApi|bifrostApi|otoroshiApi/i;
+	const names =
+		/n8n-nodes-ocr(?![-\w])|ocrProcess|locateText|describeImage|chatWithDocument|ocrChatApi|mistralOcrApi|clovisApi|openGateLlmApi|bifrostApi|otoroshiApi/i;
 	return log
 		.replace(/\x1b\[[0-9;]*m/g, '')
 		.split('\n')
@@ -47,17 +68,33 @@ export async function runEditor({ root, nodeBin, n8n, env, check, say, examples 
 	const port = await freePort();
 	const editor = startProcess('n8n start', join(nodeBin, 'node'), [n8n, 'start'], {
 		cwd: root,
-		env: { ...env, N8N_PORT: String(port), N8N_RUNNERS_BROKER_PORT: String(await freePort()), N8N_LOG_LEVEL: 'debug' },
+		env: {
+			...env,
+			N8N_PORT: String(port),
+			N8N_RUNNERS_BROKER_PORT: String(await freePort()),
+			N8N_LOG_LEVEL: 'debug',
+		},
 	});
 	let browser;
 	let page;
 	const shots = join(root, 'test', 'e2e', 'screenshots');
 	try {
 		await editor.waitFor(/Editor is now accessible/);
-		const loaded = /Loaded all credentials and nodes from n8n-nodes-ocr\S*\s*\{ "credentials": (\d+), "nodes": (\d+)/.exec(editor.log.replace(/\x1b\[[0-9;]*m/g, ''));
-		check('editor: n8n loaded the pack: 6 credentials, 4 nodes', loaded?.[1] === '6' && loaded?.[2] === '4', loaded?.[0] ?? 'no "Loaded all credentials and nodes from n8n-nodes-ocr" line');
+		const loaded =
+			/Loaded all credentials and nodes from n8n-nodes-ocr\S*\s*\{ "credentials": (\d+), "nodes": (\d+)/.exec(
+				editor.log.replace(/\x1b\[[0-9;]*m/g, ''),
+			);
+		check(
+			'editor: n8n loaded the pack: 6 credentials, 4 nodes',
+			loaded?.[1] === '6' && loaded?.[2] === '4',
+			loaded?.[0] ?? 'no "Loaded all credentials and nodes from n8n-nodes-ocr" line',
+		);
 		const warnings = packWarnings(editor.log);
-		check('editor: no warning or error about the pack while n8n started', warnings.length === 0, warnings.join('\n'));
+		check(
+			'editor: no warning or error about the pack while n8n started',
+			warnings.length === 0,
+			warnings.join('\n'),
+		);
 
 		mkdirSync(shots, { recursive: true });
 		playwright.selectors.setTestIdAttribute('data-test-id');
@@ -66,7 +103,12 @@ export async function runEditor({ root, nodeBin, n8n, env, check, say, examples 
 		page.setDefaultTimeout(30_000);
 		const base = `http://127.0.0.1:${port}`;
 		const owner = await page.request.post(`${base}/rest/owner/setup`, {
-			data: { email: 'owner@example.com', firstName: 'Example', lastName: 'Owner', password: `Shots-${Date.now()}` },
+			data: {
+				email: 'owner@example.com',
+				firstName: 'Example',
+				lastName: 'Owner',
+				password: `Shots-${Date.now()}`,
+			},
 		});
 		check('editor: owner set up and signed in', owner.ok(), await owner.text());
 
@@ -79,7 +121,10 @@ export async function runEditor({ root, nodeBin, n8n, env, check, say, examples 
 			await page.getByTestId('node-creator-plus-button').click();
 			await page.getByTestId('node-creator-search-bar').fill(node.name);
 			const item = page.getByTestId('node-creator-item-name').getByText(node.name, { exact: true });
-			const found = await item.waitFor({ timeout: 10_000 }).then(() => true, () => false);
+			const found = await item.waitFor({ timeout: 10_000 }).then(
+				() => true,
+				() => false,
+			);
 			check(`editor: ${node.name} found in the node panel`, found);
 			if (!found) {
 				await page.keyboard.press('Escape');
@@ -87,24 +132,57 @@ export async function runEditor({ root, nodeBin, n8n, env, check, say, examples 
 			}
 			await item.click();
 			// An installed package's node opens its details page first, as n8n shows community nodes.
-			await page.getByTestId('node-creator').getByRole('button', { name: 'Add to workflow' }).click();
+			await page
+				.getByTestId('node-creator')
+				.getByRole('button', { name: 'Add to workflow' })
+				.click();
 			const panel = page.getByTestId('node-parameters');
-			await panel.getByTestId('parameter-input-inputType').or(panel.getByTestId('parameter-input-question')).first().waitFor();
-			const labels = (await panel.locator('[data-test-id="parameter-item"] > div > label, [data-test-id="parameter-item"] label, [data-test-id="credentials-label"]').allInnerTexts()).map((text) => text.split('\n')[0].trim());
+			await panel
+				.getByTestId('parameter-input-inputType')
+				.or(panel.getByTestId('parameter-input-question'))
+				.first()
+				.waitFor();
+			const labels = (
+				await panel
+					.locator(
+						'[data-test-id="parameter-item"] > div > label, [data-test-id="parameter-item"] label, [data-test-id="credentials-label"]',
+					)
+					.allInnerTexts()
+			).map((text) => text.split('\n')[0].trim());
 			const missing = node.fields.filter((field) => !labels.includes(field));
-			check(`editor: ${node.name} panel shows ${node.fields.join(', ')}`, missing.length === 0, `missing ${missing.join(', ')}; shown: ${labels.join(' | ')}`);
+			check(
+				`editor: ${node.name} panel shows ${node.fields.join(', ')}`,
+				missing.length === 0,
+				`missing ${missing.join(', ')}; shown: ${labels.join(' | ')}`,
+			);
 			if (node.provider) {
-				const provider = await page.getByTestId('parameter-input-provider').locator('input').inputValue();
-				check(`editor: ${node.name} starts on ${node.provider}`, provider.startsWith(node.provider), provider);
+				const provider = await page
+					.getByTestId('parameter-input-provider')
+					.locator('input')
+					.inputValue();
+				check(
+					`editor: ${node.name} starts on ${node.provider}`,
+					provider.startsWith(node.provider),
+					provider,
+				);
 			}
 			await page.screenshot({ path: join(shots, `${node.file}.png`) });
+			await panel.screenshot({ path: join(shots, `${node.file}-parameters.png`) });
 			await page.getByTestId('ndv-close-button').click();
 		}
 		await page.getByTestId('tidy-up-button').click();
 		await page.getByTestId('zoom-to-fit').click();
 		await page.screenshot({ path: join(shots, 'four-nodes.png') });
-		const subtitles = await page.getByTestId('canvas').getByText(/^with /).allInnerTexts();
-		check('editor: canvas subtitles name the providers', JSON.stringify(subtitles.sort()) === JSON.stringify(['with Local', 'with Local', 'with Mistral']), JSON.stringify(subtitles));
+		const subtitles = await page
+			.getByTestId('canvas')
+			.getByText(/^with /)
+			.allInnerTexts();
+		check(
+			'editor: canvas subtitles name the providers',
+			JSON.stringify(subtitles.sort()) ===
+				JSON.stringify(['with Local', 'with Local', 'with Mistral']),
+			JSON.stringify(subtitles),
+		);
 
 		// The example workflows as a user sees them after importing one.
 		for (const { id, file } of examples) {
@@ -113,14 +191,22 @@ export async function runEditor({ root, nodeBin, n8n, env, check, say, examples 
 			await nodes.first().waitFor();
 			await page.getByTestId('zoom-to-fit').click();
 			await page.waitForTimeout(500);
-			const unknown = await page.getByText(/install this node|node is not currently installed|unknown node/i).count();
+			const unknown = await page
+				.getByText(/install this node|node is not currently installed|unknown node/i)
+				.count();
 			check(`editor: ${file} opens on the canvas with every node known`, unknown === 0);
-			await page.screenshot({ path: join(shots, `example-${file.replace(/\.json$/, '')}.png`) });
+			await page
+				.getByTestId('canvas-wrapper')
+				.screenshot({ path: join(shots, `example-${file.replace(/\.json$/, '')}.png`) });
 		}
 		say(`  screenshots in ${shots}`);
 	} catch (error) {
 		await page?.screenshot({ path: join(shots, 'failure.png') }).catch(() => undefined);
-		check('editor ran', false, `${error.stack ?? error}\n(the page at that moment: ${join(shots, 'failure.png')})`);
+		check(
+			'editor ran',
+			false,
+			`${error.stack ?? error}\n(the page at that moment: ${join(shots, 'failure.png')})`,
+		);
 	} finally {
 		await browser?.close();
 		await editor.stop();

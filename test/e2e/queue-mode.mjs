@@ -2,7 +2,15 @@
 // not supported for scaling), binary data in database mode so the worker reads what the main stored. A
 // webhook workflow is published; uploads posted to the main run on the worker and come back as items.
 import { spawn, spawnSync } from 'node:child_process';
-import { chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+	chownSync,
+	existsSync,
+	mkdtempSync,
+	readdirSync,
+	readFileSync,
+	rmSync,
+	writeFileSync,
+} from 'node:fs';
 import { createServer, connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -41,8 +49,12 @@ export function startProcess(name, command, args, options) {
 	managed.waitFor = async (pattern, timeoutMs = STEP_TIMEOUT_MS) => {
 		const deadline = Date.now() + timeoutMs;
 		while (!pattern.test(managed.log)) {
-			if (managed.exited) throw new Error(`${name} exited before "${pattern}":\n${managed.log.slice(-3000)}`);
-			if (Date.now() > deadline) throw new Error(`${name}: no "${pattern}" within ${timeoutMs / 1000} s:\n${managed.log.slice(-3000)}`);
+			if (managed.exited)
+				throw new Error(`${name} exited before "${pattern}":\n${managed.log.slice(-3000)}`);
+			if (Date.now() > deadline)
+				throw new Error(
+					`${name}: no "${pattern}" within ${timeoutMs / 1000} s:\n${managed.log.slice(-3000)}`,
+				);
 			await new Promise((resolve) => setTimeout(resolve, 250));
 		}
 	};
@@ -60,13 +72,17 @@ export function startProcess(name, command, args, options) {
 /** PostgreSQL's server programs from Debian's `postgresql` package (the newest major installed). */
 function postgresBin() {
 	const base = '/usr/lib/postgresql';
-	const majors = existsSync(base) ? readdirSync(base).filter((name) => existsSync(join(base, name, 'bin', 'initdb'))) : [];
+	const majors = existsSync(base)
+		? readdirSync(base).filter((name) => existsSync(join(base, name, 'bin', 'initdb')))
+		: [];
 	if (!majors.length) return null;
 	return join(base, majors.sort((a, b) => Number(b) - Number(a))[0], 'bin');
 }
 
 function which(program) {
-	return spawnSync('sh', ['-c', `command -v ${program}`], { encoding: 'utf8' }).stdout.trim() || null;
+	return (
+		spawnSync('sh', ['-c', `command -v ${program}`], { encoding: 'utf8' }).stdout.trim() || null
+	);
 }
 
 /** initdb refuses to run as root: the cluster then belongs to the `postgres` user. */
@@ -82,15 +98,32 @@ async function startPostgres(bin) {
 		const gid = Number(spawnSync('id', ['-g', 'postgres'], { encoding: 'utf8' }).stdout);
 		chownSync(dataFolder, uid, gid);
 	}
-	const [initCommand, initArgs] = asDatabaseUser(join(bin, 'initdb'), ['-D', dataFolder, '-U', 'n8n', '--auth=trust', '-E', 'UTF8', '--no-sync']);
+	const [initCommand, initArgs] = asDatabaseUser(join(bin, 'initdb'), [
+		'-D',
+		dataFolder,
+		'-U',
+		'n8n',
+		'--auth=trust',
+		'-E',
+		'UTF8',
+		'--no-sync',
+	]);
 	const init = spawnSync(initCommand, initArgs, { encoding: 'utf8' });
 	if (init.status !== 0) throw new Error(`initdb failed:\n${init.stderr}`);
 	const port = await freePort();
 	// pg_ctl starts and stops the server itself: signals sent through runuser would not reach it.
 	const pgCtl = (args) => {
-		const [command, commandArgs] = asDatabaseUser(join(bin, 'pg_ctl'), ['-D', dataFolder, '-w', '-t', '60', ...args]);
+		const [command, commandArgs] = asDatabaseUser(join(bin, 'pg_ctl'), [
+			'-D',
+			dataFolder,
+			'-w',
+			'-t',
+			'60',
+			...args,
+		]);
 		const result = spawnSync(command, commandArgs, { encoding: 'utf8' });
-		if (result.status !== 0) throw new Error(`pg_ctl ${args[0]} failed:\n${result.stdout}${result.stderr}`);
+		if (result.status !== 0)
+			throw new Error(`pg_ctl ${args[0]} failed:\n${result.stdout}${result.stderr}`);
 	};
 	const options = `-p ${port} -k ${dataFolder} -c listen_addresses=127.0.0.1 -c fsync=off`;
 	pgCtl(['-l', join(dataFolder, 'server.log'), '-o', options, 'start']);
@@ -105,7 +138,12 @@ async function startPostgres(bin) {
 
 async function startRedis() {
 	const port = await freePort();
-	const server = startProcess('redis', 'redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {});
+	const server = startProcess(
+		'redis',
+		'redis-server',
+		['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+		{},
+	);
 	await waitForPort(port, Date.now() + 30_000);
 	return { port, server, stop: () => server.stop() };
 }
@@ -130,11 +168,25 @@ async function postFile(url, path, mimeType) {
  * The queue-mode case. `cli(args, env)` runs an n8n command to its end; `nodeBin` and `n8n` start the
  * long-running ones. Returns the log lines the caller checks for pack problems.
  */
-export async function runQueueMode({ root, nodeBin, n8n, env, userFolder, cli, check, say, batchFolder }) {
+export async function runQueueMode({
+	root,
+	nodeBin,
+	n8n,
+	env,
+	userFolder,
+	cli,
+	check,
+	say,
+	batchFolder,
+}) {
 	const bin = postgresBin();
 	const missing = [!bin && 'postgresql', !which('redis-server') && 'redis-server'].filter(Boolean);
 	if (missing.length) {
-		check('queue mode: PostgreSQL and Redis are installed', false, `apt-get install ${missing.join(' ')} (or E2E_SKIP_QUEUE=1 to skip this case)`);
+		check(
+			'queue mode: PostgreSQL and Redis are installed',
+			false,
+			`apt-get install ${missing.join(' ')} (or E2E_SKIP_QUEUE=1 to skip this case)`,
+		);
 		return [];
 	}
 	const started = [];
@@ -158,16 +210,28 @@ export async function runQueueMode({ root, nodeBin, n8n, env, userFolder, cli, c
 			N8N_PORT: String(mainPort),
 		};
 		const workflowFile = join(userFolder, 'queue-webhook-ocr.json');
-		writeFileSync(workflowFile, readFileSync(join(root, 'test', 'e2e', 'workflows', 'queue-webhook-ocr.json')));
+		writeFileSync(
+			workflowFile,
+			readFileSync(join(root, 'test', 'e2e', 'workflows', 'queue-webhook-ocr.json')),
+		);
 		const imported = await cli(['import:workflow', `--input=${workflowFile}`], queueEnv);
-		check('queue mode: workflow imported into PostgreSQL', imported.status === 0, imported.stderr.slice(-800));
+		check(
+			'queue mode: workflow imported into PostgreSQL',
+			imported.status === 0,
+			imported.stderr.slice(-800),
+		);
 		const published = await cli(['publish:workflow', '--id=ocrQueueWebhook01'], queueEnv);
 		check('queue mode: workflow published', published.status === 0, published.stderr.slice(-800));
 
-		const worker = startProcess('n8n worker', join(nodeBin, 'node'), [n8n, 'worker', '--concurrency=4'], {
-			cwd: root,
-			env: { ...queueEnv, N8N_RUNNERS_BROKER_PORT: String(await freePort()) },
-		});
+		const worker = startProcess(
+			'n8n worker',
+			join(nodeBin, 'node'),
+			[n8n, 'worker', '--concurrency=4'],
+			{
+				cwd: root,
+				env: { ...queueEnv, N8N_RUNNERS_BROKER_PORT: String(await freePort()) },
+			},
+		);
 		started.push({ stop: () => worker.stop() });
 		const main = startProcess('n8n main', join(nodeBin, 'node'), [n8n, 'start'], {
 			cwd: root,
@@ -196,26 +260,69 @@ export async function runQueueMode({ root, nodeBin, n8n, env, userFolder, cli, c
 		const pages = (answer) => (Array.isArray(answer.body) ? answer.body : []);
 		check(
 			'queue mode: invoice.pdf answered with its 2 pages',
-			pdf.status === 200 && JSON.stringify(pages(pdf).map((page) => [page.fileName, page.pageNumber])) === '[["invoice.pdf",1],["invoice.pdf",2]]' && /FACTURE/.test(pages(pdf)[0]?.markdown ?? ''),
+			pdf.status === 200 &&
+				JSON.stringify(pages(pdf).map((page) => [page.fileName, page.pageNumber])) ===
+					'[["invoice.pdf",1],["invoice.pdf",2]]' &&
+				/FACTURE/.test(pages(pdf)[0]?.markdown ?? ''),
 			`${pdf.status} ${JSON.stringify(pdf.body).slice(0, 400)}`,
 		);
 		check(
 			'queue mode: invoice-scan.png answered with its page',
-			png.status === 200 && pages(png).length === 1 && pages(png)[0].fileName === 'invoice-scan.png' && /Total/.test(pages(png)[0].text ?? ''),
+			png.status === 200 &&
+				pages(png).length === 1 &&
+				pages(png)[0].fileName === 'invoice-scan.png' &&
+				/Total/.test(pages(png)[0].text ?? ''),
 			`${png.status} ${JSON.stringify(png.body).slice(0, 400)}`,
 		);
 		check(
 			'queue mode: broken.pdf answered with an error item naming the cause',
-			broken.status === 200 && pages(broken).length === 1 && /damaged/.test(pages(broken)[0].error ?? ''),
+			broken.status === 200 &&
+				pages(broken).length === 1 &&
+				/damaged/.test(pages(broken)[0].error ?? ''),
 			`${broken.status} ${JSON.stringify(broken.body).slice(0, 400)}`,
 		);
-		const ranOnWorker = [...worker.log.matchAll(/Worker finished execution (\d+)/g)].map((match) => match[1]);
-		check('queue mode: the three executions ran on the worker', new Set(ranOnWorker).size === 3, worker.log.slice(-1500));
-		check('queue mode: the main process ran none itself', !/Worker (started|finished) execution/.test(main.log));
-		const sql = (query) => spawnSync('psql', ['-h', '127.0.0.1', '-p', String(postgres.port), '-U', 'n8n', '-d', 'postgres', '-tAc', query], { encoding: 'utf8' }).stdout.trim();
-		check('queue mode: the uploads were kept in the database (binary data mode "database")', Number(sql('select count(*) from binary_data')) >= 3, sql('select count(*) from binary_data'));
-		check('queue mode: three executions saved as successful', sql("select string_agg(status, ',') from execution_entity") === 'success,success,success', sql("select string_agg(status, ',') from execution_entity"));
-		say(`  queue mode: executions ${ranOnWorker.join(', ')} ran on the worker (PostgreSQL :${postgres.port}, Redis :${redis.port})`);
+		const ranOnWorker = [...worker.log.matchAll(/Worker finished execution (\d+)/g)].map(
+			(match) => match[1],
+		);
+		check(
+			'queue mode: the three executions ran on the worker',
+			new Set(ranOnWorker).size === 3,
+			worker.log.slice(-1500),
+		);
+		check(
+			'queue mode: the main process ran none itself',
+			!/Worker (started|finished) execution/.test(main.log),
+		);
+		const sql = (query) =>
+			spawnSync(
+				'psql',
+				[
+					'-h',
+					'127.0.0.1',
+					'-p',
+					String(postgres.port),
+					'-U',
+					'n8n',
+					'-d',
+					'postgres',
+					'-tAc',
+					query,
+				],
+				{ encoding: 'utf8' },
+			).stdout.trim();
+		check(
+			'queue mode: the uploads were kept in the database (binary data mode "database")',
+			Number(sql('select count(*) from binary_data')) >= 3,
+			sql('select count(*) from binary_data'),
+		);
+		check(
+			'queue mode: three executions saved as successful',
+			sql("select string_agg(status, ',') from execution_entity") === 'success,success,success',
+			sql("select string_agg(status, ',') from execution_entity"),
+		);
+		say(
+			`  queue mode: executions ${ranOnWorker.join(', ')} ran on the worker (PostgreSQL :${postgres.port}, Redis :${redis.port})`,
+		);
 		return `${worker.log}\n${main.log}`.split('\n');
 	} catch (error) {
 		check('queue mode ran', false, error.stack ?? String(error));

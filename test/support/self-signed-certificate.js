@@ -12,7 +12,21 @@ function selfSignedCertificate() {
 	const certFile = join(folder, 'cert.pem');
 	execFileSync(
 		'openssl',
-		['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-subj', '/CN=127.0.0.1', '-days', '1', '-keyout', keyFile, '-out', certFile],
+		[
+			'req',
+			'-x509',
+			'-newkey',
+			'rsa:2048',
+			'-nodes',
+			'-subj',
+			'/CN=127.0.0.1',
+			'-days',
+			'1',
+			'-keyout',
+			keyFile,
+			'-out',
+			certFile,
+		],
 		{ stdio: 'ignore' },
 	);
 	return { key: readFileSync(keyFile), cert: readFileSync(certFile) };
