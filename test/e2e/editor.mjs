@@ -101,6 +101,12 @@ export async function runEditor({ root, nodeBin, n8n, env, check, say, examples 
 		browser = await playwright.chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_FLAGS });
 		page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
 		page.setDefaultTimeout(30_000);
+		// The pack's icons as the editor fetches them: a wrong path in a node description shows up here.
+		const icons = [];
+		page.on('response', (response) => {
+			if (/\/icons\/.*n8n-nodes-ocr/.test(response.url()))
+				icons.push(`${response.status()} ${response.url().replace(/^.*\/icons\//, '')}`);
+		});
 		const base = `http://127.0.0.1:${port}`;
 		const owner = await page.request.post(`${base}/rest/owner/setup`, {
 			data: {
@@ -173,6 +179,13 @@ export async function runEditor({ root, nodeBin, n8n, env, check, say, examples 
 		await page.getByTestId('tidy-up-button').click();
 		await page.getByTestId('zoom-to-fit').click();
 		await page.screenshot({ path: join(shots, 'four-nodes.png') });
+		const iconProblems = icons.filter((line) => !line.startsWith('200 '));
+		check(
+			"editor: the four nodes' icons load",
+			new Set(icons.filter((line) => line.startsWith('200 '))).size >= 4 &&
+				iconProblems.length === 0,
+			`${icons.length} fetched: ${[...new Set(icons)].join(', ')}`,
+		);
 		const subtitles = await page
 			.getByTestId('canvas')
 			.getByText(/^with /)
