@@ -248,14 +248,25 @@ export async function runQueueMode({
 			[join(root, 'samples', 'invoice-scan.png'), 'image/png'],
 			[join(batchFolder, 'samples', 'broken.pdf'), 'application/pdf'],
 		];
-		let answers = [];
-		const deadline = Date.now() + 60_000;
-		do {
-			// The main registers the published workflow's webhook just after it says it is ready.
-			answers = await Promise.all(uploads.map(([path, mimeType]) => postFile(url, path, mimeType)));
-			if (answers.every((answer) => answer.status !== 404)) break;
-			await new Promise((resolve) => setTimeout(resolve, 1000));
-		} while (Date.now() < deadline);
+		// The main registers the published workflow's webhook a little after it says it is ready. A GET
+		// never runs the POST-only workflow, and n8n answers it "…Did you mean to make a POST request?" once
+		// the webhook is there: so each upload is posted exactly once (a retry would be a second execution).
+		const registeredBy = Date.now() + 60_000;
+		while (
+			!(
+				await fetch(url).then(
+					(response) => response.text(),
+					() => '',
+				)
+			).includes('POST')
+		) {
+			if (Date.now() > registeredBy)
+				throw new Error(`the webhook ${url} was not registered within 60 s`);
+			await new Promise((resolve) => setTimeout(resolve, 500));
+		}
+		const answers = await Promise.all(
+			uploads.map(([path, mimeType]) => postFile(url, path, mimeType)),
+		);
 		const [pdf, png, broken] = answers;
 		const pages = (answer) => (Array.isArray(answer.body) ? answer.body : []);
 		check(
