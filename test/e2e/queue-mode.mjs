@@ -1,10 +1,12 @@
 // Queue mode: n8n main + one `n8n worker`, Redis for the queue and PostgreSQL for the database (SQLite is
 // not supported for scaling), binary data in database mode so the worker reads what the main stored. A
-// webhook workflow is published; uploads posted to the main run on the worker and come back as items.
+// webhook workflow and the scheduled-batch example are published; uploads posted to the main and the
+// schedule's batches run on the worker.
 import { spawn, spawnSync } from 'node:child_process';
 import {
 	chownSync,
 	existsSync,
+	mkdirSync,
 	mkdtempSync,
 	readdirSync,
 	readFileSync,
@@ -223,6 +225,31 @@ export async function runQueueMode({
 		const published = await cli(['publish:workflow', '--id=ocrQueueWebhook01'], queueEnv);
 		check('queue mode: workflow published', published.status === 0, published.stderr.slice(-800));
 
+		// The scheduled-batch example as shipped, but every 10 seconds, on the e2e inbox, writing to its own
+		// folder: the Schedule Trigger fires on the main and the batch runs on the worker.
+		const batch = JSON.parse(
+			readFileSync(join(root, 'examples', 'scheduled-batch-ocr.json'), 'utf8'),
+		);
+		const scheduledOutput = join(batchFolder, 'scheduled-output');
+		mkdirSync(scheduledOutput, { recursive: true });
+		for (const node of batch.nodes) {
+			if (node.type === 'n8n-nodes-base.scheduleTrigger')
+				node.parameters.rule = { interval: [{ field: 'seconds', secondsInterval: 10 }] };
+			if (node.name === 'Read Inbox Folder')
+				node.parameters.fileSelector = join(batchFolder, node.parameters.fileSelector);
+			if (node.name === 'Write JSON Files')
+				node.parameters.fileName = `=${scheduledOutput}/{{ $binary.data.fileName }}`;
+		}
+		const batchFile = join(userFolder, 'queue-scheduled-batch.json');
+		writeFileSync(batchFile, JSON.stringify(batch));
+		const batchImported = await cli(['import:workflow', `--input=${batchFile}`], queueEnv);
+		const batchPublished = await cli(['publish:workflow', `--id=${batch.id}`], queueEnv);
+		check(
+			'queue mode: scheduled batch imported and published',
+			batchImported.status === 0 && batchPublished.status === 0,
+			`${batchImported.stderr.slice(-400)}${batchPublished.stderr.slice(-400)}`,
+		);
+
 		const worker = startProcess(
 			'n8n worker',
 			join(nodeBin, 'node'),
@@ -292,18 +319,6 @@ export async function runQueueMode({
 				/damaged/.test(pages(broken)[0].error ?? ''),
 			`${broken.status} ${JSON.stringify(broken.body).slice(0, 400)}`,
 		);
-		const ranOnWorker = [...worker.log.matchAll(/Worker finished execution (\d+)/g)].map(
-			(match) => match[1],
-		);
-		check(
-			'queue mode: the three executions ran on the worker',
-			new Set(ranOnWorker).size === 3,
-			worker.log.slice(-1500),
-		);
-		check(
-			'queue mode: the main process ran none itself',
-			!/Worker (started|finished) execution/.test(main.log),
-		);
 		const sql = (query) =>
 			spawnSync(
 				'psql',
@@ -321,18 +336,60 @@ export async function runQueueMode({
 				],
 				{ encoding: 'utf8' },
 			).stdout.trim();
+		const executionsOf = (workflowId) =>
+			sql(
+				`select id || ' ' || mode || ' ' || status from execution_entity where "workflowId" = '${workflowId}' order by id`,
+			)
+				.split('\n')
+				.filter(Boolean)
+				.map((line) => line.split(' '));
+
+		// The schedule fires every 10 s from the main's start: wait for a finished batch.
+		const scheduledBy = Date.now() + 90_000;
+		while (!executionsOf(batch.id).some(([, , status]) => status === 'success')) {
+			if (Date.now() > scheduledBy) break;
+			await new Promise((resolve) => setTimeout(resolve, 1000));
+		}
+		const ranOnWorker = new Set(
+			[...worker.log.matchAll(/Worker finished execution (\d+)/g)].map((match) => match[1]),
+		);
+		const uploadsRun = executionsOf('ocrQueueWebhook01');
+		check(
+			'queue mode: three upload executions, saved as successful',
+			JSON.stringify(uploadsRun.map(([, mode, status]) => `${mode} ${status}`)) ===
+				JSON.stringify(['webhook success', 'webhook success', 'webhook success']),
+			JSON.stringify(uploadsRun),
+		);
+		check(
+			'queue mode: the uploads ran on the worker',
+			uploadsRun.length === 3 && uploadsRun.every(([id]) => ranOnWorker.has(id)),
+			worker.log.slice(-1500),
+		);
+		check(
+			'queue mode: the main process ran none itself',
+			!/Worker (started|finished) execution/.test(main.log),
+		);
 		check(
 			'queue mode: the uploads were kept in the database (binary data mode "database")',
 			Number(sql('select count(*) from binary_data')) >= 3,
 			sql('select count(*) from binary_data'),
 		);
+		const scheduledRuns = executionsOf(batch.id).filter(([, , status]) => status === 'success');
 		check(
-			'queue mode: three executions saved as successful',
-			sql("select string_agg(status, ',') from execution_entity") === 'success,success,success',
-			sql("select string_agg(status, ',') from execution_entity"),
+			'queue mode: the Schedule Trigger started the batch, which ran on the worker',
+			scheduledRuns.length >= 1 &&
+				scheduledRuns.every(([id, mode]) => mode === 'trigger' && ranOnWorker.has(id)),
+			JSON.stringify(executionsOf(batch.id)),
+		);
+		const records = existsSync(scheduledOutput) ? readdirSync(scheduledOutput).sort() : [];
+		check(
+			'queue mode: the scheduled batch wrote a JSON record per file',
+			JSON.stringify(records) ===
+				JSON.stringify(['broken.pdf.json', 'invoice-scan.png.json', 'invoice.pdf.json']),
+			JSON.stringify(records),
 		);
 		say(
-			`  queue mode: executions ${ranOnWorker.join(', ')} ran on the worker (PostgreSQL :${postgres.port}, Redis :${redis.port})`,
+			`  queue mode: executions ${[...ranOnWorker].join(', ')} ran on the worker (PostgreSQL :${postgres.port}, Redis :${redis.port})`,
 		);
 		return `${worker.log}\n${main.log}`.split('\n');
 	} catch (error) {
