@@ -8,6 +8,7 @@ import {
 	existsSync,
 	mkdirSync,
 	mkdtempSync,
+	rmSync,
 	readdirSync,
 	readFileSync,
 	writeFileSync,
@@ -325,6 +326,11 @@ async function main() {
 
 	await ocrChat.close();
 	await mistral.close();
+	// E2E_KEEP=1 leaves n8n's user folder (database, logs) and the batch folder for a look afterwards.
+	if (process.env.E2E_KEEP === '1') say(`kept: ${userFolder} ${batchFolder}`);
+	else
+		for (const folder of [userFolder, batchFolder, dirname(tarball)])
+			rmSync(folder, { recursive: true, force: true });
 	if (failures.length) {
 		say(`\n${failures.length} check(s) failed`);
 		process.exitCode = 1;
