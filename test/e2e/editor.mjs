@@ -4,7 +4,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { freePort, startProcess } from './queue-mode.mjs';
+import { freePort, startProcess } from './processes.mjs';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const CHROMIUM_FLAGS = [
@@ -50,7 +50,7 @@ const NODES = [
 /** Log lines at warn or error level that name the pack, one of its nodes or credentials. */
 function packWarnings(log) {
 	const names =
-		/n8n-nodes-ocr(?![-\w])|ocrProcess|locateText|describeImage|chatWithDocument|ocrChatApi|mistralOcrApi|clovisApi|openGateLlmApi|bifrostApi|otoroshiApi/i;
+		/n8n-nodes-ocr(?![-\w])|ocrProcess|locateText|describeImage|chatWithDocument|ocrChatApi|mistralOcrApi|clovisApi|openGateLlmApi|bifrostApi|otoroshiOcrApi/i;
 	return log
 		.replace(/\x1b\[[0-9;]*m/g, '')
 		.split('\n')
