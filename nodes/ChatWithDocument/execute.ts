@@ -11,12 +11,11 @@ import { selectPages } from '../../core/chat/page-selection';
 import { retrievePassages } from '../../core/chat/retrieval';
 import { DEFAULT_FEATURES, type OcrProvider, type OcrSession } from '../../core/providers/provider';
 import { getProvider } from '../../core/providers/registry';
-import { readDocumentOptions, type DocumentOptions } from '../shared/fields';
+import { jobTimeoutMs, readDocumentOptions, type DocumentOptions } from '../shared/fields';
 import { toItemError } from '../shared/item-errors';
 import { processGroups } from '../shared/item-loop';
 import { tokenUsage } from '../shared/ocr-items';
 import { openItemDocument } from '../shared/open-item-document';
-import { jobTimeoutMs } from '../OcrProcess/job-operations';
 import { documentFromItems, groupOcrItems, type DocumentText } from './ocr-item-pages';
 
 interface ItemContext {
@@ -239,6 +238,8 @@ export async function executeChatWithDocument(
 				if (!jobId) {
 					throw new NodeOperationError(this.getNode(), `Job ID is empty [item ${itemIndex}]`, {
 						itemIndex,
+						description:
+							'Map the `jobId` of an OCR Process run on OCR.chat, e.g. {{ $json.jobId }}.',
 					});
 				}
 				return [{ json: await askNatively(item, jobId) }];

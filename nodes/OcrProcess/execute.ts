@@ -7,13 +7,13 @@ import type {
 	OcrSession,
 } from '../../core/providers/provider';
 import { getProvider } from '../../core/providers/registry';
-import { readDocumentOptions } from '../shared/fields';
+import { jobTimeoutMs, readDocumentOptions } from '../shared/fields';
 import { toItemError } from '../shared/item-errors';
 import { processItems } from '../shared/item-loop';
 
 import { openItemDocument } from '../shared/open-item-document';
 import { readOcrFeatures } from './feature-options';
-import { attachExport, jobStatusJson, jobTimeoutMs, runJobOperation } from './job-operations';
+import { attachExport, jobStatusJson, runJobOperation } from './job-operations';
 import { buildItems, rawOptions, type ItemShape } from './ocr-output';
 
 /** One input item, read and opened, with what to ask the provider. */

@@ -14,15 +14,9 @@ import {
 	type OcrProvider,
 	type OcrRequest,
 } from '../../core/providers/provider';
-import { readDocumentOptions } from '../shared/fields';
+import { jobTimeoutMs, readDocumentOptions } from '../shared/fields';
 import { processItems } from '../shared/item-loop';
 import { buildItems, rawOptions } from './ocr-output';
-
-/** Batch Timeout (Mistral batch) or Job Timeout (job services), in minutes; each shows for its providers. */
-export function jobTimeoutMs(raw: Record<string, unknown>, defaultMinutes: number): number {
-	const minutes = Number(raw.jobTimeout ?? raw.batchTimeout ?? defaultMinutes);
-	return Math.max(0.05, Number.isFinite(minutes) ? minutes : defaultMinutes) * 60_000;
-}
 
 /** What a submitted, not awaited, job gives: enough to fetch it in a later execution. */
 export function jobStatusJson(

@@ -214,3 +214,9 @@ export function readDocumentOptions(raw: Record<string, unknown>): DocumentOptio
 		language: typeof raw.language === 'string' && raw.language ? raw.language : 'fra+eng',
 	};
 }
+
+/** Batch Timeout (Mistral batch) or Job Timeout (job services), in minutes; each shows for its providers. */
+export function jobTimeoutMs(raw: Record<string, unknown>, defaultMinutes: number): number {
+	const minutes = Number(raw.jobTimeout ?? raw.batchTimeout ?? defaultMinutes);
+	return Math.max(0.05, Number.isFinite(minutes) ? minutes : defaultMinutes) * 60_000;
+}

@@ -1,4 +1,4 @@
-import { NodeApiError, sleep } from 'n8n-workflow';
+import { NodeApiError } from 'n8n-workflow';
 
 import { attemptAsync, reasonOf } from '../../attempt';
 import { readImageSize } from '../../document/image-size';
@@ -7,6 +7,7 @@ import { extractProviderMessage } from '../../http/provider-message';
 import {
 	providerRequest,
 	type HttpProvider,
+	type ProviderResponse,
 	type RequestContext,
 } from '../../http/provider-request';
 import type { OcrResult } from '../../model';
@@ -79,12 +80,12 @@ export const EXPORT_FORMATS: Array<[format: string, label: string, mimeType: str
 ];
 
 /** Job ids go into URL paths: only the characters a uuid-like id has. */
-function jobPath(jobId: string, suffix = ''): string {
+function jobPath(jobId: string, suffix = '', area: 'ocr' | 'chat' = 'ocr'): string {
 	const id = jobId.trim();
 	if (!/^[A-Za-z0-9_-]{1,100}$/.test(id)) {
 		throw new Error(`"${jobId}" is not an OCR.chat job id (letters, digits, "-" and "_" only)`);
 	}
-	return `/api/v1/ocr/${id}/${suffix}`;
+	return `/api/v1/${area}/${id}/${suffix}`;
 }
 
 /** Polls often at first, never more often than a 40th of the deadline, at most every 15 s. */
@@ -288,10 +289,8 @@ const jobs: DocumentJobs = {
 	async download(context, jobId, format, request): Promise<ExportFile> {
 		const known = EXPORT_FORMATS.find(([value]) => value === format);
 		if (!known) throw new Error(`"${format}" is not an OCR.chat export format`);
-		const started = Date.now();
-		const timing = pollTiming(request.jobTimeoutMs);
-		let interval = timing.intervalMs;
-		for (;;) {
+		// 409: the job is still running; it is waited for within the job deadline, not surfaced.
+		const fetchExport = async (): Promise<ProviderResponse | null> => {
 			const outcome = await attemptAsync(
 				async () =>
 					await providerRequest.call(context, http, {
@@ -304,31 +303,31 @@ const jobs: DocumentJobs = {
 						maxRetries: request.maxRetries,
 					}),
 			);
-			if (outcome.ok) {
-				const contentType = String(outcome.value.headers['content-type'] ?? '')
-					.split(';')[0]
-					.trim();
-				return {
-					data: outcome.value.body as Buffer,
-					fileName: exportName(jobId, format, outcome.value.headers['content-disposition']),
-					// The format decides: servers often answer application/octet-stream.
-					mimeType: known[2] || contentType,
-				};
-			}
-			// 409: the job is still running; it is waited for within the job deadline, not surfaced.
-			const notReady = outcome.error instanceof NodeApiError && outcome.error.httpCode === '409';
-			const waited = Date.now() - started;
-			if (!notReady) throw outcome.error;
-			if (waited >= request.jobTimeoutMs || cancelSignal(context)?.aborted) {
-				throw jobError(
-					context,
-					request.itemIndex,
-					new JobTimeoutError(jobId, 'not finished (409)', waited),
-				);
-			}
-			await sleep(Math.min(interval, request.jobTimeoutMs - waited));
-			interval = Math.min(interval * 1.5, timing.maxIntervalMs);
-		}
+			if (outcome.ok) return outcome.value;
+			if (outcome.error instanceof NodeApiError && outcome.error.httpCode === '409') return null;
+			throw outcome.error;
+		};
+		const polled = await attemptAsync(
+			async () =>
+				await pollJob({
+					jobId,
+					getStatus: fetchExport,
+					isDone: (response) => response !== null,
+					isFailed: () => false,
+					describe: () => 'not finished (409)',
+					timeoutMs: request.jobTimeoutMs,
+					signal: cancelSignal(context),
+					...pollTiming(request.jobTimeoutMs),
+				}),
+		);
+		if (!polled.ok) throw jobError(context, request.itemIndex, polled.error);
+		const response = polled.value as ProviderResponse;
+		return {
+			data: response.body as Buffer,
+			fileName: exportName(jobId, format, response.headers['content-disposition']),
+			// The format decides: servers often answer application/octet-stream.
+			mimeType: known[2],
+		};
 	},
 };
 
@@ -336,7 +335,7 @@ const documentChat: NativeDocumentChat = {
 	async ask(context, request) {
 		const response = await providerRequest.call(context, http, {
 			method: 'POST',
-			path: jobPath(request.jobId).replace('/api/v1/ocr/', '/api/v1/chat/'),
+			path: jobPath(request.jobId, '', 'chat'),
 			itemIndex: request.itemIndex,
 			body: {
 				message: request.question,
@@ -362,7 +361,7 @@ const documentChat: NativeDocumentChat = {
 	async history(context, jobId, request) {
 		const response = await providerRequest.call(context, http, {
 			method: 'GET',
-			path: jobPath(jobId, 'history/').replace('/api/v1/ocr/', '/api/v1/chat/'),
+			path: jobPath(jobId, 'history/', 'chat'),
 			itemIndex: request.itemIndex,
 			timeoutMs: request.timeoutMs,
 			maxRetries: request.maxRetries,
