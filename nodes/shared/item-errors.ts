@@ -1,4 +1,10 @@
-import { NodeApiError, NodeOperationError, type IExecuteFunctions } from 'n8n-workflow';
+import {
+	NodeApiError,
+	NodeOperationError,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type IPairedItemData,
+} from 'n8n-workflow';
 
 import { DocumentError } from '../../core/document/document-error';
 
@@ -34,4 +40,28 @@ export function toItemError(
 		itemIndex,
 		description: describeFile(fileName),
 	});
+}
+
+/** The pairing n8n expects: one input item as an object, several as a list. */
+export function pairingOf(itemIndexes: number[]): IPairedItemData | IPairedItemData[] {
+	return itemIndexes.length === 1 ? { item: itemIndexes[0] } : itemIndexes.map((item) => ({ item }));
+}
+
+/**
+ * The one item a failed input becomes under Continue On Fail. With "Continue (using error output)" n8n
+ * moves an item to the error output only when its json holds nothing but `error`, `message` and `details`
+ * (it then adds the input item's fields), so the hint travels in `details` there; on the regular output
+ * the item keeps the `{ error, description }` shape workflows already read.
+ */
+export function errorItem(
+	context: IExecuteFunctions,
+	error: NodeOperationError | NodeApiError,
+	itemIndexes: number[],
+): INodeExecutionData {
+	const toErrorOutput = context.getNode().onError === 'continueErrorOutput';
+	const description = error.description ?? undefined;
+	const json = toErrorOutput
+		? { error: error.message, ...(description ? { details: description } : {}) }
+		: { error: error.message, ...(description ? { description } : {}) };
+	return { json, pairedItem: pairingOf(itemIndexes) };
 }

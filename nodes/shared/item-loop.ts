@@ -1,11 +1,12 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import { toItemError } from './item-errors';
+import { errorItem, pairingOf, toItemError } from './item-errors';
 
 /**
  * Runs `handleGroup` for groups of input items (usually one item each), `concurrency` groups at a time,
  * and returns the outputs in input order, each paired with every item of its group. With Continue On
- * Fail a failed group yields exactly one error item in its place; without it the first failing group
+ * Fail a failed group yields exactly one error item in its place (routed to the error output when the
+ * node is set to use it); without it the first failing group
  * (by position) stops the node once running groups settle.
  */
 export async function processGroups(
@@ -18,8 +19,6 @@ export async function processGroups(
 	const outputs: INodeExecutionData[][] = new Array(groups.length);
 	let nextGroup = 0;
 	const failures: Array<{ position: number; error: Error }> = [];
-	const pairing = (itemIndexes: number[]) =>
-		itemIndexes.length === 1 ? { item: itemIndexes[0] } : itemIndexes.map((item) => ({ item }));
 
 	const runLane = async () => {
 		while (nextGroup < groups.length && failures.length === 0) {
@@ -29,20 +28,12 @@ export async function processGroups(
 				const produced = await handleGroup(itemIndexes);
 				outputs[position] = produced.map((entry) => ({
 					...entry,
-					pairedItem: pairing(itemIndexes),
+					pairedItem: pairingOf(itemIndexes),
 				}));
 			} catch (caught) {
 				const error = toItemError(context, caught, itemIndexes[0]);
 				if (continueOnFail) {
-					outputs[position] = [
-						{
-							json: {
-								error: error.message,
-								...(error.description ? { description: error.description } : {}),
-							},
-							pairedItem: pairing(itemIndexes),
-						},
-					];
+					outputs[position] = [errorItem(context, error, itemIndexes)];
 				} else {
 					failures.push({ position, error });
 				}
