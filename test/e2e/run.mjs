@@ -267,7 +267,12 @@ async function main() {
 		.filter((name) => name.endsWith('.json') && name.includes(only))
 		.sort()) {
 		const workflow = JSON.parse(readFileSync(join(root, 'examples', file), 'utf8'));
-		const base = file === 'scheduled-batch-ocr.json' ? batchFolder : root;
+		// These two read an inbox folder that holds a broken PDF beside the samples.
+		const base = ['scheduled-batch-ocr.json', 'failed-documents-to-error-branch.json'].includes(
+			file,
+		)
+			? batchFolder
+			: root;
 		for (const node of workflow.nodes) {
 			// Read/Write Files resolves paths against n8n's working folder; absolute paths say exactly where.
 			if (node.type !== 'n8n-nodes-base.readWriteFile') continue;
@@ -292,7 +297,8 @@ async function main() {
 			check('ran', false, `${executed.stderr.slice(-1500)}\n${output.slice(0, 1500)}`);
 			continue;
 		}
-		const nodeItems = (name) => run.data?.resultData?.runData?.[name]?.[0]?.data?.main?.[0] ?? [];
+		const nodeItems = (name, output = 0) =>
+			run.data?.resultData?.runData?.[name]?.[0]?.data?.main?.[output] ?? [];
 		check('ran without error', !run.data?.resultData?.error, run.data?.resultData?.error?.message);
 		if (!EXPECTATIONS[file]) check('has expectations in test/e2e/run.mjs', false);
 		EXPECTATIONS[file]?.(nodeItems, { base });
@@ -388,6 +394,32 @@ const EXPECTATIONS = {
 				answer?.json.citations?.[0]?.pageNumber === 1 &&
 				/Total TTC/.test(answer?.json.answer ?? ''),
 			JSON.stringify(answer?.json).slice(0, 400),
+		);
+	},
+	'failed-documents-to-error-branch.json': (items) => {
+		const read = items('Documents Read');
+		check(
+			'OCR Process success output: the two documents read, paired in order',
+			JSON.stringify(
+				read.map((item) => [item.pairedItem?.item, item.json.file, item.json.pages]),
+			) ===
+				JSON.stringify([
+					[1, 'invoice.pdf', 2],
+					[2, 'invoice-scan.png', 1],
+				]),
+			JSON.stringify(read.map((item) => [item.pairedItem, item.json.file, item.json.pages])),
+		);
+		const errorOutput = items('OCR Process', 1);
+		const failed = items('Failed Documents');
+		check(
+			'OCR Process error output: only the broken PDF, paired, with the cause and the file',
+			errorOutput.length === 1 &&
+				errorOutput[0].pairedItem?.item === 0 &&
+				failed.length === 1 &&
+				failed[0].json.file === 'broken.pdf' &&
+				/\[item 0\]/.test(failed[0].json.error ?? '') &&
+				/broken\.pdf/.test(failed[0].json.hint ?? ''),
+			JSON.stringify({ errorOutput: errorOutput.map((item) => item.pairedItem), failed }),
 		);
 	},
 	'scheduled-batch-ocr.json': (items, { base }) => {

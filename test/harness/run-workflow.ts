@@ -95,8 +95,8 @@ export interface RunOptions {
 
 export interface WorkflowRun {
 	run: IRun;
-	/** Items the node emitted on its first output, pairing included. */
-	output(nodeName: string): INodeExecutionData[];
+	/** Items the node emitted on an output (the first by default; 1 is the error output), pairing included. */
+	output(nodeName: string, outputIndex?: number): INodeExecutionData[];
 	/** The error a node stopped with, if any. */
 	error(
 		nodeName: string,
@@ -209,7 +209,7 @@ export async function runWorkflow(
 
 	return {
 		run,
-		output(nodeName) {
+		output(nodeName, outputIndex = 0) {
 			const taskData = run.data.resultData.runData[nodeName];
 			if (!taskData)
 				throw new Error(
@@ -217,7 +217,7 @@ export async function runWorkflow(
 				);
 			const error = taskData[0].error;
 			if (error) throw new Error(`Node "${nodeName}" failed: ${error.message}`);
-			return taskData[0].data?.main[0] ?? [];
+			return taskData[0].data?.main[outputIndex] ?? [];
 		},
 		error(nodeName) {
 			return run.data.resultData.runData[nodeName]?.[0]?.error as ReturnType<WorkflowRun['error']>;

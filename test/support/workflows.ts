@@ -10,6 +10,8 @@ export interface TargetNode {
 	parameters: INodeParameters;
 	credentials?: INode['credentials'];
 	continueOnFail?: boolean;
+	/** n8n's On Error setting; `continueOnFail` is the short form of 'continueRegularOutput'. */
+	onError?: INode['onError'];
 }
 
 /** Fixture Items → the node under test, as one real workflow. */
@@ -33,6 +35,7 @@ export function fixtureWorkflow(items: FixtureItem[], target: TargetNode): Workf
 				parameters: target.parameters,
 				credentials: target.credentials,
 				...(target.continueOnFail ? { onError: 'continueRegularOutput' as const } : {}),
+				...(target.onError ? { onError: target.onError } : {}),
 			},
 		],
 		connections: { Source: { main: [[{ node: TARGET, type: 'main', index: 0 }]] } },

@@ -80,6 +80,40 @@ describe('the example workflows run as shipped', () => {
 		});
 	});
 
+	it('failed-documents-to-error-branch.json: read documents on the top branch, the broken one on the error branch', async () => {
+		const base = mkdtempSync(join(tmpdir(), 'ocr-error-branch-'));
+		mkdirSync(join(base, 'samples'));
+		for (const name of ['invoice.pdf', 'invoice-scan.png'])
+			copyFileSync(join(PACKAGE_ROOT, 'samples', name), join(base, 'samples', name));
+		writeFileSync(join(base, 'samples', 'broken.pdf'), '%PDF-1.7\nnot really a PDF');
+		const previousBase = process.env.OCR_EXAMPLES_BASE;
+		process.env.OCR_EXAMPLES_BASE = base;
+		try {
+			const run = await runWorkflow(example('failed-documents-to-error-branch.json'));
+			// Read in name order: broken.pdf, invoice.pdf, invoice-scan.png.
+			expect(run.output('OCR Process', 1).map((item) => item.pairedItem)).toEqual([{ item: 0 }]);
+			expect(
+				run
+					.output('Documents Read')
+					.map((item) => [item.pairedItem, item.json.file, item.json.pages]),
+			).toEqual([
+				[{ item: 0 }, 'invoice.pdf', 2],
+				[{ item: 1 }, 'invoice-scan.png', 1],
+			]);
+			const failed = run.output('Failed Documents');
+			expect(failed).toHaveLength(1);
+			expect(failed[0].json).toEqual({
+				file: 'broken.pdf',
+				error: expect.stringContaining('[item 0]'),
+				hint: expect.stringContaining('broken.pdf'),
+			});
+		} finally {
+			if (previousBase === undefined) delete process.env.OCR_EXAMPLES_BASE;
+			else process.env.OCR_EXAMPLES_BASE = previousBase;
+			rmSync(base, { recursive: true, force: true });
+		}
+	});
+
 	it('scheduled-batch-ocr.json: every file of the folder to its own JSON file, a broken one recorded as failed', async () => {
 		const base = mkdtempSync(join(tmpdir(), 'ocr-batch-'));
 		mkdirSync(join(base, 'samples'));
