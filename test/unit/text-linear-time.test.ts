@@ -1,0 +1,99 @@
+import { performance } from 'node:perf_hooks';
+
+import { htmlTableToMarkdown } from '../../core/text/html-table-to-markdown';
+import { markdownToText } from '../../core/text/markdown-to-text';
+
+const MEGABYTE = 1024 * 1024;
+const fill = (unit: string) => unit.repeat(Math.ceil(MEGABYTE / unit.length)).slice(0, MEGABYTE);
+
+/** Runs `work` and returns its result with the milliseconds it took. */
+function timed<T>(work: () => T): { result: T; milliseconds: number } {
+	const started = performance.now();
+	const result = work();
+	return { result, milliseconds: performance.now() - started };
+}
+
+// A provider answer is untrusted: each of these took seconds to minutes with backtracking regexes.
+describe('text clean-up of hostile answers stays linear (1 MB each, under 1 s)', () => {
+	it.each([
+		['image openings', '!['],
+		['link openings', '['],
+		['brackets never followed by a target', '[a]'],
+		['link text without a closing parenthesis', '[a]('],
+		['spaces on one line', ' '],
+		['pipes and spaces', '| '],
+		['table rule look-alikes', '|-- '],
+		['bold marks', '**a'],
+		['underscore marks', '__'],
+		['tag openings', '<'],
+		['tag openings with text', '<a '],
+		['table openings', '<table>'],
+		['row openings inside a table', '<table><tr><td>'],
+		['cell openings', '<tr><td '],
+		['code ticks', '`a'],
+		['heading marks', '#'],
+		['quote marks', '> '],
+		['entity look-alikes', '&amp'],
+	])('markdownToText: %s', (_name, unit) => {
+		const { milliseconds } = timed(() => markdownToText(fill(unit)));
+		expect(milliseconds).toBeLessThan(1000);
+	});
+
+	it.each([
+		['row openings', '<tr>'],
+		['cell openings', '<tr><td>'],
+		['tag openings in cells', '<tr><td><<<<</td></tr>'],
+		['brs', '<tr><td><br      '],
+	])('htmlTableToMarkdown: %s', (_name, unit) => {
+		const { milliseconds } = timed(() => htmlTableToMarkdown(`<table>${fill(unit)}</table>`));
+		expect(milliseconds).toBeLessThan(1000);
+	});
+
+	it('huge rowspan and colspan are clamped to what the table holds, and a grid too large becomes rows', () => {
+		const spans = timed(() =>
+			htmlTableToMarkdown(
+				'<table><tr><td rowspan="20000" colspan="20000">x</td><td>y</td></tr><tr><td>z</td></tr></table>',
+			),
+		);
+		expect(spans.milliseconds).toBeLessThan(1000);
+		// The rowspan stops at the last row, the colspan at HTML's 1000.
+		expect(spans.result.split('\n')).toHaveLength(3);
+		expect(spans.result.split('\n')[0].split(' | ')).toHaveLength(1001);
+
+		const overflowing = timed(() =>
+			htmlTableToMarkdown(`<table>${'<tr><td colspan="5000000">a</td></tr>'.repeat(400)}</table>`),
+		);
+		expect(overflowing.milliseconds).toBeLessThan(1000);
+		expect(overflowing.result).toBe(Array(400).fill('a').join('\n'));
+	});
+});
+
+describe('the linear scanners read ordinary markdown as before', () => {
+	it('links keep their text, images go, emphasis, code, headings, quotes and tags lose their marks', () => {
+		expect(
+			markdownToText(
+				'# Invoice **F-12**\n> paid `today`\nSee [the terms](https://x.test/t) ![logo](img-1.png) <b>now</b>\n[a [b](c) and [not a link] (x)',
+			),
+		).toBe('Invoice F-12\npaid today\nSee the terms  now\na [b and [not a link] (x)');
+	});
+
+	it('tables: pipe rows become tab-separated and rules go; HTML tables become rows', () => {
+		expect(markdownToText('| Qty | Price |\n|---|:--:|\n| 2 | 3,00 |')).toBe('Qty\tPrice\n2\t3,00');
+		expect(
+			markdownToText(
+				'Before\n<TABLE><tr><td>a</td><th>b</th></tr><tr><td>c</td></tr></TABLE>\nAfter',
+			),
+		).toBe('Before\na\tb\nc\nAfter');
+	});
+
+	it('a table written without rows or cells keeps its text', () => {
+		expect(markdownToText('<table>Customer ID5839 Total 12,00</table>')).toBe(
+			'Customer ID5839 Total 12,00',
+		);
+	});
+
+	it('unclosed marks stay as written', () => {
+		expect(markdownToText('a ** b __ c <d [e] (f)')).toBe('a ** b __ c <d [e] (f)');
+		expect(markdownToText('x <> y **z**')).toBe('x <> y z');
+	});
+});
