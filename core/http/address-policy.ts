@@ -23,6 +23,8 @@ const NOT_PUBLIC: Array<[network: string, prefix: number, family: 'ipv4' | 'ipv6
 	['::', 128, 'ipv6'],
 	['::1', 128, 'ipv6'],
 	['100::', 64, 'ipv6'],
+	// Local-use NAT64 (RFC 8215): translates to whatever IPv4 the operator's gateway reaches.
+	['64:ff9b:1::', 48, 'ipv6'],
 	['fc00::', 7, 'ipv6'],
 	['fe80::', 10, 'ipv6'],
 	['ff00::', 8, 'ipv6'],
@@ -51,14 +53,23 @@ function ipv6Groups(address: string): number[] {
 		: [...start, ...new Array(8 - start.length - end.length).fill(0), ...end];
 }
 
-/** IPv4 carried inside IPv6 (mapped `::ffff:a.b.c.d`, NAT64 `64:ff9b::a.b.c.d`), judged as IPv4. */
+const ipv4From = (high: number, low: number) =>
+	[high >> 8, high & 255, low >> 8, low & 255].join('.');
+
+/**
+ * IPv4 carried inside IPv6, judged as IPv4: compatible `::a.b.c.d`, mapped `::ffff:a.b.c.d`, translated
+ * `::ffff:0:a.b.c.d`, NAT64 `64:ff9b::a.b.c.d` and 6to4 `2002:AABB:CCDD::`.
+ */
 function embeddedIpv4(address: string): string | undefined {
 	const groups = ipv6Groups(address);
-	const mapped = groups.slice(0, 5).every((group) => group === 0) && groups[5] === 0xffff;
-	const nat64 =
-		groups[0] === 0x64 && groups[1] === 0xff9b && groups.slice(2, 6).every((group) => group === 0);
-	if (!mapped && !nat64) return undefined;
-	return [groups[6] >> 8, groups[6] & 255, groups[7] >> 8, groups[7] & 255].join('.');
+	const zeros = (from: number, to: number) => groups.slice(from, to).every((group) => group === 0);
+	const compatible = zeros(0, 6);
+	const mapped = zeros(0, 5) && groups[5] === 0xffff;
+	const translated = zeros(0, 4) && groups[4] === 0xffff && groups[5] === 0;
+	const nat64 = groups[0] === 0x64 && groups[1] === 0xff9b && zeros(2, 6);
+	if (compatible || mapped || translated || nat64) return ipv4From(groups[6], groups[7]);
+	if (groups[0] === 0x2002) return ipv4From(groups[1], groups[2]);
+	return undefined;
 }
 
 function familyOf(address: string): 'ipv4' | 'ipv6' {

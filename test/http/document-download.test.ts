@@ -119,6 +119,15 @@ describe('addresses a document download may reach', () => {
 		'::ffff:7f00:1',
 		'64:ff9b::a00:1',
 		'::ffff:10.0.0.1',
+		// IPv4-compatible, IPv4-translated, local-use NAT64 and 6to4 spellings of private addresses.
+		'::127.0.0.1',
+		'::a9fe:a9fe',
+		'::ffff:0:127.0.0.1',
+		'::ffff:0:a00:1',
+		'64:ff9b:1::a00:1',
+		'64:ff9b:1:808:8:800::',
+		'2002:7f00:1::',
+		'2002:a9fe:a9fe::1',
 	])('%s is not public', (address) => {
 		expect(isPublicAddress(address)).toBe(false);
 	});
@@ -130,6 +139,9 @@ describe('addresses a document download may reach', () => {
 		'2606:4700::1111',
 		'::ffff:8.8.8.8',
 		'64:ff9b::808:808',
+		'::8.8.8.8',
+		'::ffff:0:808:808',
+		'2002:808:808::1',
 	])('%s is public', (address) => {
 		expect(isPublicAddress(address)).toBe(true);
 	});
