@@ -27,12 +27,44 @@ function clip(bbox: BBox | null, page: OcrPage): { bbox: BBox | null; changed: b
 	return { bbox: clipped, changed: clipped.some((value, index) => value !== bbox[index]) };
 }
 
+/** The pages a result may hold: those of the document, and of them the ones asked for when known. */
+export interface ExpectedPages {
+	pageCount: number;
+	/** 0-based; absent when any page of the document may come back (a job fetched by id). */
+	pageIndexes?: number[];
+}
+
+/** Drops pages nobody asked for (past the page count, outside the range, repeated), with one warning. */
+function keepExpectedPages(result: OcrResult, expected: ExpectedPages): void {
+	const asked = expected.pageIndexes ? new Set(expected.pageIndexes) : undefined;
+	const seen = new Set<number>();
+	const kept = result.pages.filter((page) => {
+		const valid =
+			Number.isInteger(page.index) &&
+			page.index >= 0 &&
+			page.index < expected.pageCount &&
+			(asked === undefined || asked.has(page.index)) &&
+			!seen.has(page.index);
+		if (valid) seen.add(page.index);
+		return valid;
+	});
+	const dropped = result.pages.length - kept.length;
+	if (dropped) {
+		result.warnings.push(
+			`The service returned ${dropped} page(s) that were not asked for (past the document's ${expected.pageCount} page(s), outside the page range or repeated): dropped.`,
+		);
+		result.pages = kept;
+	}
+}
+
 /**
- * The last check before a result becomes items, whatever the provider: boxes clipped to the page (or
- * dropped when off it), scores outside 0–1 dropped, each fix named in the page's warnings. Providers
- * parse their answers at the edge; this catches what a well-formed answer can still get wrong.
+ * The last check before a result becomes items, whatever the provider: pages limited to those asked for,
+ * boxes clipped to the page (or dropped when off it), scores outside 0–1 dropped, each fix named in the
+ * warnings. Providers parse their answers at the edge; this catches what a well-formed answer can still
+ * get wrong.
  */
-export function checkResult(result: OcrResult): OcrResult {
+export function checkResult(result: OcrResult, expected?: ExpectedPages): OcrResult {
+	if (expected) keepExpectedPages(result, expected);
 	for (const page of result.pages) {
 		let clipped = 0;
 		let dropped = 0;

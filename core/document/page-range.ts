@@ -15,6 +15,9 @@ export function parsePageRange(input: string): RangePart[] {
 		.split(',')
 		.map((part) => part.trim())
 		.filter((part) => part !== '');
+	if (parts.length === 0) {
+		throw new DocumentError(`"${input}" is not a valid page range: it names no page`, RANGE_HINT);
+	}
 	return parts.map((text) => {
 		const match = /^(\d+)?\s*(-)?\s*(\d+)?$/.exec(text);
 		if (!match || (!match[1] && !match[3]) || (!match[2] && (!match[1] || match[3]))) {

@@ -87,6 +87,7 @@ function shapeOf(prepared: PreparedItem): ItemShape {
 		outputMode: prepared.outputMode,
 		includeRawResponse: request.includeRawResponse,
 		warnings: prepared.warnings,
+		pageIndexes: document.pageIndexes,
 	};
 }
 

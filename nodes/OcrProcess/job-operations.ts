@@ -123,7 +123,14 @@ export async function runJobOperation(
 			context,
 			{
 				// The original file is not known from a job id: pages are numbered as in the job.
-				meta: { fileName: `ocr-${jobId}`, mimeType: '', pageCount: outcome.pages.length },
+				meta: {
+					fileName: `ocr-${jobId}`,
+					mimeType: '',
+					pageCount: outcome.pages.reduce(
+						(count, page) => Math.max(count, page.index + 1),
+						outcome.pages.length,
+					),
+				},
 				outputMode: typeof raw.outputMode === 'string' ? raw.outputMode : 'perPage',
 				includeRawResponse: request.includeRawResponse,
 				warnings: [],

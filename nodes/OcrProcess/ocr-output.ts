@@ -16,6 +16,8 @@ export interface ItemShape {
 	outputMode: string;
 	includeRawResponse: boolean;
 	warnings: string[];
+	/** 0-based pages asked for, when known: a result may hold no others. */
+	pageIndexes?: number[];
 }
 
 /** The items one document gives: a page each, or one for the document; extracted images as binaries. */
@@ -24,6 +26,7 @@ export async function buildItems(
 	shape: ItemShape,
 	result: OcrResult,
 ): Promise<INodeExecutionData[]> {
+	checkResult(result, { pageCount: shape.meta.pageCount, pageIndexes: shape.pageIndexes });
 	if (result.pages.length === 0) {
 		// Per-page output would give no item at all: the document must not vanish silently.
 		throw new DocumentError(
@@ -31,7 +34,6 @@ export async function buildItems(
 			'The service read nothing: check that the file has content, or try another model or tier.',
 		);
 	}
-	checkResult(result);
 	result.warnings.unshift(...shape.warnings);
 	if (shape.outputMode === 'perDocument') {
 		const item = { json: perDocumentItem(result, shape.meta, shape.includeRawResponse) };

@@ -44,7 +44,9 @@ export function toItemError(
 
 /** The pairing n8n expects: one input item as an object, several as a list. */
 export function pairingOf(itemIndexes: number[]): IPairedItemData | IPairedItemData[] {
-	return itemIndexes.length === 1 ? { item: itemIndexes[0] } : itemIndexes.map((item) => ({ item }));
+	return itemIndexes.length === 1
+		? { item: itemIndexes[0] }
+		: itemIndexes.map((item) => ({ item }));
 }
 
 /**

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { startFakeServer, type FakeAnswer, type FakeServer } from '../harness/fake-server';
 import type { FixtureItem } from '../harness/nodes/fixture-items';
 import { runWorkflow } from '../harness/run-workflow';
-import { IMAGES } from '../support/documents';
+import { IMAGES, textPdf } from '../support/documents';
 import { fixture } from '../support/fixtures';
 import { fixtureWorkflow, TARGET } from '../support/workflows';
 
@@ -114,6 +114,23 @@ const ANSWERS: Array<{
 		expect:
 			/^Mistral sent an answer the node cannot read: .*pages\[0\]\.markdown is missing.*\[item 5\]$/,
 	},
+	{
+		name: '100 000 pages for a one-page image',
+		answer: () =>
+			ocrAnswer(
+				Array.from({ length: 100_000 }, (_, index) => ({
+					index,
+					markdown: `page ${index}`,
+					images: [],
+				})),
+			),
+		expect: (json) => {
+			expect(json.pageNumber).toBe(1);
+			expect(json.warnings).toContain(
+				"The service returned 99999 page(s) that were not asked for (past the document's 1 page(s), outside the page range or repeated): dropped.",
+			);
+		},
+	},
 ];
 
 describe('provider answers that are HTTP 200 but wrong', () => {
@@ -158,5 +175,34 @@ describe('provider answers that are HTTP 200 but wrong', () => {
 				entry.expect(json);
 			}
 		});
+	});
+});
+
+describe('pages a provider returns that were not asked for', () => {
+	it('a 3-page PDF, pages 2-3 asked: pages past the count, outside the range or repeated are dropped with one warning', async () => {
+		const server = await startFakeServer(() =>
+			ocrAnswer([1, 2, 0, 7, 2, -1, 1.5].map((index) => ({ ...probePage(), index }))),
+		);
+		try {
+			const pdf = await textPdf(['one', 'two', 'three']);
+			const run = await runWorkflow(
+				fixtureWorkflow(
+					[{ files: { data: { base64: pdf.toString('base64'), fileName: 'three.pdf' } } }],
+					{
+						type: 'n8n-nodes-ocr.ocrProcess',
+						parameters: { provider: 'mistral', inputType: 'binary', options: { pages: '2-3' } },
+						credentials: { mistralOcrApi: { id: '1', name: 'mistral' } },
+					},
+				),
+				{ credentials: { mistralOcrApi: { apiKey: KEY, baseUrl: server.url } } },
+			);
+			const items = run.output(TARGET);
+			expect(items.map((item) => item.json.pageNumber)).toEqual([2, 3]);
+			expect(items[0].json.warnings).toContain(
+				"The service returned 5 page(s) that were not asked for (past the document's 3 page(s), outside the page range or repeated): dropped.",
+			);
+		} finally {
+			await server.close();
+		}
 	});
 });

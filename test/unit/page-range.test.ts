@@ -38,6 +38,8 @@ describe('page ranges (1-based, as people type them)', () => {
 		['0', /pages are numbered from 1/],
 		['-', /"-" is not understood/],
 		['5-3', /runs backwards \(did you mean 3-5\?\)/],
+		[',,,', /",,," is not a valid page range: it names no page/],
+		[' , ', /it names no page/],
 		['1;2', /"1;2" is not understood/],
 	])('refuses %p with a reason', (input, reason) => {
 		expect(() => parsePageRange(input)).toThrow(reason);
