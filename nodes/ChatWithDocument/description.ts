@@ -6,6 +6,7 @@ import {
 	providersWithoutModels,
 } from '../../core/providers/registry';
 import { documentOptions, inputFields, providerField } from '../shared/fields';
+import { modelField } from '../shared/model-field';
 
 const native = chatProvidersBy('native');
 const withModel = chatProvidersBy('model');
@@ -118,16 +119,13 @@ export const chatWithDocumentProperties: INodeProperties[] = [
 		default: '',
 		displayOptions: { show: { provider: retrieval } },
 	},
-	{
+	modelField('chat', {
 		displayName: 'Chat Model',
-		name: 'model',
-		type: 'string',
-		default: '',
-		placeholder: "Provider's chat model",
 		displayOptions: { hide: { provider: providersWithoutModels() } },
 		description:
 			'The chat model that reads the OCR text. Empty: Mistral mistral-small-latest, Albert albert-large, Bifrost mistral/mistral-small-latest, Otoroshi the route’s model. Clovis needs one named.',
-	},
+		example: 'mistral-small-latest',
+	}),
 	{
 		displayName: 'Question',
 		name: 'question',

@@ -3,6 +3,7 @@ import { NodeOperationError, type IExecuteFunctions, type INodeExecutionData } f
 import { getProvider } from '../../core/providers/registry';
 import { readDocumentOptions } from '../shared/fields';
 import { processItems } from '../shared/item-loop';
+import { readModelName } from '../shared/model-field';
 import { tokenUsage } from '../shared/ocr-items';
 import { openItemDocument } from '../shared/open-item-document';
 
@@ -38,7 +39,7 @@ export async function executeDescribeImage(
 					prompt:
 						(this.getNodeParameter('prompt', itemIndex, '') as string) ||
 						'Describe this image in detail.',
-					model: String(this.getNodeParameter('model', itemIndex, '') ?? '').trim(),
+					model: readModelName(this, itemIndex),
 					itemIndex,
 					timeoutMs: options.timeoutMs,
 					maxRetries: options.maxRetries,

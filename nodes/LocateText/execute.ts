@@ -13,6 +13,7 @@ import { getProvider } from '../../core/providers/registry';
 import { findText } from '../../core/text/find-text';
 import { readDocumentOptions } from '../shared/fields';
 import { processItems } from '../shared/item-loop';
+import { readModelName } from '../shared/model-field';
 import { openItemDocument } from '../shared/open-item-document';
 
 interface PageMatch {
@@ -66,7 +67,7 @@ export async function executeLocateText(this: IExecuteFunctions): Promise<INodeE
 			);
 			try {
 				const dpi = options.renderDpi ?? provider.defaultRenderDpi;
-				const model = String(this.getNodeParameter('model', itemIndex, '') ?? '').trim();
+				const model = readModelName(this, itemIndex);
 				const matches: PageMatch[] = [];
 				const binary: IBinaryKeyData = {};
 

@@ -1,6 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import { documentOptions, inputFields, providerField } from '../shared/fields';
+import { modelField } from '../shared/model-field';
 import { featureOptions, jobOptions } from './feature-options';
 import {
 	jobExportFormats,
@@ -99,29 +100,12 @@ const documentInputFields = inputFields.map((field) => ({
 export const ocrProcessProperties: INodeProperties[] = [
 	providerField('ocr', 'local'),
 	operationField,
-	{
+	modelField('ocr', {
 		displayName: 'Model',
-		name: 'model',
-		type: 'resourceLocator',
-		default: { mode: 'list', value: '' },
 		displayOptions: { hide: { provider: providersWithoutModels() } },
 		description: "OCR model. Empty uses the provider's default OCR model.",
-		modes: [
-			{
-				displayName: 'From List',
-				name: 'list',
-				type: 'list',
-				placeholder: 'Provider default',
-				typeOptions: { searchListMethod: 'searchOcrModels', searchable: true },
-			},
-			{
-				displayName: 'By Name',
-				name: 'id',
-				type: 'string',
-				placeholder: 'e.g. mistral-ocr-latest',
-			},
-		],
-	},
+		example: 'mistral-ocr-latest',
+	}),
 	...documentInputFields,
 	...jobFields,
 	{
