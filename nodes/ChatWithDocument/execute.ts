@@ -15,6 +15,7 @@ import { jobTimeoutMs, readDocumentOptions, type DocumentOptions } from '../shar
 import { toItemError } from '../shared/item-errors';
 import { processGroups } from '../shared/item-loop';
 import { readModelName } from '../shared/model-field';
+import { addWarningHints } from '../shared/run-hints';
 import { tokenUsage } from '../shared/ocr-items';
 import { openItemDocument } from '../shared/open-item-document';
 import { documentFromItems, groupOcrItems, type DocumentText } from './ocr-item-pages';
@@ -265,6 +266,7 @@ export async function executeChatWithDocument(
 				{ json: provider.complete ? await askModel(item, document) : retrieve(item, document) },
 			];
 		});
+		addWarningHints(this, items);
 		return [items];
 	} finally {
 		await session?.close();

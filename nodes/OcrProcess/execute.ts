@@ -11,6 +11,7 @@ import { jobTimeoutMs, readDocumentOptions } from '../shared/fields';
 import { toItemError } from '../shared/item-errors';
 import { processItems } from '../shared/item-loop';
 import { readModelName } from '../shared/model-field';
+import { addWarningHints } from '../shared/run-hints';
 
 import { openItemDocument } from '../shared/open-item-document';
 import { readOcrFeatures } from './feature-options';
@@ -172,6 +173,7 @@ export async function executeOcrProcess(this: IExecuteFunctions): Promise<INodeE
 					provider,
 				)
 			: await runItems(this, provider, session, concurrency);
+		addWarningHints(this, items);
 		return [items];
 	} finally {
 		await session.close();
