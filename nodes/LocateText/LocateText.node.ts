@@ -21,7 +21,7 @@ export class LocateText implements INodeType {
 		},
 		group: ['transform'],
 		version: 1,
-		subtitle: '={{"find \\"" + $parameter["query"] + "\\""}}',
+		subtitle: '={{"Find \\"" + $parameter["query"] + "\\""}}',
 		description:
 			'Find where a piece of text is on a document: page and box, with an annotated image',
 		defaults: { name: 'Locate Text' },
