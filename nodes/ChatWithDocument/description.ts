@@ -71,16 +71,24 @@ const inputTypeFields: INodeProperties[] = [
 
 /** Options about reading a file, which items already read (OCR Process output, a job) do not need. */
 const FILE_OPTIONS = new Set(['pages', 'pdfPassword', 'renderDpi', 'language', 'jobTimeout']);
-const forFilesOnly = (option: INodeProperties): INodeProperties =>
-	FILE_OPTIONS.has(option.name)
+
+/** Hides what an answer cannot use: file options for read items, a raw answer where none comes back. */
+function hiddenWhereUnused(option: INodeProperties): INodeProperties {
+	const hide = FILE_OPTIONS.has(option.name)
+		? { '/inputType': ['ocrItems', 'jobId'] }
+		: option.name === 'includeRawResponse'
+			? { '/provider': retrieval }
+			: undefined;
+	return hide
 		? {
 				...option,
 				displayOptions: {
 					...option.displayOptions,
-					hide: { ...option.displayOptions?.hide, '/inputType': ['ocrItems', 'jobId'] },
+					hide: { ...option.displayOptions?.hide, ...hide },
 				},
 			}
 		: option;
+}
 
 const chatOptions: INodeProperties[] = [
 	{
@@ -184,7 +192,7 @@ export const chatWithDocumentProperties: INodeProperties[] = [
 		placeholder: 'Add Option',
 		default: {},
 		options: [...documentOptions.filter((option) => kept.has(option.name)), ...chatOptions]
-			.map(forFilesOnly)
+			.map(hiddenWhereUnused)
 			.sort((a, b) => a.displayName.localeCompare(b.displayName)),
 	},
 ];

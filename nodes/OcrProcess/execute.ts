@@ -159,7 +159,9 @@ export async function executeOcrProcess(this: IExecuteFunctions): Promise<INodeE
 		? (this.getNodeParameter('jobOperation', 0, 'recognize') as string)
 		: 'recognize';
 	if (provider.jobs && operation !== 'recognize') {
-		return [await runJobOperation(this, provider, provider.jobs, operation)];
+		const items = await runJobOperation(this, provider, provider.jobs, operation);
+		addWarningHints(this, items);
+		return [items];
 	}
 	const firstOptions = rawOptions(this, 0);
 	const { concurrency } = readDocumentOptions(firstOptions);

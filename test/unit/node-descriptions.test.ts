@@ -241,6 +241,11 @@ describe('fields a provider cannot use are hidden for it', () => {
 		expect(fromItems.options).not.toContain('PDF Password');
 		expect(fromItems.options).not.toContain('Language');
 		expect(fromItems.options).toContain('Passages');
+		// Retrieval only: no service answer to include raw.
+		expect(fromItems.options).not.toContain('Include Raw Response');
+		expect(panel('Chat With Document', { provider: 'mistral' }).options).toContain(
+			'Include Raw Response',
+		);
 	});
 
 	it('the Local engine is not asked for retries, a model or job operations', () => {
