@@ -110,5 +110,10 @@ describe('Chat and vision model dropdowns list the gateway models that can do it
 			'ClovisOCR',
 			'Qwen2.5-VL-72B-Instruct',
 		]);
+		// OCR on Clovis is a vision model reading the page: OCR Process's Model lists the same.
+		expect(await listed('clovis', 'vllm', 'clovisApi', 'ocr')).toEqual([
+			'ClovisOCR',
+			'Qwen2.5-VL-72B-Instruct',
+		]);
 	});
 });
