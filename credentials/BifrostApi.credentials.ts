@@ -25,7 +25,7 @@ export class BifrostApi implements ICredentialType {
 			type: 'string',
 			default: '',
 			required: true,
-			placeholder: 'https://bifrost.example.com',
+			placeholder: 'e.g. https://bifrost.example.com',
 			description: 'Address of your Bifrost gateway. With or without /v1.',
 		},
 	];

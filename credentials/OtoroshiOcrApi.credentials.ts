@@ -25,7 +25,7 @@ export class OtoroshiOcrApi implements ICredentialType {
 			type: 'string',
 			default: '',
 			required: true,
-			placeholder: 'https://ocr.my-otoroshi.example.com',
+			placeholder: 'e.g. https://ocr.my-otoroshi.example.com',
 			description:
 				'Address of the Otoroshi route with the OCR plugin; /ocr is added (a URL already ending in /ocr works too)',
 		},

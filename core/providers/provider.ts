@@ -173,6 +173,9 @@ export interface LocateRequest {
 	imageToken: boolean;
 }
 
+/** What a model is listed for: reading documents, answering about text, or reading images. */
+export type ModelPurpose = 'ocr' | 'chat' | 'vision';
+
 export interface ModelChoice {
 	name: string;
 	value: string;
@@ -324,7 +327,7 @@ export interface OcrProvider {
 	documentChat?: NativeDocumentChat;
 	/** Asynchronous OCR jobs that can be submitted and fetched apart. */
 	jobs?: DocumentJobs;
-	/** OCR models the account can use, for the Model dropdown; absent when the service cannot list them. */
-	listModels?(context: RequestContext): Promise<ModelChoice[]>;
+	/** Models the account can use for a purpose, for the model dropdowns; absent when the service cannot list them. */
+	listModels?(context: RequestContext, purpose: ModelPurpose): Promise<ModelChoice[]>;
 	openSession(context: SessionContext): OcrSession;
 }

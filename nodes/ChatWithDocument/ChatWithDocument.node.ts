@@ -7,6 +7,7 @@ import {
 } from 'n8n-workflow';
 
 import { providerCredentials, providerSubtitle } from '../shared/fields';
+import { searchChatModels } from '../shared/model-search';
 import { chatWithDocumentProperties } from './description';
 import { executeChatWithDocument } from './execute';
 
@@ -29,6 +30,8 @@ export class ChatWithDocument implements INodeType {
 		credentials: providerCredentials('chat'),
 		properties: chatWithDocumentProperties,
 	};
+
+	methods = { listSearch: { searchChatModels } };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await executeChatWithDocument.call(this);

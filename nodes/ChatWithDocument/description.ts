@@ -6,6 +6,7 @@ import {
 	providersWithoutModels,
 } from '../../core/providers/registry';
 import { documentOptions, inputFields, providerField } from '../shared/fields';
+import { modelField } from '../shared/model-field';
 
 const native = chatProvidersBy('native');
 const withModel = chatProvidersBy('model');
@@ -26,31 +27,68 @@ const kept = new Set([
 	'language',
 ]);
 
-const inputTypeField: INodeProperties = {
-	displayName: 'Document',
-	name: 'inputType',
-	type: 'options',
-	options: [
-		{
-			name: 'Binary File',
-			value: 'binary',
-			description: 'A PDF or image from a previous node; it is OCRed first',
-		},
-		{ name: 'URL', value: 'url', description: 'Download the document from a web address' },
-		{
-			name: 'OCR Process Output',
-			value: 'ocrItems',
-			description:
-				'Items from OCR Process: one per document, or consecutive page items of the same file',
-		},
-		{
-			name: 'Job ID (OCR.chat)',
-			value: 'jobId',
-			description: 'A document OCR.chat has already read, by its job ID',
-		},
-	],
-	default: 'binary',
-};
+const documentSources = [
+	{
+		name: 'Binary File',
+		value: 'binary',
+		description: 'A PDF or image from a previous node; it is OCRed first',
+	},
+	{
+		name: 'OCR Process Output',
+		value: 'ocrItems',
+		description:
+			'Items from OCR Process: one per document, or consecutive page items of the same file',
+	},
+	{ name: 'URL', value: 'url', description: 'Download the document from a web address' },
+];
+
+/** Where the document comes from; a job ID only where the service chats about its own jobs. */
+const inputTypeFields: INodeProperties[] = [
+	{
+		displayName: 'Document',
+		name: 'inputType',
+		type: 'options',
+		displayOptions: { show: { provider: native } },
+		options: [
+			...documentSources,
+			{
+				name: 'Job ID (OCR.chat)',
+				value: 'jobId',
+				description: 'A document OCR.chat has already read, by its job ID',
+			},
+		].sort((a, b) => a.name.localeCompare(b.name)),
+		default: 'binary',
+	},
+	{
+		displayName: 'Document',
+		name: 'inputType',
+		type: 'options',
+		displayOptions: { hide: { provider: native } },
+		options: documentSources,
+		default: 'binary',
+	},
+];
+
+/** Options about reading a file, which items already read (OCR Process output, a job) do not need. */
+const FILE_OPTIONS = new Set(['pages', 'pdfPassword', 'renderDpi', 'language', 'jobTimeout']);
+
+/** Hides what an answer cannot use: file options for read items, a raw answer where none comes back. */
+function hiddenWhereUnused(option: INodeProperties): INodeProperties {
+	const hide = FILE_OPTIONS.has(option.name)
+		? { '/inputType': ['ocrItems', 'jobId'] }
+		: option.name === 'includeRawResponse'
+			? { '/provider': retrieval }
+			: undefined;
+	return hide
+		? {
+				...option,
+				displayOptions: {
+					...option.displayOptions,
+					hide: { ...option.displayOptions?.hide, ...hide },
+				},
+			}
+		: option;
+}
 
 const chatOptions: INodeProperties[] = [
 	{
@@ -68,7 +106,7 @@ const chatOptions: INodeProperties[] = [
 		type: 'boolean',
 		default: false,
 		displayOptions: { show: { '/provider': native } },
-		description: 'Whether to add the whole conversation about the document as `history`',
+		description: 'Whether to add the whole conversation about the document, in a history field',
 	},
 	{
 		displayName: 'Job Timeout (Minutes)',
@@ -118,16 +156,13 @@ export const chatWithDocumentProperties: INodeProperties[] = [
 		default: '',
 		displayOptions: { show: { provider: retrieval } },
 	},
-	{
+	modelField('chat', {
 		displayName: 'Chat Model',
-		name: 'model',
-		type: 'string',
-		default: '',
-		placeholder: "Provider's chat model",
 		displayOptions: { hide: { provider: providersWithoutModels() } },
 		description:
 			'The chat model that reads the OCR text. Empty: Mistral mistral-small-latest, Albert albert-large, Bifrost mistral/mistral-small-latest, Otoroshi the route’s model. Clovis needs one named.',
-	},
+		example: 'mistral-small-latest',
+	}),
 	{
 		displayName: 'Question',
 		name: 'question',
@@ -138,7 +173,7 @@ export const chatWithDocumentProperties: INodeProperties[] = [
 		placeholder: 'e.g. What is the total amount due?',
 		description: 'What to ask about the document; the answer cites the pages it comes from',
 	},
-	inputTypeField,
+	...inputTypeFields,
 	...inputFields.slice(1),
 	{
 		displayName: 'Job ID',
@@ -147,8 +182,8 @@ export const chatWithDocumentProperties: INodeProperties[] = [
 		default: '',
 		required: true,
 		placeholder: 'e.g. {{ $json.jobId }}',
-		displayOptions: { show: { inputType: ['jobId'] } },
-		description: 'The `jobId` of a document OCR.chat has read (OCR Process on OCR.chat returns it)',
+		displayOptions: { show: { provider: native, inputType: ['jobId'] } },
+		description: 'The jobId of a document OCR.chat has read (OCR Process on OCR.chat returns it)',
 	},
 	{
 		displayName: 'Options',
@@ -156,8 +191,8 @@ export const chatWithDocumentProperties: INodeProperties[] = [
 		type: 'collection',
 		placeholder: 'Add Option',
 		default: {},
-		options: [...documentOptions.filter((option) => kept.has(option.name)), ...chatOptions].sort(
-			(a, b) => a.displayName.localeCompare(b.displayName),
-		),
+		options: [...documentOptions.filter((option) => kept.has(option.name)), ...chatOptions]
+			.map(hiddenWhereUnused)
+			.sort((a, b) => a.displayName.localeCompare(b.displayName)),
 	},
 ];

@@ -14,6 +14,8 @@ import { getProvider } from '../../core/providers/registry';
 import { jobTimeoutMs, readDocumentOptions, type DocumentOptions } from '../shared/fields';
 import { toItemError } from '../shared/item-errors';
 import { processGroups } from '../shared/item-loop';
+import { readModelName } from '../shared/model-field';
+import { addWarningHints } from '../shared/run-hints';
 import { tokenUsage } from '../shared/ocr-items';
 import { openItemDocument } from '../shared/open-item-document';
 import { documentFromItems, groupOcrItems, type DocumentText } from './ocr-item-pages';
@@ -107,9 +109,7 @@ async function askNatively(
 async function askModel(item: ItemContext, document: DocumentText): Promise<IDataObject> {
 	const { context, provider, itemIndex, raw, options, question } = item;
 	const complete = provider.complete as NonNullable<OcrProvider['complete']>;
-	const model =
-		String(context.getNodeParameter('model', itemIndex, '') ?? '').trim() ||
-		provider.defaultChatModel;
+	const model = readModelName(context, itemIndex) || provider.defaultChatModel;
 	if (model === undefined) {
 		throw new NodeOperationError(
 			context.getNode(),
@@ -266,6 +266,7 @@ export async function executeChatWithDocument(
 				{ json: provider.complete ? await askModel(item, document) : retrieve(item, document) },
 			];
 		});
+		addWarningHints(this, items);
 		return [items];
 	} finally {
 		await session?.close();

@@ -7,6 +7,7 @@ import {
 } from 'n8n-workflow';
 
 import { providerCredentials, providerSubtitle } from '../shared/fields';
+import { searchVisionModels } from '../shared/model-search';
 import { describeImageProperties } from './description';
 import { executeDescribeImage } from './execute';
 
@@ -29,6 +30,8 @@ export class DescribeImage implements INodeType {
 		credentials: providerCredentials('describe'),
 		properties: describeImageProperties,
 	};
+
+	methods = { listSearch: { searchVisionModels } };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await executeDescribeImage.call(this);

@@ -2,6 +2,7 @@ import type { INodeProperties } from 'n8n-workflow';
 
 import { providersHonouring } from '../../core/providers/registry';
 import { documentOptions, inputFields, providerField } from '../shared/fields';
+import { modelField } from '../shared/model-field';
 
 /** The options of the OCR node that make sense for describing: pages, PDF access, limits. */
 const kept = new Set([
@@ -28,15 +29,12 @@ const imageTokenOption: INodeProperties = {
 
 export const describeImageProperties: INodeProperties[] = [
 	providerField('describe', 'clovis'),
-	{
+	modelField('vision', {
 		displayName: 'Model',
-		name: 'model',
-		type: 'string',
-		default: '',
-		placeholder: "Provider's vision model",
 		description:
 			'A chat model that reads images. Empty uses the provider default (Clovis: ClovisOCR).',
-	},
+		example: 'mistral-small-latest',
+	}),
 	...inputFields,
 	{
 		displayName: 'Prompt',

@@ -3,6 +3,8 @@ import { NodeOperationError, type IExecuteFunctions, type INodeExecutionData } f
 import { getProvider } from '../../core/providers/registry';
 import { readDocumentOptions } from '../shared/fields';
 import { processItems } from '../shared/item-loop';
+import { readModelName } from '../shared/model-field';
+import { addWarningHints } from '../shared/run-hints';
 import { tokenUsage } from '../shared/ocr-items';
 import { openItemDocument } from '../shared/open-item-document';
 
@@ -25,7 +27,12 @@ export async function executeDescribeImage(
 	const items = await processItems(this, concurrency, async (itemIndex) => {
 		const raw = this.getNodeParameter('options', itemIndex, {}) as Record<string, unknown>;
 		const options = readDocumentOptions(raw);
-		const { source, opened, pageIndexes } = await openItemDocument(this, itemIndex, raw, options);
+		const { source, opened, pageIndexes, warnings } = await openItemDocument(
+			this,
+			itemIndex,
+			raw,
+			options,
+		);
 		try {
 			const output: INodeExecutionData[] = [];
 			// One page at a time: each page image is released before the next is rendered.
@@ -38,7 +45,7 @@ export async function executeDescribeImage(
 					prompt:
 						(this.getNodeParameter('prompt', itemIndex, '') as string) ||
 						'Describe this image in detail.',
-					model: String(this.getNodeParameter('model', itemIndex, '') ?? '').trim(),
+					model: readModelName(this, itemIndex),
 					itemIndex,
 					timeoutMs: options.timeoutMs,
 					maxRetries: options.maxRetries,
@@ -53,6 +60,7 @@ export async function executeDescribeImage(
 						fileName: source.fileName,
 						pageNumber: pageIndex + 1,
 						pageCount: opened.pageCount,
+						...(warnings.length ? { warnings } : {}),
 						...(options.includeRawResponse ? { raw: answer.raw as never } : {}),
 					},
 				});
@@ -62,5 +70,6 @@ export async function executeDescribeImage(
 			opened.close();
 		}
 	});
+	addWarningHints(this, items);
 	return [items];
 }

@@ -7,6 +7,7 @@ import {
 } from 'n8n-workflow';
 
 import { providerCredentials } from '../shared/fields';
+import { searchVisionModels } from '../shared/model-search';
 import { locateTextProperties } from './description';
 import { executeLocateText } from './execute';
 
@@ -20,7 +21,7 @@ export class LocateText implements INodeType {
 		},
 		group: ['transform'],
 		version: 1,
-		subtitle: '={{"find \\"" + $parameter["query"] + "\\""}}',
+		subtitle: '={{"Find \\"" + $parameter["query"] + "\\""}}',
 		description:
 			'Find where a piece of text is on a document: page and box, with an annotated image',
 		defaults: { name: 'Locate Text' },
@@ -30,6 +31,8 @@ export class LocateText implements INodeType {
 		credentials: providerCredentials('locate'),
 		properties: locateTextProperties,
 	};
+
+	methods = { listSearch: { searchVisionModels } };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await executeLocateText.call(this);

@@ -2,6 +2,7 @@ import type { INodeProperties } from 'n8n-workflow';
 
 import { providersHonouring } from '../../core/providers/registry';
 import { documentOptions, inputFields, providerField } from '../shared/fields';
+import { modelField } from '../shared/model-field';
 
 const kept = new Set([
 	'pages',
@@ -31,7 +32,7 @@ const locateOptions: INodeProperties[] = [
 		type: 'boolean',
 		default: false,
 		description:
-			'Whether to output each match as its own item instead of one item with a `matches` list',
+			'Whether to output each match as its own item instead of one item with a list of matches',
 	},
 	{
 		displayName: 'Send Image Token',
@@ -45,15 +46,12 @@ const locateOptions: INodeProperties[] = [
 
 export const locateTextProperties: INodeProperties[] = [
 	providerField('locate', 'local'),
-	{
+	modelField('vision', {
 		displayName: 'Model',
-		name: 'model',
-		type: 'string',
-		default: '',
-		placeholder: 'Provider default',
 		displayOptions: { hide: { provider: ['local'] } },
-		description: "Model name; empty uses the provider's default",
-	},
+		description: "The vision model that finds the text. Empty uses the provider's default.",
+		example: 'ClovisOCR',
+	}),
 	...inputFields,
 	{
 		displayName: 'Text to Find',
@@ -61,7 +59,7 @@ export const locateTextProperties: INodeProperties[] = [
 		type: 'string',
 		default: '',
 		required: true,
-		placeholder: 'Total TTC',
+		placeholder: 'e.g. Total TTC',
 		description: 'Words to find on the pages; case, accents and small OCR slips do not matter',
 	},
 	{

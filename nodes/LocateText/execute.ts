@@ -13,6 +13,8 @@ import { getProvider } from '../../core/providers/registry';
 import { findText } from '../../core/text/find-text';
 import { readDocumentOptions } from '../shared/fields';
 import { processItems } from '../shared/item-loop';
+import { readModelName } from '../shared/model-field';
+import { addWarningHints } from '../shared/run-hints';
 import { openItemDocument } from '../shared/open-item-document';
 
 interface PageMatch {
@@ -58,7 +60,7 @@ export async function executeLocateText(this: IExecuteFunctions): Promise<INodeE
 					itemIndex,
 				});
 			}
-			const { source, opened, pageIndexes, fileType } = await openItemDocument(
+			const { source, opened, pageIndexes, fileType, warnings } = await openItemDocument(
 				this,
 				itemIndex,
 				raw,
@@ -66,7 +68,7 @@ export async function executeLocateText(this: IExecuteFunctions): Promise<INodeE
 			);
 			try {
 				const dpi = options.renderDpi ?? provider.defaultRenderDpi;
-				const model = String(this.getNodeParameter('model', itemIndex, '') ?? '').trim();
+				const model = readModelName(this, itemIndex);
 				const matches: PageMatch[] = [];
 				const binary: IBinaryKeyData = {};
 
@@ -138,6 +140,7 @@ export async function executeLocateText(this: IExecuteFunctions): Promise<INodeE
 					fileName: source.fileName,
 					pageCount: opened.pageCount,
 					provider: provider.id,
+					...(warnings.length ? { warnings } : {}),
 				};
 				const withBinary = (json: IDataObject): INodeExecutionData =>
 					Object.keys(binary).length ? { json, binary } : { json };
@@ -155,6 +158,7 @@ export async function executeLocateText(this: IExecuteFunctions): Promise<INodeE
 				opened.close();
 			}
 		});
+		addWarningHints(this, items);
 		return [items];
 	} finally {
 		await session?.close();

@@ -1,12 +1,9 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import { documentOptions, inputFields, providerField } from '../shared/fields';
-import { featureOptions, jobOptions } from './feature-options';
-import {
-	jobExportFormats,
-	providersWithJobs,
-	providersWithoutModels,
-} from '../../core/providers/registry';
+import { modelField } from '../shared/model-field';
+import { exportFormatOptions, featureOptions, jobOptions } from './feature-options';
+import { providersWithJobs, providersWithoutModels } from '../../core/providers/registry';
 
 const outputModeOption: INodeProperties = {
 	displayName: 'Output',
@@ -21,7 +18,7 @@ const outputModeOption: INodeProperties = {
 		{
 			name: 'One Item per Document',
 			value: 'perDocument',
-			description: 'One item with all pages in `pages`, plus `extractedText` and `pageCount`',
+			description: 'One item with all pages in its pages list, plus extractedText and pageCount',
 		},
 	],
 	default: 'perPage',
@@ -40,9 +37,9 @@ const operationField: INodeProperties = {
 	displayOptions: { show: { provider: jobProviders } },
 	options: [
 		{
-			name: 'Recognize Document',
-			value: 'recognize',
-			description: 'Send a document and get its text per page',
+			name: 'Download Export',
+			value: 'downloadExport',
+			description: 'Download a finished job as DOCX, PDF, Markdown, text, CSV or JSON',
 		},
 		{
 			name: 'Get Job Result',
@@ -50,9 +47,9 @@ const operationField: INodeProperties = {
 			description: 'Fetch the pages of a job submitted earlier with Wait for Result off',
 		},
 		{
-			name: 'Download Export',
-			value: 'downloadExport',
-			description: 'Download a finished job as DOCX, PDF, Markdown, text, CSV or JSON',
+			name: 'Recognize Document',
+			value: 'recognize',
+			description: 'Send a document and get its text per page',
 		},
 	],
 	default: 'recognize',
@@ -67,13 +64,13 @@ const jobFields: INodeProperties[] = [
 		required: true,
 		placeholder: 'e.g. {{ $json.jobId }}',
 		displayOptions: { show: { provider: jobProviders, jobOperation: JOB_OPERATIONS } },
-		description: 'The `jobId` an earlier OCR Process run returned',
+		description: 'The jobId an earlier OCR Process run returned',
 	},
 	{
 		displayName: 'Format',
 		name: 'downloadFormat',
 		type: 'options',
-		options: jobExportFormats().map(([value, name]) => ({ name, value })),
+		options: exportFormatOptions(),
 		default: 'docx',
 		displayOptions: { show: { provider: jobProviders, jobOperation: ['downloadExport'] } },
 	},
@@ -99,29 +96,12 @@ const documentInputFields = inputFields.map((field) => ({
 export const ocrProcessProperties: INodeProperties[] = [
 	providerField('ocr', 'local'),
 	operationField,
-	{
+	modelField('ocr', {
 		displayName: 'Model',
-		name: 'model',
-		type: 'resourceLocator',
-		default: { mode: 'list', value: '' },
 		displayOptions: { hide: { provider: providersWithoutModels() } },
 		description: "OCR model. Empty uses the provider's default OCR model.",
-		modes: [
-			{
-				displayName: 'From List',
-				name: 'list',
-				type: 'list',
-				placeholder: 'Provider default',
-				typeOptions: { searchListMethod: 'searchOcrModels', searchable: true },
-			},
-			{
-				displayName: 'By Name',
-				name: 'id',
-				type: 'string',
-				placeholder: 'e.g. mistral-ocr-latest',
-			},
-		],
-	},
+		example: 'mistral-ocr-latest',
+	}),
 	...documentInputFields,
 	...jobFields,
 	{

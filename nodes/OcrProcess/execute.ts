@@ -10,6 +10,8 @@ import { getProvider } from '../../core/providers/registry';
 import { jobTimeoutMs, readDocumentOptions } from '../shared/fields';
 import { toItemError } from '../shared/item-errors';
 import { processItems } from '../shared/item-loop';
+import { readModelName } from '../shared/model-field';
+import { addWarningHints } from '../shared/run-hints';
 
 import { openItemDocument } from '../shared/open-item-document';
 import { readOcrFeatures } from './feature-options';
@@ -23,15 +25,6 @@ interface PreparedItem {
 	request: OcrRequest;
 	outputMode: string;
 	warnings: string[];
-}
-
-/** The Model field is a resource locator ({ mode, value }) in the editor, a plain string in older JSON. */
-function modelName(parameter: unknown): string {
-	const value =
-		parameter && typeof parameter === 'object'
-			? (parameter as { value?: unknown }).value
-			: parameter;
-	return typeof value === 'string' ? value.trim() : '';
 }
 
 /** Reads the item's file, checks it, opens it and picks its pages. The caller closes `document.opened`. */
@@ -66,7 +59,7 @@ async function prepareItem(
 			maxRetries: options.maxRetries,
 			includeRawResponse: options.includeRawResponse,
 			language: options.language,
-			model: modelName(context.getNodeParameter('model', itemIndex, '')),
+			model: readModelName(context, itemIndex),
 			features,
 			pdfPassword: options.pdfPassword,
 			jobTimeoutMs: jobTimeoutMs(raw, provider.jobs ? 10 : 60),
@@ -167,7 +160,9 @@ export async function executeOcrProcess(this: IExecuteFunctions): Promise<INodeE
 		? (this.getNodeParameter('jobOperation', 0, 'recognize') as string)
 		: 'recognize';
 	if (provider.jobs && operation !== 'recognize') {
-		return [await runJobOperation(this, provider, provider.jobs, operation)];
+		const items = await runJobOperation(this, provider, provider.jobs, operation);
+		addWarningHints(this, items);
+		return [items];
 	}
 	const firstOptions = rawOptions(this, 0);
 	const { concurrency } = readDocumentOptions(firstOptions);
@@ -181,6 +176,7 @@ export async function executeOcrProcess(this: IExecuteFunctions): Promise<INodeE
 					provider,
 				)
 			: await runItems(this, provider, session, concurrency);
+		addWarningHints(this, items);
 		return [items];
 	} finally {
 		await session.close();

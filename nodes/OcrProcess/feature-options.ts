@@ -22,6 +22,13 @@ const batchProviders = {
 
 const jobProviders = { show: { '/provider': providersWithJobs() } };
 
+/** The export formats job services render, as options, by name. */
+export function exportFormatOptions(): Array<{ name: string; value: string }> {
+	return jobExportFormats()
+		.map(([value, name]) => ({ name, value }))
+		.sort((a, b) => a.name.localeCompare(b.name));
+}
+
 /** Options of services whose OCR runs as jobs (OCR.chat). */
 export const jobOptions: INodeProperties[] = [
 	{
@@ -31,7 +38,7 @@ export const jobOptions: INodeProperties[] = [
 		default: true,
 		displayOptions: jobProviders,
 		description:
-			'Whether to wait for the job to finish. Off: the node returns right after submitting, with `jobId` and `status`, and a later run fetches the result with Get Job Result (for scheduled pipelines).',
+			'Whether to wait for the job to finish. Off: the node returns right after submitting, with jobId and status, and a later run fetches the result with Get Job Result (for scheduled pipelines).',
 	},
 	{
 		displayName: 'Job Timeout (Minutes)',
@@ -49,10 +56,7 @@ export const jobOptions: INodeProperties[] = [
 		type: 'options',
 		default: 'none',
 		displayOptions: jobProviders,
-		options: [
-			{ name: 'None', value: 'none' },
-			...jobExportFormats().map(([value, name]) => ({ name, value })),
-		],
+		options: [{ name: 'None', value: 'none' }, ...exportFormatOptions()],
 		description:
 			'Also download the result in this format, as a binary property of the first item of each document',
 	},
@@ -89,7 +93,7 @@ export const featureOptions: INodeProperties[] = [
 		name: 'documentLanguage',
 		type: 'string',
 		default: 'auto',
-		placeholder: 'auto, en, fr, ch, ja, ar…',
+		placeholder: 'e.g. fr',
 		displayOptions: onlyFor('documentLanguage'),
 		description: '"auto" detects the language; or a language code',
 	},
@@ -134,13 +138,13 @@ export const featureOptions: INodeProperties[] = [
 		name: 'promptMode',
 		type: 'options',
 		options: [
+			{ name: 'Custom', value: 'custom', description: 'Your own prompt' },
+			{ name: 'Free OCR', value: 'free', description: 'Plain text, no layout, no boxes' },
 			{
 				name: 'Markdown with Boxes',
 				value: 'markdown',
 				description: 'Layout blocks with boxes, tables as HTML',
 			},
-			{ name: 'Free OCR', value: 'free', description: 'Plain text, no layout, no boxes' },
-			{ name: 'Custom', value: 'custom', description: 'Your own prompt' },
 		],
 		default: 'markdown',
 		displayOptions: onlyFor('promptMode'),
@@ -152,7 +156,7 @@ export const featureOptions: INodeProperties[] = [
 		typeOptions: { rows: 2 },
 		default: '',
 		displayOptions: { show: { ...onlyFor('customPrompt').show, promptMode: ['custom'] } },
-		placeholder: '<|grounding|>OCR this image.',
+		placeholder: 'e.g. <|grounding|>OCR this image.',
 	},
 	{
 		displayName: 'Send Image Token',
@@ -170,7 +174,7 @@ export const featureOptions: INodeProperties[] = [
 		default: false,
 		displayOptions: onlyFor('extractImages'),
 		description:
-			'Whether to return pictures found on the pages as binary properties (image_1_1 = page 1, first image), with their boxes in `images`',
+			'Whether to return pictures found on the pages as binary properties (image_1_1 = page 1, first image), with their boxes in the images list',
 	},
 	{
 		displayName: 'Images in Markdown',
@@ -178,14 +182,14 @@ export const featureOptions: INodeProperties[] = [
 		type: 'options',
 		options: [
 			{
-				name: 'Placeholders',
-				value: false,
-				description: 'Keep ![img-0.jpeg](img-0.jpeg) links to the extracted images',
-			},
-			{
 				name: 'Data URLs',
 				value: true,
 				description: 'Embed each image as a base64 data URL (for markdown renderers; large)',
+			},
+			{
+				name: 'Placeholders',
+				value: false,
+				description: 'Keep ![img-0.jpeg](img-0.jpeg) links to the extracted images',
 			},
 		],
 		default: false,
@@ -215,6 +219,11 @@ export const featureOptions: INodeProperties[] = [
 		type: 'options',
 		options: [
 			{
+				name: 'HTML, Also Apart',
+				value: 'html',
+				description: 'Also returned in the tables list as HTML (keeps merged cells)',
+			},
+			{
 				name: 'In the Markdown',
 				value: 'inline',
 				description: 'Tables stay where they are in the page markdown',
@@ -222,12 +231,7 @@ export const featureOptions: INodeProperties[] = [
 			{
 				name: 'Markdown, Also Apart',
 				value: 'markdown',
-				description: 'Also returned in `tables` as markdown',
-			},
-			{
-				name: 'HTML, Also Apart',
-				value: 'html',
-				description: 'Also returned in `tables` as HTML (keeps merged cells)',
+				description: 'Also returned in the tables list as markdown',
 			},
 		],
 		default: 'inline',
@@ -240,7 +244,7 @@ export const featureOptions: INodeProperties[] = [
 		default: false,
 		displayOptions: onlyFor('extractHeaderFooter'),
 		description:
-			'Whether to move running headers and footers out of the markdown into `header` and `footer`',
+			'Whether to move running headers and footers out of the markdown into the header and footer fields',
 	},
 	{
 		displayName: 'Include Layout Blocks',
@@ -271,15 +275,15 @@ export const featureOptions: INodeProperties[] = [
 		options: [
 			{ name: 'None', value: 'none' },
 			{
+				name: 'Custom JSON Schema',
+				value: 'custom',
+				description: 'Fill your own JSON schema into documentAnnotation',
+			},
+			{
 				name: 'Invoice',
 				value: 'invoice',
 				description:
-					'Supplier, number, dates, currency, net/tax/total and line items in `documentAnnotation`',
-			},
-			{
-				name: 'Custom JSON Schema',
-				value: 'custom',
-				description: 'Fill your own JSON schema into `documentAnnotation`',
+					'Supplier, number, dates, currency, net/tax/total and line items in documentAnnotation',
 			},
 		],
 		default: 'none',
@@ -303,7 +307,7 @@ export const featureOptions: INodeProperties[] = [
 		typeOptions: { rows: 2 },
 		default: '',
 		displayOptions: onlyFor('structuredOutput'),
-		placeholder: 'Amounts are in euros; dates are day/month/year',
+		placeholder: 'e.g. Amounts are in euros; dates are day/month/year',
 		description: 'Extra guidance for structured extraction',
 	},
 	{
@@ -313,9 +317,9 @@ export const featureOptions: INodeProperties[] = [
 		default: '',
 		displayOptions: onlyFor('imageAnnotation'),
 		placeholder:
-			'{"type":"object","properties":{"kind":{"type":"string"},"summary":{"type":"string"}}}',
+			'e.g. {"type":"object","properties":{"kind":{"type":"string"},"summary":{"type":"string"}}}',
 		description:
-			"A JSON schema filled for each extracted image (chart, logo, stamp…); it lands in that image's `annotation`. Empty: none.",
+			"A JSON schema filled for each extracted image (chart, logo, stamp…); it lands in that image's annotation field. Empty: none.",
 	},
 	{
 		displayName: 'Send URL to Provider',
@@ -332,7 +336,7 @@ export const featureOptions: INodeProperties[] = [
 		type: 'string',
 		default: '',
 		displayOptions: onlyFor('fallbackModels'),
-		placeholder: 'mistral/mistral-ocr-2505',
+		placeholder: 'e.g. mistral/mistral-ocr-2505',
 		description:
 			'Comma-separated provider/model names the gateway tries, in order, if the model fails',
 	},
@@ -342,7 +346,7 @@ export const featureOptions: INodeProperties[] = [
 		type: 'string',
 		default: '',
 		displayOptions: onlyFor('backend'),
-		placeholder: 'ocr-model_xxxxxxxx',
+		placeholder: 'e.g. ocr-model_xxxxxxxx',
 		description: "ID of the gateway's OCR model entity to use; empty uses the route's first",
 	},
 ];

@@ -1,9 +1,11 @@
 import type { INodeCredentialDescription, INodeProperties } from 'n8n-workflow';
 
-import { providersWith } from '../../core/providers/registry';
+import { providersWith, providersWithJobs } from '../../core/providers/registry';
 import type { ProviderCapabilities, ProviderId } from '../../core/providers/provider';
 
 type Capability = keyof ProviderCapabilities;
+
+const offlineProviders = providersWith('offline').map((provider) => provider.id);
 
 /** The provider dropdown, listing only the providers that can do the node's job. */
 export function providerField(
@@ -26,12 +28,12 @@ export function providerField(
 	};
 }
 
-/** "with Mistral" under the node on the canvas: the provider's short name, not its id. */
+/** "With Mistral" under the node on the canvas: the provider's short name, not its id. */
 export function providerSubtitle(capability: Capability): string {
 	const names = Object.fromEntries(
 		providersWith(capability).map((provider) => [provider.id, provider.displayName.split(' (')[0]]),
 	);
-	return `={{"with " + (${JSON.stringify(names)}[$parameter["provider"]] ?? $parameter["provider"])}}`;
+	return `={{"With " + (${JSON.stringify(names)}[$parameter["provider"]] ?? $parameter["provider"])}}`;
 }
 
 /** One credential per provider that needs an account, shown only when that provider is chosen. */
@@ -77,7 +79,7 @@ export const inputFields: INodeProperties[] = [
 		type: 'string',
 		default: '',
 		required: true,
-		placeholder: 'https://example.com/invoice.pdf',
+		placeholder: 'e.g. https://example.com/invoice.pdf',
 		displayOptions: { show: { inputType: ['url'] } },
 		description: 'An http(s) address of a PDF or image',
 	},
@@ -90,7 +92,7 @@ export const documentOptions: INodeProperties[] = [
 		name: 'pages',
 		type: 'string',
 		default: '',
-		placeholder: '1-3,5',
+		placeholder: 'e.g. 1-3,5',
 		description:
 			'Pages to read, numbered from 1 as in a PDF viewer: "1-3,5", or "2-" for page 2 to the end. Empty reads every page.',
 	},
@@ -108,6 +110,8 @@ export const documentOptions: INodeProperties[] = [
 		type: 'number',
 		typeOptions: { minValue: 0, maxValue: 600 },
 		default: 0,
+		// Job services read whole files: nothing is rendered for them.
+		displayOptions: { hide: { '/provider': providersWithJobs() } },
 		description:
 			"Resolution PDF pages are rendered at when the engine reads images. 0 uses the provider's own default (200 for Local). Higher reads small print better but is slower.",
 	},
@@ -125,6 +129,8 @@ export const documentOptions: INodeProperties[] = [
 		type: 'number',
 		typeOptions: { minValue: 0, maxValue: 10 },
 		default: 3,
+		// An offline engine makes no calls to retry.
+		displayOptions: { hide: { '/provider': offlineProviders } },
 		description:
 			'How often a call is retried after a rate limit (429), a server error (5xx) or a dropped connection, waiting longer each time',
 	},
@@ -169,7 +175,7 @@ export const documentOptions: INodeProperties[] = [
 		name: 'includeRawResponse',
 		type: 'boolean',
 		default: false,
-		description: "Whether to add the engine's unprocessed answer to each item as `raw`",
+		description: "Whether to add the engine's unprocessed answer to each item, in its raw field",
 	},
 	{
 		displayName: 'Language',
@@ -177,9 +183,9 @@ export const documentOptions: INodeProperties[] = [
 		type: 'options',
 		displayOptions: { show: { '/provider': ['local'] } },
 		options: [
-			{ name: 'French + English', value: 'fra+eng' },
 			{ name: 'English', value: 'eng' },
 			{ name: 'French', value: 'fra' },
+			{ name: 'French + English', value: 'fra+eng' },
 		],
 		default: 'fra+eng',
 		description: 'Languages the Local engine reads (both are bundled)',

@@ -38,18 +38,30 @@ interface OcrBody {
 /** Model lists as each service answers `GET /v1/models` (OpenGateLLM's from its fixture). */
 const MODEL_LISTS: Record<Exclude<Flavour, 'otoroshi'>, () => unknown> = {
 	opengatellm: () => fixture('opengatellm', 'models_response.json'),
+	// Mistral says what each model does in `capabilities`.
 	mistral: () => ({
 		object: 'list',
 		data: [
-			'mistral-small-latest',
-			'mistral-ocr-latest',
-			'mistral-ocr-2512',
-			'mistral-large-latest',
-		].map((id) => ({ id, object: 'model', owned_by: 'mistralai' })),
+			['mistral-small-latest', { completion_chat: true, vision: true }],
+			['mistral-ocr-latest', { completion_chat: false, vision: false, ocr: true }],
+			['mistral-ocr-2512', { completion_chat: false, vision: false, ocr: true }],
+			['mistral-large-latest', { completion_chat: true, vision: false }],
+			['mistral-embed', { completion_chat: false, vision: false }],
+		].map(([id, capabilities]) => ({
+			id,
+			object: 'model',
+			owned_by: 'mistralai',
+			capabilities: { completion_fim: false, function_calling: true, ...(capabilities as object) },
+		})),
 	}),
 	bifrost: () => ({
 		object: 'list',
-		data: ['openai/gpt-4o', 'mistral/mistral-ocr-latest', 'mistral/mistral-ocr-2505'].map((id) => ({
+		data: [
+			'openai/gpt-4o',
+			'mistral/mistral-ocr-latest',
+			'mistral/mistral-ocr-2505',
+			'openai/text-embedding-3-small',
+		].map((id) => ({
 			id,
 			object: 'model',
 		})),

@@ -25,6 +25,7 @@ import {
 	type IVersionedNodeType,
 	type IWorkflowBase,
 	type IWorkflowExecuteAdditionalData,
+	type NodeExecutionHint,
 } from 'n8n-workflow';
 
 import { TestCredentialsHelper } from './credentials-helper';
@@ -97,6 +98,8 @@ export interface WorkflowRun {
 	run: IRun;
 	/** Items the node emitted on an output (the first by default; 1 is the error output), pairing included. */
 	output(nodeName: string, outputIndex?: number): INodeExecutionData[];
+	/** The execution hints the node added to its run (shown above its output in the editor). */
+	hints(nodeName: string): NodeExecutionHint[];
 	/** The error a node stopped with, if any. */
 	error(
 		nodeName: string,
@@ -218,6 +221,9 @@ export async function runWorkflow(
 			const error = taskData[0].error;
 			if (error) throw new Error(`Node "${nodeName}" failed: ${error.message}`);
 			return taskData[0].data?.main[outputIndex] ?? [];
+		},
+		hints(nodeName) {
+			return run.data.resultData.runData[nodeName]?.[0]?.hints ?? [];
 		},
 		error(nodeName) {
 			return run.data.resultData.runData[nodeName]?.[0]?.error as ReturnType<WorkflowRun['error']>;

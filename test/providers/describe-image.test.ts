@@ -126,6 +126,20 @@ describe('Describe Image', () => {
 		});
 	});
 
+	it('the Model picked from the list or typed By Name, and a plain name saved by older workflows', async () => {
+		const image: FixtureItem[] = [{ files: { data: { path: `${IMAGES}/sample.png` } } }];
+		const models = [
+			{ __rl: true, mode: 'list', value: 'pixtral-large-latest' },
+			{ __rl: true, mode: 'id', value: ' mistral-medium-latest ' },
+			'mistral-large-latest',
+		];
+		for (const model of models)
+			await describeWith(server, 'mistral', 'mistralOcrApi', image, { model });
+		expect(
+			server.requests.map((request) => (JSON.parse(request.body.toString()) as ChatBody).model),
+		).toEqual(['pixtral-large-latest', 'mistral-medium-latest', 'mistral-large-latest']);
+	});
+
 	it('on Otoroshi: the route’s chat endpoint (a route URL ending in /ocr works) and its default model', async () => {
 		const run = await describeWith(server, 'otoroshi', 'otoroshiOcrApi', [
 			{ files: { data: { path: `${IMAGES}/sample.png` } } },

@@ -10,6 +10,7 @@ import type {
 	SessionContext,
 } from '../provider';
 import { askAboutImage, askAboutText, toModelAnswer } from '../openai-chat/chat-client';
+import { listServiceModels, servesPurpose } from '../openai-chat/model-list';
 import { mapGroundedPage, toPixels } from './map-grounded-page';
 import { parseGroundedOutput } from './parse-grounded-output';
 
@@ -170,6 +171,12 @@ export const clovisProvider: OcrProvider = {
 			maxRetries: request.maxRetries,
 		});
 		return toModelAnswer(answered, model);
+	},
+	// The gateway's own list: its OCR model reads images too, so nothing is filtered out by name.
+	async listModels(context, purpose) {
+		return await listServiceModels(context, http, (entry) =>
+			purpose === 'chat' ? servesPurpose(entry, 'chat') : servesPurpose(entry, 'vision'),
+		);
 	},
 	// Chat With Document: a chat model on the same gateway reads the OCR text. The gateway's chat models
 	// vary by account, so there is no default: the node asks for one.

@@ -13,6 +13,7 @@ import type {
 	DescribeRequest,
 	DocumentInput,
 	ModelChoice,
+	ModelPurpose,
 	OcrProvider,
 	OcrRequest,
 	OcrSession,
@@ -21,6 +22,7 @@ import type {
 	SessionContext,
 } from '../provider';
 import { askAboutImage, askAboutText, toModelAnswer } from '../openai-chat/chat-client';
+import { listServiceModels, servesPurpose } from '../openai-chat/model-list';
 import { mapMistralPage } from './map-mistral-page';
 import { buildOcrBody, type DocumentChunk, type FeatureName } from './ocr-body';
 import { parseMistralOcrResponse, type MistralOcrResponse } from './ocr-response';
@@ -293,26 +295,19 @@ export class MistralCompatibleSession implements OcrSession {
 	async close(): Promise<void> {}
 }
 
-/** `GET /v1/models` (OpenAI list shape), keeping the OCR models, sorted by name. */
+/** The service's models for a purpose: its OCR models, or the others that chat (with images, for vision). */
 async function listModels(
 	context: RequestContext,
 	config: MistralCompatibleConfig,
+	purpose: ModelPurpose,
 ): Promise<ModelChoice[]> {
-	const response = await providerRequest.call(
+	const isOcrModel = config.isOcrModel ?? (() => false);
+	return await listServiceModels(
 		context,
 		{ displayName: config.displayName, credentialType: config.credentialType },
-		{ method: 'GET', path: '/v1/models', itemIndex: 0, timeoutMs: 20_000, maxRetries: 1 },
+		(entry) =>
+			purpose === 'ocr' ? isOcrModel(entry) : !isOcrModel(entry) && servesPurpose(entry, purpose),
 	);
-	const body = response.body as { data?: unknown };
-	const entries = Array.isArray(body?.data) ? (body.data as Array<Record<string, unknown>>) : [];
-	return entries
-		.filter((entry) => typeof entry?.id === 'string' && config.isOcrModel?.(entry))
-		.map((entry) => ({
-			name: entry.id as string,
-			value: entry.id as string,
-			...(typeof entry.owned_by === 'string' ? { description: `by ${entry.owned_by}` } : {}),
-		}))
-		.sort((a, b) => a.name.localeCompare(b.name));
 }
 
 /** Describe Image through the service's chat endpoint with its vision model. */
@@ -376,7 +371,7 @@ export function createMistralCompatibleProvider(config: MistralCompatibleConfig)
 		// Only images of non-native formats and TIFF frames are rendered here; PDFs go whole.
 		defaultRenderDpi: 200,
 		...(config.isOcrModel
-			? { listModels: async (context) => await listModels(context, config) }
+			? { listModels: async (context, purpose) => await listModels(context, config, purpose) }
 			: {}),
 		...(config.visionModel !== undefined
 			? { describe: async (context, request) => await describeImage(context, config, request) }
