@@ -310,7 +310,12 @@ describe('OCR Process on OCR.chat', () => {
 	});
 
 	it('a job id that could change the request path is refused before any request', async () => {
-		const run = await ocr(fake, [{ json: {} }], { jobOperation: 'getJob', jobId: '../chat/x' }, true);
+		const run = await ocr(
+			fake,
+			[{ json: {} }],
+			{ jobOperation: 'getJob', jobId: '../chat/x' },
+			true,
+		);
 		expect(run.output(TARGET)[0].json.error).toMatch(/is not an OCR.chat job id/);
 		expect(fake.server.requests).toHaveLength(0);
 	});

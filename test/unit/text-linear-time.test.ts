@@ -6,11 +6,19 @@ import { markdownToText } from '../../core/text/markdown-to-text';
 const MEGABYTE = 1024 * 1024;
 const fill = (unit: string) => unit.repeat(Math.ceil(MEGABYTE / unit.length)).slice(0, MEGABYTE);
 
-/** Runs `work` and returns its result with the milliseconds it took. */
+/**
+ * Runs `work` twice and returns its result with the shorter time it took: the machine may be busy with
+ * other test files, and a quadratic scan of 1 MB takes seconds either way.
+ */
 function timed<T>(work: () => T): { result: T; milliseconds: number } {
-	const started = performance.now();
-	const result = work();
-	return { result, milliseconds: performance.now() - started };
+	let best = Infinity;
+	let result: T | undefined;
+	for (let run = 0; run < 2; run++) {
+		const started = performance.now();
+		result = work();
+		best = Math.min(best, performance.now() - started);
+	}
+	return { result: result as T, milliseconds: best };
 }
 
 // A provider answer is untrusted: each of these took seconds to minutes with backtracking regexes.
