@@ -5,7 +5,7 @@ import {
 	providersWithJobs,
 	providersWithoutModels,
 } from '../../core/providers/registry';
-import { documentOptions, inputFields, providerField } from '../shared/fields';
+import { documentOptions, oneDocumentInputFields, providerField } from '../shared/fields';
 
 const native = chatProvidersBy('native');
 const withModel = chatProvidersBy('model');
@@ -139,7 +139,7 @@ export const chatWithDocumentProperties: INodeProperties[] = [
 		description: 'What to ask about the document; the answer cites the pages it comes from',
 	},
 	inputTypeField,
-	...inputFields.slice(1),
+	...oneDocumentInputFields.slice(1),
 	{
 		displayName: 'Job ID',
 		name: 'jobId',

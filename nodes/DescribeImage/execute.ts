@@ -4,7 +4,7 @@ import { getProvider } from '../../core/providers/registry';
 import { readDocumentOptions } from '../shared/fields';
 import { processItems } from '../shared/item-loop';
 import { tokenUsage } from '../shared/ocr-items';
-import { openItemDocument } from '../shared/open-item-document';
+import { eachItemDocument } from '../shared/item-documents';
 
 const DESCRIBE_DPI = 144;
 
@@ -25,8 +25,8 @@ export async function executeDescribeImage(
 	const items = await processItems(this, concurrency, async (itemIndex) => {
 		const raw = this.getNodeParameter('options', itemIndex, {}) as Record<string, unknown>;
 		const options = readDocumentOptions(raw);
-		const { source, opened, pageIndexes } = await openItemDocument(this, itemIndex, raw, options);
-		try {
+		return await eachItemDocument(this, itemIndex, raw, options, async (document) => {
+			const { source, opened, pageIndexes } = document;
 			const output: INodeExecutionData[] = [];
 			// One page at a time: each page image is released before the next is rendered.
 			for (const pageIndex of pageIndexes) {
@@ -58,9 +58,7 @@ export async function executeDescribeImage(
 				});
 			}
 			return output;
-		} finally {
-			opened.close();
-		}
+		});
 	});
 	return [items];
 }
