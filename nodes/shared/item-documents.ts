@@ -122,6 +122,13 @@ async function handleOpened(document: ItemDocument, handle: DocumentHandler) {
 
 type AttachmentOutcome = { skipped: string } | { items: INodeExecutionData[] };
 
+/** An item made from one file of the input item (or the error item it became), with where it came from. */
+interface Produced {
+	item: INodeExecutionData;
+	propertyName?: string;
+	failed?: true;
+}
+
 /** One file of a multi-file item: skipped when it is no document or a tiny image, else read. */
 async function readAttachment(
 	context: IExecuteFunctions,
@@ -168,7 +175,7 @@ async function readSeveral(
 	minImageSize: number,
 	emptyFields: IDataObject,
 	handle: DocumentHandler,
-): Promise<Array<{ item: INodeExecutionData; propertyName?: string; failed?: true }>> {
+): Promise<Produced[]> {
 	const input = context.getInputData()[itemIndex];
 	const available = Object.keys(input.binary ?? {});
 	const { names, unmatched } = matchBinaryProperties(available, patterns);
@@ -176,7 +183,7 @@ async function readSeveral(
 		(pattern) =>
 			`No binary property matches "${pattern}": ${available.length ? `the item has ${available.join(', ')}` : 'the item has no binary data'}.`,
 	);
-	const produced: Array<{ item: INodeExecutionData; propertyName?: string; failed?: true }> = [];
+	const produced: Produced[] = [];
 	for (const propertyName of names) {
 		const outcome = await attemptAsync(
 			async () =>
