@@ -67,8 +67,8 @@ export const inputFields: INodeProperties[] = [
 		default: 'data',
 		required: true,
 		displayOptions: { show: { inputType: ['binary'] } },
-		placeholder: 'e.g. data, or attachment_* for every email attachment',
-		hint: 'The binary property that holds the PDF or image. Several: attachment_0, attachment_1 · a pattern: attachment_* · all: *',
+		placeholder: 'e.g. data',
+		hint: 'Several files at once: a list (attachment_0, attachment_1), a pattern (attachment_*) or * for all',
 		description:
 			'Name of the binary property holding the document (PDF, PNG, JPEG, WEBP, GIF, BMP or TIFF). A comma-separated list, a pattern with * or * alone reads several files per item, as email triggers deliver them: each output item then says in binaryPropertyName which file it came from, and files that are not documents are skipped with a warning.',
 	},
