@@ -263,7 +263,7 @@ export const sourceOptions: INodeProperties[] = [
 			{ name: 'JSON', value: 'json', description: 'Include the JSON data of the input item' },
 		],
 		description:
-			'What of the input item to pass on to each output item (e.g. the subject and sender of an email, or the attachment itself). Not added: nothing.',
+			'What of the input item to pass on to each output item, e.g. the subject and sender of an email, or the attachment itself. Without this option nothing is passed on.',
 	},
 	{
 		displayName: 'Skip Images Smaller Than (Pixels)',
