@@ -2,6 +2,8 @@
 //   samples/invoice.pdf       2-page French/English invoice with a table (vector text)
 //   samples/invoice-scan.png  page 1 as a slightly rotated, noisy 150 dpi grey scan
 //   samples/invoice.truth.json the text of each page, line by line, for error-rate measurement
+//   samples/email-logo.png    a 160×40 signature logo, the kind of image a mail carries beside its invoice
+//   samples/email-invite.ics  a calendar invitation, another attachment that is not a document
 // Run with `npm run samples`; the output is committed so the demo and tests need no build step.
 import { writeFileSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -176,6 +178,37 @@ function buildScan(pdfBytes) {
 	return png;
 }
 
+/** A small signature logo: a coloured band with the sender's name, rendered at 72 dpi (1 px per point). */
+async function buildLogo() {
+	const pdf = await PDFDocument.create();
+	const font = await pdf.embedFont(StandardFonts.HelveticaBold);
+	const band = pdf.addPage([160, 40]);
+	band.drawRectangle({ x: 0, y: 0, width: 160, height: 40, color: rgb(0.16, 0.33, 0.55) });
+	band.drawText('Atelier Lumière', { x: 12, y: 14, size: 15, font, color: rgb(1, 1, 1) });
+	const document = mupdf.Document.openDocument(await pdf.save(), 'application/pdf');
+	const page = document.loadPage(0);
+	const rendered = page.toPixmap(mupdf.Matrix.identity, mupdf.ColorSpace.DeviceRGB);
+	const png = rendered.asPNG();
+	rendered.destroy();
+	page.destroy();
+	document.destroy();
+	return png;
+}
+
+const INVITE = [
+	'BEGIN:VCALENDAR',
+	'VERSION:2.0',
+	'PRODID:-//Atelier Lumiere//Invoices//EN',
+	'BEGIN:VEVENT',
+	'UID:f-2026-0142@atelier-lumiere.example',
+	'DTSTAMP:20261114T090000Z',
+	'DTSTART:20261214T090000Z',
+	'SUMMARY:Payment due: invoice F-2026-0142',
+	'END:VEVENT',
+	'END:VCALENDAR',
+	'',
+].join('\r\n');
+
 const { bytes, truth } = await buildPdf();
 writeFileSync(join(out, 'invoice.pdf'), bytes);
 writeFileSync(join(out, 'invoice-scan.png'), buildScan(bytes));
@@ -183,4 +216,6 @@ writeFileSync(
 	join(out, 'invoice.truth.json'),
 	JSON.stringify({ 'invoice.pdf': truth, 'invoice-scan.png': [truth[0]] }, null, 2) + '\n',
 );
+writeFileSync(join(out, 'email-logo.png'), await buildLogo());
+writeFileSync(join(out, 'email-invite.ics'), INVITE);
 console.log(`samples written to ${out}`);

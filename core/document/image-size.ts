@@ -1,12 +1,20 @@
 /**
- * Reads width and height from the header of formats the rasteriser hands over undecoded
- * (WEBP, and BMP variants mupdf refuses), so the size bound is checked before anything is decoded.
+ * Reads width and height from an image's header without decoding it: the rasteriser needs it for
+ * formats it hands over undecoded (WEBP, and BMP variants mupdf refuses), and attachment intake uses it
+ * to pass over signature logos and tracking pixels. Null when the header does not say (TIFF, damage).
  */
 export function readImageSize(
 	bytes: Uint8Array,
 	format: string,
 ): { width: number; height: number } | null {
 	const view = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+	if (format === 'png' && view.length >= 24 && view.toString('latin1', 12, 16) === 'IHDR') {
+		return { width: view.readUInt32BE(16), height: view.readUInt32BE(20) };
+	}
+	if (format === 'gif' && view.length >= 10) {
+		return { width: view.readUInt16LE(6), height: view.readUInt16LE(8) };
+	}
+	if (format === 'jpeg') return readJpegSize(view);
 	if (format === 'bmp' && view.length >= 26) {
 		return { width: Math.abs(view.readInt32LE(18)), height: Math.abs(view.readInt32LE(22)) };
 	}
@@ -22,6 +30,30 @@ export function readImageSize(
 		if (chunk === 'VP8X') {
 			return { width: view.readUIntLE(24, 3) + 1, height: view.readUIntLE(27, 3) + 1 };
 		}
+	}
+	return null;
+}
+
+/** Start-of-frame markers carry the size; DHT (C4), JPG (C8) and DAC (CC) share the range but do not. */
+const isStartOfFrame = (marker: number) =>
+	marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc;
+
+/** Walks the JPEG segments (each skipped by its length, so linear in the segment count) to the frame header. */
+function readJpegSize(view: Buffer): { width: number; height: number } | null {
+	let offset = 2;
+	while (offset + 9 <= view.length) {
+		if (view[offset] !== 0xff) return null;
+		const marker = view[offset + 1];
+		if (marker === 0xff) {
+			offset += 1;
+			continue;
+		}
+		if (isStartOfFrame(marker)) {
+			return { height: view.readUInt16BE(offset + 5), width: view.readUInt16BE(offset + 7) };
+		}
+		const length = view.readUInt16BE(offset + 2);
+		if (length < 2) return null;
+		offset += 2 + length;
 	}
 	return null;
 }

@@ -5,7 +5,7 @@ import {
 	providersWithJobs,
 	providersWithoutModels,
 } from '../../core/providers/registry';
-import { documentOptions, inputFields, providerField } from '../shared/fields';
+import { documentOptions, oneDocumentInputFields, providerField } from '../shared/fields';
 import { modelField } from '../shared/model-field';
 
 const native = chatProvidersBy('native');
@@ -174,7 +174,7 @@ export const chatWithDocumentProperties: INodeProperties[] = [
 		description: 'What to ask about the document; the answer cites the pages it comes from',
 	},
 	...inputTypeFields,
-	...inputFields.slice(1),
+	...oneDocumentInputFields.slice(1),
 	{
 		displayName: 'Job ID',
 		name: 'jobId',

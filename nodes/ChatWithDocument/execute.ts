@@ -13,6 +13,7 @@ import { DEFAULT_FEATURES, type OcrProvider, type OcrSession } from '../../core/
 import { getProvider } from '../../core/providers/registry';
 import { jobTimeoutMs, readDocumentOptions, type DocumentOptions } from '../shared/fields';
 import { toItemError } from '../shared/item-errors';
+import { requireOneDocument } from '../shared/item-documents';
 import { processGroups } from '../shared/item-loop';
 import { readModelName } from '../shared/model-field';
 import { addWarningHints } from '../shared/run-hints';
@@ -245,6 +246,11 @@ export async function executeChatWithDocument(
 				return [{ json: await askNatively(item, jobId) }];
 			}
 
+			requireOneDocument(
+				this,
+				itemIndex,
+				'Chat With Document answers about one document per item. Read the attachments with OCR Process first (its Input Binary Field takes several properties) and set Document to OCR Process Output, or name one binary property, e.g. attachment_0.',
+			);
 			const document =
 				inputType === 'ocrItems'
 					? documentFromItems(this, itemIndexes)

@@ -20,7 +20,7 @@ const isPageItem = (json: IDataObject) =>
 
 /**
  * Groups OCR Process output into documents: a per-document item (with `pages`) stands alone; consecutive
- * per-page items of the same file, pages rising, are one document.
+ * per-page items of the same file (and the same attachment), pages rising, are one document.
  */
 export function groupOcrItems(items: Array<{ json: IDataObject }>): number[][] {
 	const groups: number[][] = [];
@@ -34,6 +34,7 @@ export function groupOcrItems(items: Array<{ json: IDataObject }>): number[][] {
 			json.fileName === previous.fileName &&
 			json.pageCount === previous.pageCount &&
 			json.jobId === previous.jobId &&
+			json.binaryPropertyName === previous.binaryPropertyName &&
 			(json.pageNumber as number) > (previous.pageNumber as number);
 		if (continues) current.push(itemIndex);
 		else groups.push([itemIndex]);

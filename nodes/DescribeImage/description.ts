@@ -1,7 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import { providersHonouring } from '../../core/providers/registry';
-import { documentOptions, inputFields, providerField } from '../shared/fields';
+import { documentOptions, inputFields, providerField, sourceOptions } from '../shared/fields';
 import { modelField } from '../shared/model-field';
 
 /** The options of the OCR node that make sense for describing: pages, PDF access, limits. */
@@ -50,8 +50,10 @@ export const describeImageProperties: INodeProperties[] = [
 		type: 'collection',
 		placeholder: 'Add Option',
 		default: {},
-		options: [...documentOptions.filter((option) => kept.has(option.name)), imageTokenOption].sort(
-			(a, b) => a.displayName.localeCompare(b.displayName),
-		),
+		options: [
+			...documentOptions.filter((option) => kept.has(option.name)),
+			imageTokenOption,
+			...sourceOptions,
+		].sort((a, b) => a.displayName.localeCompare(b.displayName)),
 	},
 ];

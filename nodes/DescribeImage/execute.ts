@@ -6,7 +6,7 @@ import { processItems } from '../shared/item-loop';
 import { readModelName } from '../shared/model-field';
 import { addWarningHints } from '../shared/run-hints';
 import { tokenUsage } from '../shared/ocr-items';
-import { openItemDocument } from '../shared/open-item-document';
+import { eachItemDocument } from '../shared/item-documents';
 
 const DESCRIBE_DPI = 144;
 
@@ -27,13 +27,8 @@ export async function executeDescribeImage(
 	const items = await processItems(this, concurrency, async (itemIndex) => {
 		const raw = this.getNodeParameter('options', itemIndex, {}) as Record<string, unknown>;
 		const options = readDocumentOptions(raw);
-		const { source, opened, pageIndexes, warnings } = await openItemDocument(
-			this,
-			itemIndex,
-			raw,
-			options,
-		);
-		try {
+		return await eachItemDocument(this, itemIndex, raw, options, async (document) => {
+			const { source, opened, pageIndexes, warnings } = document;
 			const output: INodeExecutionData[] = [];
 			// One page at a time: each page image is released before the next is rendered.
 			for (const pageIndex of pageIndexes) {
@@ -66,9 +61,7 @@ export async function executeDescribeImage(
 				});
 			}
 			return output;
-		} finally {
-			opened.close();
-		}
+		});
 	});
 	addWarningHints(this, items);
 	return [items];

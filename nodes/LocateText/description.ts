@@ -1,7 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import { providersHonouring } from '../../core/providers/registry';
-import { documentOptions, inputFields, providerField } from '../shared/fields';
+import { documentOptions, inputFields, providerField, sourceOptions } from '../shared/fields';
 import { modelField } from '../shared/model-field';
 
 const kept = new Set([
@@ -68,8 +68,10 @@ export const locateTextProperties: INodeProperties[] = [
 		type: 'collection',
 		placeholder: 'Add Option',
 		default: {},
-		options: [...documentOptions.filter((option) => kept.has(option.name)), ...locateOptions].sort(
-			(a, b) => a.displayName.localeCompare(b.displayName),
-		),
+		options: [
+			...documentOptions.filter((option) => kept.has(option.name)),
+			...locateOptions,
+			...sourceOptions,
+		].sort((a, b) => a.displayName.localeCompare(b.displayName)),
 	},
 ];

@@ -1,6 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { documentOptions, inputFields, providerField } from '../shared/fields';
+import { documentOptions, inputFields, providerField, sourceOptions } from '../shared/fields';
 import { modelField } from '../shared/model-field';
 import { exportFormatOptions, featureOptions, jobOptions } from './feature-options';
 import { providersWithJobs, providersWithoutModels } from '../../core/providers/registry';
@@ -110,8 +110,12 @@ export const ocrProcessProperties: INodeProperties[] = [
 		type: 'collection',
 		placeholder: 'Add Option',
 		default: {},
-		options: [...documentOptions, ...featureOptions, ...jobOptions, outputModeOption].sort((a, b) =>
-			a.displayName.localeCompare(b.displayName),
-		),
+		options: [
+			...documentOptions,
+			...featureOptions,
+			...jobOptions,
+			...sourceOptions,
+			outputModeOption,
+		].sort((a, b) => a.displayName.localeCompare(b.displayName)),
 	},
 ];

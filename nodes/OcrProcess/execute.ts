@@ -13,7 +13,8 @@ import { processItems } from '../shared/item-loop';
 import { readModelName } from '../shared/model-field';
 import { addWarningHints } from '../shared/run-hints';
 
-import { openItemDocument } from '../shared/open-item-document';
+import { eachItemDocument, keepItemSource, requireOneDocument } from '../shared/item-documents';
+import { openItemDocument, type ItemDocument } from '../shared/open-item-document';
 import { readOcrFeatures } from './feature-options';
 import { attachExport, jobStatusJson, runJobOperation } from './job-operations';
 import { buildItems, rawOptions, type ItemShape } from './ocr-output';
@@ -25,23 +26,19 @@ interface PreparedItem {
 	request: OcrRequest;
 	outputMode: string;
 	warnings: string[];
+	propertyName: string | undefined;
 }
 
-/** Reads the item's file, checks it, opens it and picks its pages. The caller closes `document.opened`. */
-async function prepareItem(
+/** What to ask the provider about one opened document of the item. */
+function prepareDocument(
 	context: IExecuteFunctions,
 	itemIndex: number,
 	provider: OcrProvider,
-): Promise<PreparedItem> {
+	{ source, fileType, opened, pageIndexes, warnings, propertyName }: ItemDocument,
+): PreparedItem {
 	const raw = rawOptions(context, itemIndex);
 	const options = readDocumentOptions(raw);
 	const features = readOcrFeatures(raw);
-	const { source, fileType, opened, pageIndexes, warnings } = await openItemDocument(
-		context,
-		itemIndex,
-		raw,
-		options,
-	);
 	return {
 		itemIndex,
 		document: {
@@ -66,7 +63,24 @@ async function prepareItem(
 		},
 		outputMode: typeof raw.outputMode === 'string' ? raw.outputMode : 'perPage',
 		warnings,
+		propertyName,
 	};
+}
+
+/** Reads the item's one file, checks it, opens it and picks its pages. The caller closes `document.opened`. */
+async function prepareItem(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	provider: OcrProvider,
+): Promise<PreparedItem> {
+	requireOneDocument(
+		context,
+		itemIndex,
+		'Batch Mode sends one document per item: name one binary property, or turn Batch Mode off to read every attachment.',
+	);
+	const raw = rawOptions(context, itemIndex);
+	const document = await openItemDocument(context, itemIndex, raw, readDocumentOptions(raw));
+	return prepareDocument(context, itemIndex, provider, document);
 }
 
 function shapeOf(prepared: PreparedItem): ItemShape {
@@ -84,7 +98,10 @@ function shapeOf(prepared: PreparedItem): ItemShape {
 	};
 }
 
-/** One call per item, `concurrency` at a time. */
+/** The empty text fields an item gets when none of its files was a document, so mappings still resolve. */
+const NOTHING_READ = { markdown: '', text: '' };
+
+/** One call per document, `concurrency` items at a time; an item may carry several documents. */
 async function runItems(
 	context: IExecuteFunctions,
 	provider: OcrProvider,
@@ -93,23 +110,31 @@ async function runItems(
 ) {
 	const { jobs } = provider;
 	return await processItems(context, concurrency, async (itemIndex) => {
-		const prepared = await prepareItem(context, itemIndex, provider);
-		try {
-			const raw = rawOptions(context, itemIndex);
-			if (jobs && raw.waitForResult === false) {
-				const status = await jobs.submit(context, prepared.document, prepared.request);
-				return [{ json: jobStatusJson(provider, status, prepared.document.fileName) }];
-			}
-			const result = await session.recognize(prepared.document, prepared.request);
-			const items = await buildItems(context, shapeOf(prepared), result);
-			if (jobs && result.jobId)
-				await attachExport(context, jobs, result.jobId, items, raw, prepared.request);
-			return items;
-		} catch (error) {
-			throw toItemError(context, error, itemIndex, prepared.document.fileName);
-		} finally {
-			prepared.document.opened.close();
-		}
+		const raw = rawOptions(context, itemIndex);
+		const options = readDocumentOptions(raw);
+		return await eachItemDocument(
+			context,
+			itemIndex,
+			raw,
+			options,
+			async (document) => {
+				const prepared = prepareDocument(context, itemIndex, provider, document);
+				try {
+					if (jobs && raw.waitForResult === false) {
+						const status = await jobs.submit(context, prepared.document, prepared.request);
+						return [{ json: jobStatusJson(provider, status, prepared.document.fileName) }];
+					}
+					const result = await session.recognize(prepared.document, prepared.request);
+					const items = await buildItems(context, shapeOf(prepared), result);
+					if (jobs && result.jobId)
+						await attachExport(context, jobs, result.jobId, items, raw, prepared.request);
+					return items;
+				} catch (error) {
+					throw toItemError(context, error, itemIndex, prepared.document.fileName);
+				}
+			},
+			NOTHING_READ,
+		);
 	});
 }
 
@@ -147,7 +172,14 @@ async function runBatch(
 					entry.document.fileName,
 				);
 			}
-			return await buildItems(context, shapeOf(entry), outcome);
+			const items = await buildItems(context, shapeOf(entry), outcome);
+			return keepItemSource(
+				context,
+				itemIndex,
+				rawOptions(context, itemIndex),
+				items,
+				entry.propertyName,
+			);
 		});
 	} finally {
 		for (const entry of ready) entry.document.opened.close();

@@ -69,9 +69,10 @@ export const inputFields: INodeProperties[] = [
 		default: 'data',
 		required: true,
 		displayOptions: { show: { inputType: ['binary'] } },
-		hint: 'The name of the binary property that holds the PDF or image',
+		placeholder: 'e.g. data',
+		hint: 'Several files at once: a list (attachment_0, attachment_1), a pattern (attachment_*) or * for all',
 		description:
-			'Name of the binary property holding the document (PDF, PNG, JPEG, WEBP, GIF, BMP or TIFF)',
+			'Name of the binary property holding the document (PDF, PNG, JPEG, WEBP, GIF, BMP or TIFF). A comma-separated list, a pattern with * or * alone reads several files per item, as email triggers deliver them: each output item then says in binaryPropertyName which file it came from, and files that are not documents are skipped with a warning.',
 	},
 	{
 		displayName: 'Document URL',
@@ -84,6 +85,19 @@ export const inputFields: INodeProperties[] = [
 		description: 'An http(s) address of a PDF or image',
 	},
 ];
+
+/** The input fields of a step that reads one document per item: one binary property by name. */
+export const oneDocumentInputFields: INodeProperties[] = inputFields.map((field) =>
+	field.name === 'binaryPropertyName'
+		? {
+				...field,
+				placeholder: 'e.g. data',
+				hint: 'The name of the binary property that holds the PDF or image',
+				description:
+					'Name of the binary property holding the document (PDF, PNG, JPEG, WEBP, GIF, BMP or TIFF)',
+			}
+		: field,
+);
 
 /** Options every document node offers; nodes add their own to the collection. */
 export const documentOptions: INodeProperties[] = [
@@ -225,4 +239,65 @@ export function readDocumentOptions(raw: Record<string, unknown>): DocumentOptio
 export function jobTimeoutMs(raw: Record<string, unknown>, defaultMinutes: number): number {
 	const minutes = Number(raw.jobTimeout ?? raw.batchTimeout ?? defaultMinutes);
 	return Math.max(0.05, Number.isFinite(minutes) ? minutes : defaultMinutes) * 60_000;
+}
+
+/** Signature logos and banners are rarely 100 px tall; a scanned page or a photo of a receipt is far more. */
+export const MIN_IMAGE_SIZE = 100;
+
+/**
+ * Options for items carrying several files (email attachments): what to carry over from the input
+ * item, and how small an image is passed over as a logo or a tracking pixel.
+ */
+export const sourceOptions: INodeProperties[] = [
+	{
+		displayName: 'Keep Source',
+		name: 'keepSource',
+		type: 'options',
+		default: 'json',
+		options: [
+			{
+				name: 'Binary',
+				value: 'binary',
+				description: 'Include the file each output item was read from, under its own property name',
+			},
+			{
+				name: 'Both',
+				value: 'both',
+				description:
+					'Include the JSON data of the input item and the file each output item was read from',
+			},
+			{ name: 'JSON', value: 'json', description: 'Include the JSON data of the input item' },
+		],
+		description:
+			'What of the input item to pass on to each output item, e.g. the subject and sender of an email, or the attachment itself. Without this option nothing is passed on.',
+	},
+	{
+		displayName: 'Skip Images Smaller Than (Pixels)',
+		name: 'minImageSize',
+		type: 'number',
+		typeOptions: { minValue: 0 },
+		default: MIN_IMAGE_SIZE,
+		displayOptions: { show: { '/inputType': ['binary'] } },
+		description:
+			'When Input Binary Field names several properties or a pattern, an image narrower or lower than this (a signature logo, a tracking pixel) is skipped with a warning. 0 reads every image. A single named property is always read.',
+	},
+];
+
+export type KeepSource = 'none' | 'json' | 'binary' | 'both';
+
+export interface SourceOptions {
+	keepSource: KeepSource;
+	/** Pixels; 0 reads every image. */
+	minImageSize: number;
+}
+
+export function readSourceOptions(raw: Record<string, unknown>): SourceOptions {
+	const keepSource = ['json', 'binary', 'both'].includes(raw.keepSource as string)
+		? (raw.keepSource as KeepSource)
+		: 'none';
+	const minImageSize =
+		typeof raw.minImageSize === 'number' && Number.isFinite(raw.minImageSize)
+			? Math.max(0, Math.floor(raw.minImageSize))
+			: MIN_IMAGE_SIZE;
+	return { keepSource, minImageSize };
 }

@@ -12,31 +12,47 @@ function describeFile(fileName: string | undefined): string | undefined {
 	return fileName ? `File: ${fileName}` : undefined;
 }
 
+/** `[item 3]`, or `[item 3, attachment_1]` when the item holds several documents; added once. */
+function tagMessage(message: string, itemIndex: number, propertyName: string | undefined): string {
+	const itemTag = `[item ${itemIndex}]`;
+	const tag = propertyName ? `[item ${itemIndex}, ${propertyName}]` : itemTag;
+	if (message.includes(tag) || (!propertyName && message.includes(`[item ${itemIndex}, `))) {
+		return message;
+	}
+	return message.includes(itemTag) ? message.replace(itemTag, tag) : `${message} ${tag}`;
+}
+
 /**
  * Every failure leaves a node as a NodeOperationError or NodeApiError that carries its item index and
  * names the item in its message, so an error item under Continue On Fail still says which input it was.
+ * When an item holds several documents, `propertyName` names the binary property that failed as well.
  */
 export function toItemError(
 	context: IExecuteFunctions,
 	error: unknown,
 	itemIndex: number,
 	fileName?: string,
+	propertyName?: string,
 ): NodeOperationError | NodeApiError {
-	const tag = `[item ${itemIndex}]`;
 	if (error instanceof NodeApiError || error instanceof NodeOperationError) {
-		if (!error.message.includes(tag)) error.message = `${error.message} ${tag}`;
+		error.message = tagMessage(error.message, itemIndex, propertyName);
 		error.context.itemIndex ??= itemIndex;
+		if (propertyName) error.context.binaryPropertyName ??= propertyName;
 		return error;
 	}
 	if (error instanceof DocumentError) {
 		const description = [error.hint, describeFile(fileName)].filter(Boolean).join(' ');
-		return new NodeOperationError(context.getNode(), `${error.message} ${tag}`, {
-			itemIndex,
-			description: description || undefined,
-		});
+		return new NodeOperationError(
+			context.getNode(),
+			tagMessage(error.message, itemIndex, propertyName),
+			{
+				itemIndex,
+				description: description || undefined,
+			},
+		);
 	}
 	const message = error instanceof Error ? error.message : String(error);
-	return new NodeOperationError(context.getNode(), `${message} ${tag}`, {
+	return new NodeOperationError(context.getNode(), tagMessage(message, itemIndex, propertyName), {
 		itemIndex,
 		description: describeFile(fileName),
 	});

@@ -17,6 +17,8 @@ export interface ItemDocument {
 	pageIndexes: number[];
 	/** About the page range (pages named twice). */
 	warnings: string[];
+	/** The binary property the file came from; undefined for URL input. */
+	propertyName?: string;
 }
 
 /**
@@ -29,9 +31,15 @@ export async function openItemDocument(
 	raw: Record<string, unknown>,
 	options: DocumentOptions,
 ): Promise<ItemDocument> {
+	const inputType = context.getNodeParameter('inputType', itemIndex) as 'binary' | 'url';
+	const binaryPropertyName = context.getNodeParameter(
+		'binaryPropertyName',
+		itemIndex,
+		'data',
+	) as string;
 	const source = await readDocument(context, itemIndex, {
-		inputType: context.getNodeParameter('inputType', itemIndex) as 'binary' | 'url',
-		binaryPropertyName: context.getNodeParameter('binaryPropertyName', itemIndex, 'data') as string,
+		inputType,
+		binaryPropertyName,
 		documentUrl: context.getNodeParameter('documentUrl', itemIndex, '') as string,
 		timeoutMs: options.timeoutMs,
 		allowUnauthorizedCerts: raw.allowUnauthorizedCerts === true,
@@ -42,9 +50,22 @@ export async function openItemDocument(
 				? raw.maxDownloadSize * 1024 * 1024
 				: undefined,
 	});
+	const propertyName = inputType === 'binary' ? binaryPropertyName.trim() : undefined;
+	return await openSource(context, itemIndex, source, options, propertyName);
+}
+
+/** Opens a file already read: its type from its bytes unless known, then the pages asked for. */
+export async function openSource(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	source: DocumentSource,
+	options: DocumentOptions,
+	propertyName?: string,
+	knownType?: FileType,
+): Promise<ItemDocument> {
 	const holder: { opened?: OpenedDocument } = {};
 	const opening = await attemptAsync(async () => {
-		const fileType = detectFileType(source.bytes, source.declaredMimeType);
+		const fileType = knownType ?? detectFileType(source.bytes, source.declaredMimeType);
 		const opened = await openDocument(source.bytes, fileType, {
 			password: options.pdfPassword || undefined,
 		});
@@ -56,5 +77,5 @@ export async function openItemDocument(
 		throw toItemError(context, opening.error, itemIndex, source.fileName);
 	}
 	const { fileType, opened, pageIndexes, warnings } = opening.value;
-	return { source, fileType, opened, pageIndexes, warnings };
+	return { source, fileType, opened, pageIndexes, warnings, propertyName };
 }

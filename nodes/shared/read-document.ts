@@ -43,11 +43,12 @@ function checkSize(bytes: Buffer): void {
 }
 
 /** A property name that is really file content: people paste base64 or a data URL into the field. */
-function looksLikeContent(name: string): boolean {
+export function looksLikeContent(name: string): boolean {
 	return name.startsWith('data:') || (name.length > 64 && /^[A-Za-z0-9+/=\s]+$/.test(name));
 }
 
-async function readBinary(
+/** Reads one binary property of the item, by its exact name. */
+export async function readBinary(
 	context: IExecuteFunctions,
 	itemIndex: number,
 	propertyName: string,

@@ -369,13 +369,26 @@ const EXPECTATIONS = {
 		);
 	},
 	'email-attachment-ocr.json': (items) => {
-		const [row] = items('Reply Summary');
+		const rows = items('Reply Summary');
 		check(
-			'a reply row with the attachment, its total line and page',
-			row?.json.attachment === 'invoice-scan.png' &&
-				/^Total TTC \/ Total due: 2 ?574,00/.test(row?.json.totalLine ?? '') &&
-				row?.json.foundOnPage === 1,
-			JSON.stringify(row?.json),
+			'a reply row per document attachment (PDF and scan) with its total line and page',
+			rows.map((row) => `${row.json.field}:${row.json.attachment}`).join(' ') ===
+				'attachment_0:invoice.pdf attachment_3:invoice-scan.png' &&
+				rows.every(
+					(row) =>
+						/^Total TTC \/ Total due: 2 ?574,00/.test(row.json.totalLine ?? '') &&
+						row.json.foundOnPage === 1,
+				),
+			JSON.stringify(rows.map((row) => row.json)),
+		);
+		check(
+			'the logo and the calendar invite skipped with a warning',
+			rows.every((row) =>
+				/Skipped attachment_1 \(email-logo\.png\).*Skipped attachment_2 \(email-invite\.ics\)/.test(
+					row.json.skipped ?? '',
+				),
+			),
+			rows[0]?.json.skipped,
 		);
 	},
 	'invoice-extraction-mistral.json': (items) => {

@@ -34,6 +34,7 @@ import { FixtureItems } from './nodes/fixture-items';
 import {
 	ConvertToFileStandIn,
 	ManualTriggerStandIn,
+	MergeStandIn,
 	ReadFilesStandIn,
 	ScheduleTriggerStandIn,
 	SetStandIn,
@@ -125,6 +126,7 @@ export async function runWorkflow(
 	types.set('n8n-nodes-base.manualTrigger', new ManualTriggerStandIn());
 	types.set('n8n-nodes-base.readWriteFile', new ReadFilesStandIn());
 	types.set('n8n-nodes-base.set', new SetStandIn());
+	types.set('n8n-nodes-base.merge', new MergeStandIn());
 	types.set('n8n-nodes-base.convertToFile', new ConvertToFileStandIn());
 	types.set('n8n-nodes-base.scheduleTrigger', new ScheduleTriggerStandIn());
 	types.set('ocr-test.fixtureItems', new FixtureItems());

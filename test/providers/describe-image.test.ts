@@ -171,4 +171,44 @@ describe('Describe Image', () => {
 			'OpenGateLLM / Albert answered 401: Invalid key [item 0]',
 		);
 	});
+
+	it('with attachment_*: one description per image attachment, the logo and the text file skipped', async () => {
+		const run = await describeWith(
+			server,
+			'clovis',
+			'clovisApi',
+			[
+				{
+					json: { subject: 'Photos from the site visit' },
+					files: {
+						attachment_0: { path: `${SAMPLES}/invoice-scan.png`, fileName: 'receipt.png' },
+						attachment_1: { path: `${SAMPLES}/email-logo.png`, fileName: 'logo.png' },
+						attachment_2: {
+							base64: Buffer.from('see you').toString('base64'),
+							fileName: 'note.txt',
+						},
+						attachment_3: { path: `${IMAGES}/sample.jpg`, fileName: 'detail.jpg' },
+					},
+				},
+			],
+			{ binaryPropertyName: 'attachment_*', options: { minImageSize: 50, keepSource: 'json' } },
+		);
+		const output = run.output(TARGET);
+		expect(
+			output.map((item) => [item.pairedItem, item.json.binaryPropertyName, item.json.fileName]),
+		).toEqual([
+			[{ item: 0 }, 'attachment_0', 'receipt.png'],
+			[{ item: 0 }, 'attachment_3', 'detail.jpg'],
+		]);
+		expect(server.requests).toHaveLength(2);
+		for (const item of output) {
+			expect(item.json.subject).toBe('Photos from the site visit');
+			expect(item.json.warnings).toEqual([
+				expect.stringMatching(
+					/^Skipped attachment_1 \(logo\.png\): a 160×40 px image, under the 50 px/,
+				),
+				expect.stringMatching(/^Skipped attachment_2 \(note\.txt\): Unsupported file type/),
+			]);
+		}
+	});
 });

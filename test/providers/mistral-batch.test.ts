@@ -122,4 +122,17 @@ describe('Mistral batch mode', () => {
 			/^Mistral batch job job-\d+ failed: Input file could not be processed \[item 0\]$/,
 		);
 	});
+
+	it('refuses a pattern in Input Binary Field: a batch job takes one document per item', async () => {
+		const { run, server } = await batchRun(
+			[{ files: { attachment_0: pdf().files?.data ?? {} } }],
+			{ binaryPropertyName: 'attachment_*', options: { batchMode: true, batchTimeout: 0.2 } },
+			false,
+		);
+		expect(run.error(TARGET)?.message).toBe(
+			'Input Binary Field "attachment_*" names several binary properties, but this reads one document per item [item 0]',
+		);
+		expect(run.error(TARGET)?.description).toMatch(/turn Batch Mode off/);
+		expect(server.requests).toEqual([]);
+	});
 });

@@ -68,16 +68,45 @@ describe('the example workflows run as shipped', () => {
 		expect(String(answer.json.answer)).toMatch(/\[p\. 1\] Total TTC \/ Total due: 2 ?574,00/);
 	});
 
-	it('email-attachment-ocr.json: the attachment in attachment_0 read, its total line and page in the reply row', async () => {
+	it('email-attachment-ocr.json: a mail with an invoice PDF, a logo, an invite and a scan: one reply row per document', async () => {
 		const run = await runWorkflow(example('email-attachment-ocr.json'));
-		const [row] = run.output('Reply Summary');
-		expect(row.pairedItem).toEqual({ item: 0 });
-		expect(row.json).toEqual({
-			attachment: 'invoice-scan.png',
-			pages: 1,
-			totalLine: expect.stringMatching(/^Total TTC \/ Total due: 2 ?574,00/),
-			foundOnPage: 1,
-		});
+		const mail = run.output('The Email');
+		expect(mail).toHaveLength(1);
+		expect(Object.keys(mail[0].binary ?? {})).toEqual([
+			'attachment_0',
+			'attachment_1',
+			'attachment_2',
+			'attachment_3',
+		]);
+		const documents = run.output('OCR Process');
+		expect(documents.map((item) => [item.pairedItem, item.json.binaryPropertyName])).toEqual([
+			[{ item: 0 }, 'attachment_0'],
+			[{ item: 0 }, 'attachment_3'],
+		]);
+		const rows = run.output('Reply Summary');
+		expect(rows.map((row) => row.pairedItem)).toEqual([{ item: 0 }, { item: 1 }]);
+		const totalLine = expect.stringMatching(/^Total TTC \/ Total due: 2 ?574,00/);
+		const skipped = expect.stringMatching(
+			/^Skipped attachment_1 \(email-logo\.png\): a 160×40 px image.* Skipped attachment_2 \(email-invite\.ics\): Unsupported file type/,
+		);
+		expect(rows.map((row) => row.json)).toEqual([
+			{
+				attachment: 'invoice.pdf',
+				field: 'attachment_0',
+				pages: 2,
+				totalLine,
+				foundOnPage: 1,
+				skipped,
+			},
+			{
+				attachment: 'invoice-scan.png',
+				field: 'attachment_3',
+				pages: 1,
+				totalLine,
+				foundOnPage: 1,
+				skipped,
+			},
+		]);
 	});
 
 	it('failed-documents-to-error-branch.json: read documents on the top branch, the broken one on the error branch', async () => {

@@ -55,4 +55,38 @@ describe('OCR Process with binary data stored on disk (filesystem mode)', () => 
 		expect(String(items[0].json.text)).toContain('Total TTC / Total due: 2 574,00 €');
 		expect(String(items[1].json.text)).toContain('Total 42');
 	});
+
+	it('reads the attachments of a mail by pattern and passes each source file on by reference', async () => {
+		const run = await runWorkflow(
+			fixtureWorkflow(
+				[
+					{
+						files: {
+							attachment_0: { path: `${SAMPLES}/email-logo.png`, fileName: 'logo.png' },
+							attachment_1: { path: `${IMAGES}/sample.png`, fileName: 'sample.png' },
+						},
+					},
+				],
+				{
+					type: 'n8n-nodes-ocr.ocrProcess',
+					parameters: {
+						provider: 'local',
+						inputType: 'binary',
+						binaryPropertyName: 'attachment_*',
+						options: { minImageSize: 50, keepSource: 'binary' },
+					},
+				},
+			),
+		);
+		const [source] = run.output('Source');
+		const [item, ...rest] = run.output(TARGET);
+		expect(rest).toEqual([]);
+		expect(item.json).toMatchObject({ binaryPropertyName: 'attachment_1', fileName: 'sample.png' });
+		expect(item.json.warnings).toEqual([
+			expect.stringMatching(/^Skipped attachment_0 \(logo\.png\)/),
+		]);
+		expect(String(item.json.text)).toContain('Total 42');
+		expect(item.binary?.attachment_1?.id).toBe(source.binary?.attachment_1?.id);
+		expect(item.binary?.attachment_1?.id).toMatch(/^filesystem(-v2)?:/);
+	});
 });

@@ -150,6 +150,56 @@ export class SetStandIn implements INodeType {
 	}
 }
 
+/** The inputs of the stand-in Merge: as many as the example that uses it connects. */
+const MERGE_INPUTS = 4;
+
+/**
+ * Stand-in for n8n-nodes-base.merge, "Combine by Position": the n-th items of every input become one
+ * item, JSON fields and binary properties together (later inputs win a clash), paired with all of them.
+ */
+export class MergeStandIn implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Merge',
+		name: 'merge',
+		group: ['transform'],
+		version: [3, 3.1, 3.2],
+		description: 'Stand-in for n8n-nodes-base.merge (combine by position)',
+		defaults: { name: 'Merge' },
+		usableAsTool: true,
+		inputs: Array.from({ length: MERGE_INPUTS }, () => NodeConnectionTypes.Main),
+		outputs: [NodeConnectionTypes.Main],
+		properties: [
+			{ displayName: 'Mode', name: 'mode', type: 'string', default: 'append' },
+			{ displayName: 'Combine By', name: 'combineBy', type: 'string', default: 'combineByFields' },
+			{ displayName: 'Number of Inputs', name: 'numberInputs', type: 'number', default: 2 },
+			{ displayName: 'Options', name: 'options', type: 'json', default: {} },
+		],
+	};
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		const mode = this.getNodeParameter('mode', 0);
+		const combineBy = this.getNodeParameter('combineBy', 0);
+		if (mode !== 'combine' || combineBy !== 'combineByPosition') {
+			throw new Error(
+				`The Merge stand-in only combines by position, not ${String(mode)}/${String(combineBy)}`,
+			);
+		}
+		const count = Number(this.getNodeParameter('numberInputs', 0, 2));
+		const inputs = Array.from({ length: count }, (_, inputIndex) => this.getInputData(inputIndex));
+		const length = Math.min(...inputs.map((input) => input.length));
+		return [
+			Array.from({ length }, (_, position) => {
+				const entries = inputs.map((input) => input[position]);
+				return {
+					json: Object.assign({}, ...entries.map((entry) => entry.json)) as IDataObject,
+					binary: Object.assign({}, ...entries.map((entry) => entry.binary ?? {})),
+					pairedItem: entries.map((_entry, inputIndex) => ({ item: position, input: inputIndex })),
+				};
+			}),
+		];
+	}
+}
+
 /** The write operation: each item's binary written to its path; the item goes on with `fileName` set. */
 async function writeFiles(context: IExecuteFunctions): Promise<INodeExecutionData[]> {
 	const baseFolder = process.env.OCR_EXAMPLES_BASE ?? PACKAGE_ROOT;
