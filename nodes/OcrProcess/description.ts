@@ -2,6 +2,7 @@ import type { INodeProperties } from 'n8n-workflow';
 
 import { documentOptions, inputFields, providerField } from '../shared/fields';
 import { featureOptions, jobOptions } from './feature-options';
+import { outputProperties } from './output-choice';
 import {
 	jobExportFormats,
 	providersWithJobs,
@@ -9,7 +10,7 @@ import {
 } from '../../core/providers/registry';
 
 const outputModeOption: INodeProperties = {
-	displayName: 'Output',
+	displayName: 'Items',
 	name: 'outputMode',
 	type: 'options',
 	options: [
@@ -124,6 +125,7 @@ export const ocrProcessProperties: INodeProperties[] = [
 	},
 	...documentInputFields,
 	...jobFields,
+	...outputProperties,
 	{
 		displayName: 'Options',
 		name: 'options',

@@ -15,6 +15,7 @@ import { openItemDocument } from '../shared/open-item-document';
 import { readOcrFeatures } from './feature-options';
 import { attachExport, jobStatusJson, runJobOperation } from './job-operations';
 import { buildItems, rawOptions, type ItemShape } from './ocr-output';
+import { readOutputChoice, type OutputChoice } from './output-choice';
 
 /** One input item, read and opened, with what to ask the provider. */
 interface PreparedItem {
@@ -22,6 +23,7 @@ interface PreparedItem {
 	document: DocumentInput;
 	request: OcrRequest;
 	outputMode: string;
+	output: OutputChoice;
 	warnings: string[];
 }
 
@@ -72,6 +74,7 @@ async function prepareItem(
 			jobTimeoutMs: jobTimeoutMs(raw, provider.jobs ? 10 : 60),
 		},
 		outputMode: typeof raw.outputMode === 'string' ? raw.outputMode : 'perPage',
+		output: readOutputChoice(context, itemIndex),
 		warnings,
 	};
 }
@@ -85,6 +88,7 @@ function shapeOf(prepared: PreparedItem): ItemShape {
 			pageCount: document.opened.pageCount,
 		},
 		outputMode: prepared.outputMode,
+		output: prepared.output,
 		includeRawResponse: request.includeRawResponse,
 		warnings: prepared.warnings,
 	};
