@@ -3,10 +3,11 @@ import { randomUUID } from 'node:crypto';
 import type { IDataObject, INodeExecutionData, INodeParameters } from 'n8n-workflow';
 
 import { startFakeOcrServer } from '../harness/fake-ocr-server';
+import { startFakeOcrChat } from '../harness/fake-ocrchat-server';
 import type { FakeServer } from '../harness/fake-server';
 import type { FixtureItem } from '../harness/nodes/fixture-items';
 import { runWorkflow, type WorkflowJson } from '../harness/run-workflow';
-import { SAMPLES } from '../support/documents';
+import { SAMPLES, textPdf } from '../support/documents';
 import { fixtureWorkflow, TARGET } from '../support/workflows';
 
 const OCR = 'n8n-nodes-ocr.ocrProcess';
@@ -277,5 +278,50 @@ describe('Output on a remote provider (Mistral, fake server)', () => {
 			['confidence', 'images', 'markdown', 'pageNumber', 'tables', 'text'],
 			['confidence', 'images', 'markdown', 'pageNumber', 'tables', 'text'],
 		]);
+	});
+});
+
+describe('Output on OCR.chat jobs', () => {
+	it('a submitted job keeps its status item; Get Job Result gives Simplified pages that keep the job ID', async () => {
+		const key = ['oc', randomUUID()].join('-');
+		const fake = await startFakeOcrChat(key);
+		const ocrChat = async (items: FixtureItem[], parameters: INodeParameters) =>
+			(
+				await runWorkflow(
+					fixtureWorkflow(items, {
+						type: OCR,
+						typeVersion: 1.1,
+						parameters: { provider: 'ocrChat', inputType: 'binary', ...parameters },
+						credentials: { ocrChatApi: { id: '1', name: 'OCR.chat' } },
+					}),
+					{ credentials: { ocrChatApi: { apiKey: key, baseUrl: fake.url } } },
+				)
+			).output(TARGET);
+		try {
+			const pdf = await textPdf(['Page 1', 'Page 2', 'Page 3']);
+			const [status] = await ocrChat(
+				[{ files: { data: { base64: pdf.toString('base64'), fileName: 'three.pdf' } } }],
+				{ options: { waitForResult: false } },
+			);
+			expect(keys(status.json)).toEqual([
+				'done',
+				'fileName',
+				'jobId',
+				'pageCount',
+				'provider',
+				'status',
+			]);
+			const pages = await ocrChat([{ json: { jobId: status.json.jobId } }], {
+				jobOperation: 'getJob',
+				jobId: '={{ $json.jobId }}',
+			});
+			expect(pages.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 0 }, { item: 0 }]);
+			for (const page of pages) {
+				expect(keys(page.json)).toEqual([...SIMPLIFIED_PAGE_KEYS, 'jobId'].sort());
+				expect(page.json.jobId).toBe(status.json.jobId);
+			}
+		} finally {
+			await fake.close();
+		}
 	});
 });
