@@ -2,43 +2,15 @@
 // `node p2-memory.js make FILE` writes the PDF; `node p2-memory.js run FILE` measures, in a fresh process.
 import { statSync, writeFileSync } from 'node:fs';
 
-import { PDFDocument } from 'pdf-lib';
-
-import { loadMupdf } from '../core/document/mupdf-loader';
 import { initBinaryData, runWorkflow } from '../test/harness/run-workflow';
 import { fixtureWorkflow, TARGET } from '../test/support/workflows';
-import { report, startSlowServer } from './bench-support';
+import { report, scannedPdf, startSlowServer } from './bench-support';
 
 const PAGES = 300;
 const KEY = `bench-${process.pid}`;
 
-/** A grey "scan" with some grain: JPEG pages of the size and weight of real scanned invoices. */
-async function scanJpeg(seed: number): Promise<Uint8Array> {
-	const mupdf = await loadMupdf();
-	const [width, height] = [850, 1200];
-	const pixmap = new mupdf.Pixmap(mupdf.ColorSpace.DeviceGray, [0, 0, width, height], false);
-	const pixels = pixmap.getPixels();
-	let state = seed * 2654435761;
-	for (let index = 0; index < pixels.length; index++) {
-		state = (state * 1103515245 + 12345) >>> 0;
-		const row = Math.floor(index / width);
-		const ink = row % 40 < 12 && (index % width) % 97 < 80 ? 60 : 235;
-		pixels[index] = ink + ((state >>> 24) % 20);
-	}
-	const jpeg = pixmap.asJPEG(70);
-	const copy = new Uint8Array(jpeg);
-	pixmap.destroy();
-	return copy;
-}
-
 async function make(file: string): Promise<void> {
-	const pdf = await PDFDocument.create();
-	for (let index = 0; index < PAGES; index++) {
-		const image = await pdf.embedJpg(await scanJpeg(index + 1));
-		const page = pdf.addPage([595.28, 841.89]);
-		page.drawImage(image, { x: 0, y: 0, width: 595.28, height: 841.89 });
-	}
-	writeFileSync(file, await pdf.save());
+	writeFileSync(file, await scannedPdf(PAGES));
 }
 
 async function run(file: string): Promise<void> {

@@ -1,5 +1,6 @@
-// npm run bench: P1–P4 against their targets. Each step runs in a fresh Node process (so memory is its
-// own); the reference tools (n8n's Mistral AI node, pdftoppm, the tesseract CLI) run on the same inputs.
+// npm run bench: P1–P4 and P6 against their targets. Each step runs in a fresh Node process (so memory is
+// its own); the reference tools (n8n's Mistral AI node, pdftoppm, the tesseract CLI) run on the same inputs.
+// `npm run bench -- p6` (or `p2 p4`, …) runs only those steps.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
@@ -11,6 +12,9 @@ const out = join(root, 'out', 'bench');
 const work = mkdtempSync(join(tmpdir(), 'ocr-bench-'));
 const rows = [];
 const notes = [];
+
+const chosen = process.argv.slice(2).map((name) => name.toUpperCase());
+const runs = (name) => chosen.length === 0 || chosen.includes(name);
 
 const say = (text) => process.stderr.write(`${text}\n`);
 const mb = (bytes) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
@@ -71,111 +75,142 @@ function nodesBase() {
 	return folder;
 }
 
-// P1 — throughput against n8n's own Mistral AI node and against the ideal.
-say(
-	'P1: 200 one-page PDFs through OCR Process (Mistral) and n8n’s Mistral AI node, 100 ms server latency…',
-);
-const base = nodesBase();
-const p1 = step('p1-throughput.js', [], base ? { N8N_NODES_BASE_DIR: base } : {});
-for (const result of p1.results) {
-	const ideal = (p1.documents * p1.latencyMs) / 1000 / result.concurrency;
-	const faster = p1.builtIn ? p1.builtIn.seconds / result.seconds : null;
-	const measured = `${result.seconds.toFixed(2)} s · ${(result.seconds / ideal).toFixed(2)}× ideal (${ideal.toFixed(2)} s)${faster ? ` · ${faster.toFixed(1)}× faster than built-in` : ''}`;
-	const complete = result.produced === p1.documents;
-	const verdict = [
-		faster === null ? null : faster >= 6 ? '6× met' : '6× not met',
-		result.seconds / ideal <= 1.15 ? '1.15× met' : '1.15× not met',
-	]
-		.filter(Boolean)
-		.join(', ');
+if (runs('P1')) {
+	// P1 — throughput against n8n's own Mistral AI node and against the ideal.
+	say(
+		'P1: 200 one-page PDFs through OCR Process (Mistral) and n8n’s Mistral AI node, 100 ms server latency…',
+	);
+	const base = nodesBase();
+	const p1 = step('p1-throughput.js', [], base ? { N8N_NODES_BASE_DIR: base } : {});
+	for (const result of p1.results) {
+		const ideal = (p1.documents * p1.latencyMs) / 1000 / result.concurrency;
+		const faster = p1.builtIn ? p1.builtIn.seconds / result.seconds : null;
+		const measured = `${result.seconds.toFixed(2)} s · ${(result.seconds / ideal).toFixed(2)}× ideal (${ideal.toFixed(2)} s)${faster ? ` · ${faster.toFixed(1)}× faster than built-in` : ''}`;
+		const complete = result.produced === p1.documents;
+		const verdict = [
+			faster === null ? null : faster >= 6 ? '6× met' : '6× not met',
+			result.seconds / ideal <= 1.15 ? '1.15× met' : '1.15× not met',
+		]
+			.filter(Boolean)
+			.join(', ');
+		rows.push([
+			`P1 throughput, concurrency ${result.concurrency}`,
+			measured,
+			'≥ 6× built-in, ≤ 1.15× ideal',
+			complete ? verdict : `only ${result.produced} of ${p1.documents} items`,
+		]);
+	}
+	if (p1.builtIn) {
+		rows.push([
+			"P1 n8n's Mistral AI node",
+			`${p1.builtIn.seconds.toFixed(2)} s (one request at a time)`,
+			'—',
+			'—',
+		]);
+		notes.push(
+			'P1 times are the node’s own execution time as n8n records it. Ideal = documents × latency ÷ concurrency; what is above it is per-document work on the one JavaScript thread (about 2.5 ms: HTTP client set-up, PDF open and page count, item building — measure it with BENCH_LATENCY_MS=0).',
+		);
+	} else
+		notes.push('P1: n8n-nodes-base could not be installed, so the built-in node was not measured.');
+}
+
+if (runs('P2')) {
+	// P2 — memory on a 300-page scanned PDF through the per-page Clovis path.
+	say('P2: 300-page scanned PDF through Clovis, page by page…');
+	const bigPdf = join(work, 'scans.pdf');
+	step('p2-memory.js', ['make', bigPdf]);
+	const p2 = step('p2-memory.js', ['run', bigPdf]);
+	const p2Target = 2 * p2.pdfBytes + 150 * 1024 * 1024;
 	rows.push([
-		`P1 throughput, concurrency ${result.concurrency}`,
-		measured,
-		'≥ 6× built-in, ≤ 1.15× ideal',
-		complete ? verdict : `only ${result.produced} of ${p1.documents} items`,
+		'P2 peak memory, 300 pages',
+		`${mb(p2.maxRssBytes)} peak RSS for a ${mb(p2.pdfBytes)} PDF (${p2.pages} pages in ${p2.seconds.toFixed(0)} s)`,
+		`< ${mb(p2Target)} (2× PDF + 150 MB)`,
+		p2.maxRssBytes < p2Target && p2.pages === 300 ? 'met' : 'not met',
 	]);
 }
-if (p1.builtIn) {
-	rows.push([
-		"P1 n8n's Mistral AI node",
-		`${p1.builtIn.seconds.toFixed(2)} s (one request at a time)`,
-		'—',
-		'—',
-	]);
-	notes.push(
-		'P1 times are the node’s own execution time as n8n records it. Ideal = documents × latency ÷ concurrency; what is above it is per-document work on the one JavaScript thread (about 2.5 ms: HTTP client set-up, PDF open and page count, item building — measure it with BENCH_LATENCY_MS=0).',
-	);
-} else
-	notes.push('P1: n8n-nodes-base could not be installed, so the built-in node was not measured.');
 
-// P2 — memory on a 300-page scanned PDF through the per-page Clovis path.
-say('P2: 300-page scanned PDF through Clovis, page by page…');
-const bigPdf = join(work, 'scans.pdf');
-step('p2-memory.js', ['make', bigPdf]);
-const p2 = step('p2-memory.js', ['run', bigPdf]);
-const p2Target = 2 * p2.pdfBytes + 150 * 1024 * 1024;
-rows.push([
-	'P2 peak memory, 300 pages',
-	`${mb(p2.maxRssBytes)} peak RSS for a ${mb(p2.pdfBytes)} PDF (${p2.pages} pages in ${p2.seconds.toFixed(0)} s)`,
-	`< ${mb(p2Target)} (2× PDF + 150 MB)`,
-	p2.maxRssBytes < p2Target && p2.pages === 300 ? 'met' : 'not met',
-]);
+if (runs('P3')) {
+	// P3 — rasterisation speed against pdftoppm on the same file.
+	say('P3: PDF → PNG at 144 dpi, ours and pdftoppm…');
+	const textPdf = join(work, 'text.pdf');
+	step('p3-rasterise.js', ['make', textPdf]);
+	const p3 = step('p3-rasterise.js', ['run', textPdf]);
+	if (have('pdftoppm')) {
+		const seconds = timed('pdftoppm', ['-r', '144', '-png', textPdf, join(work, 'poppler')]);
+		const theirs = p3.pages / seconds;
+		const ratio = theirs / p3.pagesPerSecond;
+		rows.push([
+			'P3 rasterisation, 40 text pages',
+			`${p3.pagesPerSecond.toFixed(1)} pages/s · pdftoppm ${theirs.toFixed(1)} pages/s · ${ratio.toFixed(2)}× slower`,
+			'within 1.3× of pdftoppm',
+			ratio <= 1.3 ? 'met' : 'not met',
+		]);
+	} else notes.push('P3: pdftoppm is missing (apt-get install poppler-utils).');
+}
 
-// P3 — rasterisation speed against pdftoppm on the same file.
-say('P3: PDF → PNG at 144 dpi, ours and pdftoppm…');
-const textPdf = join(work, 'text.pdf');
-step('p3-rasterise.js', ['make', textPdf]);
-const p3 = step('p3-rasterise.js', ['run', textPdf]);
-if (have('pdftoppm')) {
-	const seconds = timed('pdftoppm', ['-r', '144', '-png', textPdf, join(work, 'poppler')]);
-	const theirs = p3.pages / seconds;
-	const ratio = theirs / p3.pagesPerSecond;
-	rows.push([
-		'P3 rasterisation, 40 text pages',
-		`${p3.pagesPerSecond.toFixed(1)} pages/s · pdftoppm ${theirs.toFixed(1)} pages/s · ${ratio.toFixed(2)}× slower`,
-		'within 1.3× of pdftoppm',
-		ratio <= 1.3 ? 'met' : 'not met',
-	]);
-} else notes.push('P3: pdftoppm is missing (apt-get install poppler-utils).');
+if (runs('P4')) {
+	// P4 — the Local engine against the tesseract command line on the same page images.
+	say('P4: Local engine and the tesseract CLI on the same page images, one thread each…');
+	const images = join(work, 'pages');
+	mkdirSync(images);
+	if (have('pdftoppm'))
+		spawnSync('pdftoppm', [
+			'-r',
+			'200',
+			'-png',
+			join(root, 'samples', 'invoice.pdf'),
+			join(images, 'invoice'),
+		]);
+	const pages = [
+		...readdirSync(images).map((name) => join(images, name)),
+		join(root, 'samples', 'invoice-scan.png'),
+	];
+	const inputs = [...pages, ...pages, ...pages];
+	const p4 = step('p4-local-engine.js', inputs);
+	if (have('tesseract')) {
+		const started = performance.now();
+		let ok = true;
+		for (const [index, image] of inputs.entries()) {
+			ok &&=
+				timed('tesseract', [image, join(work, `cli-${index}`), '-l', 'fra+eng', '--psm', '3'], {
+					OMP_THREAD_LIMIT: '1',
+				}) !== null;
+		}
+		const seconds = (performance.now() - started) / 1000;
+		const theirs = (inputs.length / seconds) * 60;
+		const ratio = theirs / p4.pagesPerMinute;
+		rows.push([
+			`P4 Local engine, ${inputs.length} pages`,
+			`${p4.pagesPerMinute.toFixed(1)} pages/min · tesseract CLI ${theirs.toFixed(1)} pages/min · ${ratio.toFixed(2)}× slower${ok ? '' : ' (CLI errors)'}`,
+			'within 2× of the CLI',
+			ratio <= 2 ? 'met' : 'not met',
+		]);
+	} else
+		notes.push(
+			'P4: the tesseract CLI is missing (apt-get install tesseract-ocr tesseract-ocr-fra).',
+		);
+}
 
-// P4 — the Local engine against the tesseract command line on the same page images.
-say('P4: Local engine and the tesseract CLI on the same page images, one thread each…');
-const images = join(work, 'pages');
-mkdirSync(images);
-if (have('pdftoppm'))
-	spawnSync('pdftoppm', [
-		'-r',
-		'200',
-		'-png',
-		join(root, 'samples', 'invoice.pdf'),
-		join(images, 'invoice'),
-	]);
-const pages = [
-	...readdirSync(images).map((name) => join(images, name)),
-	join(root, 'samples', 'invoice-scan.png'),
-];
-const inputs = [...pages, ...pages, ...pages];
-const p4 = step('p4-local-engine.js', inputs);
-if (have('tesseract')) {
-	const started = performance.now();
-	let ok = true;
-	for (const [index, image] of inputs.entries()) {
-		ok &&=
-			timed('tesseract', [image, join(work, `cli-${index}`), '-l', 'fra+eng', '--psm', '3'], {
-				OMP_THREAD_LIMIT: '1',
-			}) !== null;
+// P6 — what the items of a 20-page scan cost to store, per Output mode.
+if (runs('P6')) {
+	say('P6: 20-page scanned PDF on the Local engine, items JSON per Output mode…');
+	const p6 = step('p6-output-size.js');
+	const full = p6.results.find((result) => result.mode === 'Full').bytes;
+	const kb = (bytes) => `${(bytes / 1024).toFixed(1)} KB`;
+	for (const result of p6.results) {
+		const smaller =
+			result.mode === 'Full' ? '' : ` · ${(full / result.bytes).toFixed(1)}× smaller than Full`;
+		rows.push([
+			`P6 items JSON, ${result.mode}`,
+			`${kb(result.bytes)} in ${result.items} item(s)${smaller}`,
+			result.mode === 'Simplified' ? '≥ 10× smaller than Full' : '—',
+			result.mode === 'Simplified' ? (full / result.bytes >= 10 ? 'met' : 'not met') : '—',
+		]);
 	}
-	const seconds = (performance.now() - started) / 1000;
-	const theirs = (inputs.length / seconds) * 60;
-	const ratio = theirs / p4.pagesPerMinute;
-	rows.push([
-		`P4 Local engine, ${inputs.length} pages`,
-		`${p4.pagesPerMinute.toFixed(1)} pages/min · tesseract CLI ${theirs.toFixed(1)} pages/min · ${ratio.toFixed(2)}× slower${ok ? '' : ' (CLI errors)'}`,
-		'within 2× of the CLI',
-		ratio <= 2 ? 'met' : 'not met',
-	]);
-} else
-	notes.push('P4: the tesseract CLI is missing (apt-get install tesseract-ocr tesseract-ocr-fra).');
+	notes.push(
+		`P6: ${p6.pages} scanned pages (${mb(p6.pdfBytes)} PDF), bytes of JSON.stringify of the items' json, as n8n stores them in its execution data; binaries are not counted.`,
+	);
+}
 
 rmSync(work, { recursive: true, force: true });
 const widths = [0, 1, 2, 3].map((column) =>

@@ -27,11 +27,14 @@ function summarise(json: IDataObject): string {
 		return `  ✗ ${String(json.error)}${json.description ? `\n    ${String(json.description)}` : ''}`;
 	const confidence = json.confidence as { average: number | null };
 	const usage = json.usage as IDataObject;
-	const blocks = (json.blocks as Array<{ rawType: string }>) ?? [];
-	const lines = blocks.filter((block) => block.rawType === 'line').length;
-	const words = blocks.length - lines;
+	const blocks = json.blocks as Array<{ rawType: string }> | undefined;
+	const lines = blocks?.filter((block) => block.rawType === 'line').length ?? 0;
+	const boxes = blocks
+		? `${blocks.length} blocks (${lines} lines, ${blocks.length - lines} words)`
+		: 'no blocks (Output: Simplified)';
+	const size = `${(Buffer.byteLength(JSON.stringify(json)) / 1024).toFixed(0)} KB of JSON`;
 	const summary = [
-		`  page ${json.pageNumber}/${json.pageCount} · ${blocks.length} blocks (${lines} lines, ${words} words) · ` +
+		`  page ${json.pageNumber}/${json.pageCount} · ${boxes} · ${size} · ` +
 			`mean confidence ${confidence.average === null ? 'n/a' : (confidence.average * 100).toFixed(1) + ' %'} · ` +
 			`usage ${usage.pages} page${usage.pages === 1 ? '' : 's'}, tokens ${usage.totalTokens ?? 'n/a'}`,
 		...firstLines(String(json.markdown ?? ''), 4).map((line) => `    │ ${line.slice(0, 100)}`),

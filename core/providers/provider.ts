@@ -66,6 +66,8 @@ export interface OcrFeatures {
 	tableFormat: 'inline' | 'markdown' | 'html';
 	extractHeaderFooter: boolean;
 	includeBlocks: boolean;
+	/** Engines that box every word: line and word blocks, line blocks only, or none (word blocks weigh most). */
+	blockLevel: 'linesAndWords' | 'lines' | 'none';
 	confidenceGranularity: 'none' | 'page' | 'word' | 'block';
 	structuredOutput: StructuredOutput | null;
 	/** A JSON schema filled for each extracted image (chart, logo, stamp…), returned as its `annotation`. */
@@ -99,6 +101,7 @@ export const DEFAULT_FEATURES: OcrFeatures = {
 	tableFormat: 'inline',
 	extractHeaderFooter: false,
 	includeBlocks: true,
+	blockLevel: 'linesAndWords',
 	confidenceGranularity: 'none',
 	structuredOutput: null,
 	imageAnnotation: null,

@@ -3,10 +3,11 @@ import type { INodeProperties } from 'n8n-workflow';
 import { documentOptions, inputFields, providerField, sourceOptions } from '../shared/fields';
 import { modelField } from '../shared/model-field';
 import { exportFormatOptions, featureOptions, jobOptions } from './feature-options';
+import { outputProperties } from './output-choice';
 import { providersWithJobs, providersWithoutModels } from '../../core/providers/registry';
 
 const outputModeOption: INodeProperties = {
-	displayName: 'Output',
+	displayName: 'Items',
 	name: 'outputMode',
 	type: 'options',
 	options: [
@@ -104,6 +105,7 @@ export const ocrProcessProperties: INodeProperties[] = [
 	}),
 	...documentInputFields,
 	...jobFields,
+	...outputProperties,
 	{
 		displayName: 'Options',
 		name: 'options',

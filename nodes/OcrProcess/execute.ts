@@ -18,6 +18,7 @@ import { openItemDocument, type ItemDocument } from '../shared/open-item-documen
 import { readOcrFeatures } from './feature-options';
 import { attachExport, jobStatusJson, runJobOperation } from './job-operations';
 import { buildItems, rawOptions, type ItemShape } from './ocr-output';
+import { readOutputChoice, type OutputChoice } from './output-choice';
 
 /** One input item, read and opened, with what to ask the provider. */
 interface PreparedItem {
@@ -25,6 +26,7 @@ interface PreparedItem {
 	document: DocumentInput;
 	request: OcrRequest;
 	outputMode: string;
+	output: OutputChoice;
 	warnings: string[];
 	propertyName: string | undefined;
 }
@@ -62,6 +64,7 @@ function prepareDocument(
 			jobTimeoutMs: jobTimeoutMs(raw, provider.jobs ? 10 : 60),
 		},
 		outputMode: typeof raw.outputMode === 'string' ? raw.outputMode : 'perPage',
+		output: readOutputChoice(context, itemIndex),
 		warnings,
 		propertyName,
 	};
@@ -92,6 +95,7 @@ function shapeOf(prepared: PreparedItem): ItemShape {
 			pageCount: document.opened.pageCount,
 		},
 		outputMode: prepared.outputMode,
+		output: prepared.output,
 		includeRawResponse: request.includeRawResponse,
 		warnings: prepared.warnings,
 		pageIndexes: document.pageIndexes,

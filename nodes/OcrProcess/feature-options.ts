@@ -256,6 +256,27 @@ export const featureOptions: INodeProperties[] = [
 			'Whether to return paragraph-level blocks (title, text, table, image…) with pixel boxes',
 	},
 	{
+		displayName: 'Block Level',
+		name: 'blockLevel',
+		type: 'options',
+		options: [
+			{
+				name: 'Lines and Words',
+				value: 'linesAndWords',
+				description: 'A block with its box for every line, then for every word',
+			},
+			{
+				name: 'Lines Only',
+				value: 'lines',
+				description: 'A block for every line; no word blocks, which make most of a page item',
+			},
+			{ name: 'None', value: 'none', description: 'No blocks: text, markdown and confidence only' },
+		],
+		default: 'linesAndWords',
+		displayOptions: onlyFor('blockLevel'),
+		description: 'Which boxes to return in blocks',
+	},
+	{
 		displayName: 'Confidence Scores',
 		name: 'confidenceGranularity',
 		type: 'options',
@@ -390,6 +411,8 @@ export function readOcrFeatures(raw: Record<string, unknown>): OcrFeatures {
 			raw.tableFormat === 'markdown' || raw.tableFormat === 'html' ? raw.tableFormat : 'inline',
 		extractHeaderFooter: raw.extractHeaderFooter === true,
 		includeBlocks: raw.includeBlocks !== false,
+		blockLevel:
+			raw.blockLevel === 'lines' || raw.blockLevel === 'none' ? raw.blockLevel : 'linesAndWords',
 		confidenceGranularity:
 			(['page', 'word', 'block'] as const).find((value) => value === raw.confidenceGranularity) ??
 			'none',

@@ -17,6 +17,7 @@ import {
 import { jobTimeoutMs, readDocumentOptions } from '../shared/fields';
 import { processItems } from '../shared/item-loop';
 import { buildItems, rawOptions } from './ocr-output';
+import { readOutputChoice } from './output-choice';
 
 /** What a submitted, not awaited, job gives: enough to fetch it in a later execution. */
 export function jobStatusJson(
@@ -132,6 +133,7 @@ export async function runJobOperation(
 					),
 				},
 				outputMode: typeof raw.outputMode === 'string' ? raw.outputMode : 'perPage',
+				output: readOutputChoice(context, itemIndex),
 				includeRawResponse: request.includeRawResponse,
 				warnings: [],
 			},

@@ -6,6 +6,7 @@ import { allProviders } from '../../core/providers/registry';
 import { checkResult } from '../../core/result-checks';
 import { attachImageBinaries } from '../shared/image-binaries';
 import { perDocumentItem, perPageItems, type DocumentMeta } from '../shared/ocr-items';
+import { shapeItemJson, type OutputChoice } from './output-choice';
 
 export const rawOptions = (context: IExecuteFunctions, itemIndex: number) =>
 	context.getNodeParameter('options', itemIndex, {}) as Record<string, unknown>;
@@ -14,13 +15,17 @@ export const rawOptions = (context: IExecuteFunctions, itemIndex: number) =>
 export interface ItemShape {
 	meta: DocumentMeta;
 	outputMode: string;
+	output: OutputChoice;
 	includeRawResponse: boolean;
 	warnings: string[];
 	/** 0-based pages asked for, when known: a result may hold no others. */
 	pageIndexes?: number[];
 }
 
-/** The items one document gives: a page each, or one for the document; extracted images as binaries. */
+/**
+ * The items one document gives: a page each, or one for the document; extracted images as binaries;
+ * each item's json in the chosen output shape.
+ */
 export async function buildItems(
 	context: IExecuteFunctions,
 	shape: ItemShape,
@@ -38,6 +43,7 @@ export async function buildItems(
 	if (shape.outputMode === 'perDocument') {
 		const item = { json: perDocumentItem(result, shape.meta, shape.includeRawResponse) };
 		await attachImageBinaries(context, item, result.pages, item.json.pages as IDataObject[]);
+		item.json = shapeItemJson(item.json, shape.output);
 		return [item];
 	}
 	const items = perPageItems(result, shape.meta, shape.includeRawResponse).map((json) => ({
@@ -45,6 +51,7 @@ export async function buildItems(
 	}));
 	for (const [position, item] of items.entries()) {
 		await attachImageBinaries(context, item, [result.pages[position]], [item.json]);
+		item.json = shapeItemJson(item.json, shape.output);
 	}
 	return items;
 }

@@ -400,6 +400,13 @@ const EXPECTATIONS = {
 		);
 	},
 	'chat-with-invoice.json': (items) => {
+		const [document] = items('OCR Process');
+		check(
+			'OCR Process 1.1 without an Output value gives Simplified items: page text, no blocks',
+			Array.isArray(document?.json.pages) &&
+				document.json.pages.every((page) => typeof page.text === 'string' && !('blocks' in page)),
+			JSON.stringify(document?.json).slice(0, 400),
+		);
 		const [answer] = items('Chat With Document');
 		check(
 			'Chat With Document answers with page 1',

@@ -11,6 +11,7 @@ const everything: OcrFeatures = {
 	tableFormat: 'html',
 	extractHeaderFooter: true,
 	includeBlocks: true,
+	blockLevel: 'linesAndWords',
 	confidenceGranularity: 'word',
 	structuredOutput: {
 		name: 'book',

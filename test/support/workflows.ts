@@ -12,6 +12,8 @@ export interface TargetNode {
 	continueOnFail?: boolean;
 	/** n8n's On Error setting; `continueOnFail` is the short form of 'continueRegularOutput'. */
 	onError?: INode['onError'];
+	/** The node's version as saved in the workflow; 1 unless given. */
+	typeVersion?: number;
 }
 
 /** Fixture Items → the node under test, as one real workflow. */
@@ -30,7 +32,7 @@ export function fixtureWorkflow(items: FixtureItem[], target: TargetNode): Workf
 				id: 'target',
 				name: TARGET,
 				type: target.type,
-				typeVersion: 1,
+				typeVersion: target.typeVersion ?? 1,
 				position: [200, 0],
 				parameters: target.parameters,
 				credentials: target.credentials,

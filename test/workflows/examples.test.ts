@@ -11,10 +11,14 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+import type { IDataObject } from 'n8n-workflow';
+
 import { FAKE_ANNOTATION, startFakeOcrServer } from '../harness/fake-ocr-server';
 import { startFakeOcrChat } from '../harness/fake-ocrchat-server';
 import { PACKAGE_ROOT } from '../harness/package-root';
 import { runWorkflow, type WorkflowJson } from '../harness/run-workflow';
+
+type Block = { rawType: string };
 
 const example = (name: string) =>
 	JSON.parse(readFileSync(join(PACKAGE_ROOT, 'examples', name), 'utf8')) as WorkflowJson;
@@ -30,6 +34,10 @@ describe('the example workflows run as shipped', () => {
 			[{ item: 0 }, 'invoice.pdf', 2],
 			[{ item: 1 }, 'invoice-scan.png', 1],
 		]);
+		// Output is set to Full: word and line boxes.
+		expect(
+			new Set(items.flatMap((item) => (item.json.blocks as Block[]).map((block) => block.rawType))),
+		).toEqual(new Set(['line', 'word']));
 	});
 
 	it('invoice-extraction-mistral.json: structured invoice fields into a spreadsheet row', async () => {
@@ -61,6 +69,12 @@ describe('the example workflows run as shipped', () => {
 
 	it('chat-with-invoice.json: "What is the total?" answered offline with page citations', async () => {
 		const run = await runWorkflow(example('chat-with-invoice.json'));
+		// OCR Process 1.1 with no Output value: Simplified, pages with their text and no blocks.
+		const [document] = run.output('OCR Process');
+		expect((document.json.pages as IDataObject[]).map((page) => Object.keys(page).sort())).toEqual([
+			['confidence', 'markdown', 'pageNumber', 'text'],
+			['confidence', 'markdown', 'pageNumber', 'text'],
+		]);
 		const [answer] = run.output('Chat With Document');
 		expect(answer.pairedItem).toEqual({ item: 0 });
 		expect(answer.json).toMatchObject({ retrievalOnly: true, fileName: 'invoice.pdf' });
@@ -206,6 +220,7 @@ describe('the example workflows run as shipped', () => {
 			});
 			const pages = run.output('OCR Process');
 			expect(pages.map((item) => item.json.pageNumber)).toEqual([1, 2]);
+			expect(pages.map((item) => 'blocks' in item.json)).toEqual([false, false]);
 			expect(pages[0].binary?.export).toMatchObject({
 				fileName: 'invoice.docx',
 				mimeType: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',

@@ -38,12 +38,11 @@ class LocalSession implements OcrSession {
 		for (const pageIndex of document.pageIndexes) {
 			const image = await document.opened.renderPage(pageIndex, { dpi: request.renderDpi });
 			const data = await pool.recognize(image.data, request.timeoutMs, `page ${pageIndex + 1}`);
-			const page = mapTesseractPage(data, {
-				index: pageIndex,
-				width: image.width,
-				height: image.height,
-				dpi: image.dpi,
-			});
+			const page = mapTesseractPage(
+				data,
+				{ index: pageIndex, width: image.width, height: image.height, dpi: image.dpi },
+				request.features.blockLevel,
+			);
 			page.warnings.unshift(...image.warnings);
 			page.usage = { promptTokens: null, completionTokens: null };
 			if (request.includeRawResponse) {
@@ -96,7 +95,7 @@ export const localProvider: OcrProvider = {
 		offline: true,
 		batch: false,
 	},
-	features: [],
+	features: ['blockLevel'],
 	// Tesseract reads body text best around 200–300 dpi; 200 keeps a page near 1.5 s.
 	defaultRenderDpi: 200,
 	openSession(context: SessionContext): OcrSession {

@@ -1,6 +1,7 @@
 import type { Page as TesseractPage } from 'tesseract.js';
 
 import type { BBox, OcrBlock, OcrPage } from '../../model';
+import type { OcrFeatures } from '../provider';
 
 interface PageFrame {
 	index: number;
@@ -22,9 +23,14 @@ const toConfidence = (value: number): number => Math.round(value * 10) / 1000;
 
 /**
  * Tesseract's block → paragraph → line → word tree becomes line blocks (reading order) followed by
- * word blocks, with pixel boxes; markdown keeps paragraphs apart with a blank line.
+ * word blocks, with pixel boxes; markdown keeps paragraphs apart with a blank line. `blockLevel` drops
+ * the word blocks, or all blocks; confidence is still taken over every word.
  */
-export function mapTesseractPage(data: Pick<TesseractPage, 'blocks'>, frame: PageFrame): OcrPage {
+export function mapTesseractPage(
+	data: Pick<TesseractPage, 'blocks'>,
+	frame: PageFrame,
+	blockLevel: OcrFeatures['blockLevel'] = 'linesAndWords',
+): OcrPage {
 	const lineBlocks: OcrBlock[] = [];
 	const wordBlocks: OcrBlock[] = [];
 	const paragraphs: string[] = [];
@@ -38,15 +44,17 @@ export function mapTesseractPage(data: Pick<TesseractPage, 'blocks'>, frame: Pag
 				if (words.length === 0) continue;
 				const text = words.map((word) => word.text.trim()).join(' ');
 				lines.push(text);
-				lineBlocks.push({
-					type: 'text',
-					rawType: 'line',
-					text,
-					bbox: toBox(line.bbox),
-					confidence: toConfidence(line.confidence),
-				});
+				if (blockLevel !== 'none')
+					lineBlocks.push({
+						type: 'text',
+						rawType: 'line',
+						text,
+						bbox: toBox(line.bbox),
+						confidence: toConfidence(line.confidence),
+					});
 				for (const word of words) {
 					wordConfidences.push(word.confidence);
+					if (blockLevel !== 'linesAndWords') continue;
 					wordBlocks.push({
 						type: 'text',
 						rawType: 'word',

@@ -38,6 +38,7 @@ const FEATURE_LABELS: Record<FeatureName, string> = {
 	tableFormat: 'Table Format',
 	extractHeaderFooter: 'Extract Header and Footer',
 	includeBlocks: 'Include Layout Blocks',
+	blockLevel: 'Block Level',
 	confidenceGranularity: 'Confidence Scores',
 	structuredOutput: 'Structured Extraction',
 	imageAnnotation: 'Image Annotation',
@@ -62,6 +63,8 @@ function asked(features: OcrFeatures, name: FeatureName): boolean {
 			return features[name];
 		case 'includeBlocks':
 			return false;
+		case 'blockLevel':
+			return features.blockLevel !== 'linesAndWords';
 		case 'imageLimit':
 		case 'imageMinSize':
 		case 'structuredOutput':
