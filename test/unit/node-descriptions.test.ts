@@ -20,6 +20,7 @@ const ORDERED_OPTIONS: Record<string, string> = {
 	provider: 'the offline Local engine first, then the services',
 	outputMode: 'per page, then per document: from finest to coarsest',
 	confidenceGranularity: 'none, then page, block and word: from coarsest to finest',
+	output: "Simplified, Full, then a selection: the order of n8n's own Simplify choices",
 };
 
 /** Words title case leaves in lower case, unless they start the name. */
