@@ -1,0 +1,77 @@
+import { join } from 'node:path';
+
+import { PACKAGE_ROOT } from '../harness/package-root';
+import { runWorkflow } from '../harness/run-workflow';
+import { longTextPdf } from '../support/documents';
+import { fixtureWorkflow, TARGET } from '../support/workflows';
+
+type Activity = { live: number; busy: number; pagesRecognised: number };
+
+// The pool module of the built pack, the same instance the node runs with.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const pool = require(join(PACKAGE_ROOT, 'dist/core/providers/local/tesseract-pool.js')) as {
+	tesseractActivity: () => Activity;
+};
+
+const pause = async (milliseconds: number) =>
+	await new Promise((resolve) => setTimeout(resolve, milliseconds));
+
+/** Resolves once the Local engine has finished `pages` more pages than at the start. */
+async function pagesFinished(pages: number, startedWith: number, limitMs = 60_000): Promise<void> {
+	const deadline = Date.now() + limitMs;
+	while (pool.tesseractActivity().pagesRecognised < startedWith + pages) {
+		if (Date.now() > deadline) throw new Error(`No page was recognised within ${limitMs} ms`);
+		await pause(10);
+	}
+}
+
+describe('Stopping an execution', () => {
+	it('a 30-page document on the Local engine stops within 2 s of the cancel, after the first page, and leaves no worker behind', async () => {
+		const pdf = await longTextPdf(30);
+		const before = pool.tesseractActivity();
+		let cancelledAt = 0;
+		const firstPage = pagesFinished(1, before.pagesRecognised).then(() => {
+			cancelledAt = Date.now();
+		});
+
+		const run = await runWorkflow(
+			fixtureWorkflow(
+				[
+					{
+						files: {
+							data: {
+								base64: pdf.toString('base64'),
+								fileName: 'report.pdf',
+								mimeType: 'application/pdf',
+							},
+						},
+					},
+				],
+				{
+					type: 'n8n-nodes-ocr.ocrProcess',
+					parameters: { provider: 'local', inputType: 'binary', binaryPropertyName: 'data' },
+				},
+			),
+			{ cancelWhen: firstPage },
+		);
+		const stoppedAfterMs = Date.now() - cancelledAt;
+		process.stderr.write(
+			`DEBUGX ${stoppedAfterMs} ${JSON.stringify(pool.tesseractActivity())} ${run.error(TARGET)?.message} ${JSON.stringify(Object.keys(run.run.data.resultData.runData))}\n`,
+		);
+
+		expect(cancelledAt).toBeGreaterThan(0);
+		expect(run.run.status).toBe('canceled');
+		expect(stoppedAfterMs).toBeLessThan(2_000);
+		const atStop = pool.tesseractActivity();
+		// The page being read when the stop came may have just finished; no page after it was started.
+		expect(atStop.pagesRecognised - before.pagesRecognised).toBeLessThanOrEqual(2);
+		expect(atStop.busy).toBe(0);
+		expect(atStop.live).toBe(before.live);
+		// Nothing carries on in the background.
+		await pause(1_500);
+		expect(pool.tesseractActivity()).toEqual(atStop);
+
+		// The item failed as cancelled, not as something a provider or the document did.
+		expect(run.error(TARGET)?.message).toBe('The execution was cancelled [item 0]');
+	});
+});
