@@ -7,11 +7,14 @@ import { fixtureWorkflow, TARGET } from '../support/workflows';
 
 type Activity = { live: number; busy: number; pagesRecognised: number };
 
-// The pool module of the built pack, the same instance the node runs with.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const pool = require(join(PACKAGE_ROOT, 'dist/core/providers/local/tesseract-pool.js')) as {
-	tesseractActivity: () => Activity;
-};
+type PoolModule = { tesseractActivity: () => Activity };
+// The pool module of the built pack: the same instance the node runs with, so its counts are the node's.
+let pool: PoolModule;
+beforeAll(async () => {
+	pool = (await import(
+		join(PACKAGE_ROOT, 'dist/core/providers/local/tesseract-pool.js')
+	)) as PoolModule;
+});
 
 const pause = async (milliseconds: number) =>
 	await new Promise((resolve) => setTimeout(resolve, milliseconds));
