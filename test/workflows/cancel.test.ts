@@ -77,4 +77,48 @@ describe('Stopping an execution', () => {
 		// The item failed as cancelled, not as something a provider or the document did.
 		expect(run.error(TARGET)?.message).toBe('The execution was cancelled [item 0]');
 	});
+
+	it('with several documents in parallel, each busy worker is ended and the documents not yet started fail as cancelled', async () => {
+		const pdf = await longTextPdf(30);
+		const item = {
+			files: {
+				data: {
+					base64: pdf.toString('base64'),
+					fileName: 'report.pdf',
+					mimeType: 'application/pdf',
+				},
+			},
+		};
+		const before = pool.tesseractActivity();
+		let cancelledAt = 0;
+		const firstPage = pagesFinished(1, before.pagesRecognised).then(() => {
+			cancelledAt = Date.now();
+		});
+
+		const run = await runWorkflow(
+			fixtureWorkflow([item, item, item], {
+				type: 'n8n-nodes-ocr.ocrProcess',
+				parameters: {
+					provider: 'local',
+					inputType: 'binary',
+					binaryPropertyName: 'data',
+					options: { concurrency: 2 },
+				},
+				continueOnFail: true,
+			}),
+			{ cancelWhen: firstPage },
+		);
+
+		expect(Date.now() - cancelledAt).toBeLessThan(2_000);
+		const atStop = pool.tesseractActivity();
+		expect(atStop.pagesRecognised - before.pagesRecognised).toBeLessThanOrEqual(3);
+		expect(atStop.busy).toBe(0);
+		expect(atStop.live).toBe(before.live);
+		// One error item per input, in order and paired, as for any other failure.
+		expect(run.output(TARGET).map((output) => [output.json.error, output.pairedItem])).toEqual(
+			[0, 1, 2].map((index) => [`The execution was cancelled [item ${index}]`, { item: index }]),
+		);
+		await pause(1_500);
+		expect(pool.tesseractActivity()).toEqual(atStop);
+	});
 });

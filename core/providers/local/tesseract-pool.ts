@@ -15,12 +15,10 @@ export class RecognitionTimeoutError extends Error {
 }
 
 /**
- * Tesseract parameters every worker starts with. Tesseract writes its progress notes ("Estimating
- * resolution as 283", "Detected 12 diacritics") to stderr, which would land in the n8n log for every
- * page: its debug file is pointed at the wasm filesystem's /dev/null instead.
+ * Tesseract writes its progress notes ("Estimating resolution as 283", "Detected 12 diacritics") to
+ * stderr, which would land in the n8n log for every page: from initialisation on, its debug file is the
+ * wasm filesystem's /dev/null instead (config file text, read by every worker as it starts).
  */
-const QUIET = { debug_file: '/dev/null' };
-/** The same as config file text, for what tesseract prints while it initialises. */
 const QUIET_CONFIG = 'debug_file /dev/null';
 
 /** Workers alive and busy in this process, and pages they finished (diagnostics and tests). */
@@ -62,14 +60,14 @@ export class TesseractPool {
 			QUIET_CONFIG,
 		);
 		activity.live++;
+		this.all.add(worker);
 		// A worker that finished starting after the pool was closed (the execution stopped) is not kept.
 		if (this.closed) {
 			await this.end(worker);
 			throw new Error('The OCR engine was already closed');
 		}
 		// tesseract.js defaults to one uniform text block, which loses tables and columns; AUTO finds the layout.
-		await worker.setParameters({ tessedit_pageseg_mode: PSM.AUTO, ...QUIET });
-		this.all.add(worker);
+		await worker.setParameters({ tessedit_pageseg_mode: PSM.AUTO });
 		return worker;
 	}
 
@@ -115,10 +113,9 @@ export class TesseractPool {
 	/** A worker that timed out or was stopped mid-page is ended and replaced, so it cannot block the pool. */
 	private async discard(worker: Worker): Promise<void> {
 		await this.end(worker);
+		if (this.closed) return;
 		const next = this.waiting.shift();
-		if (next && !this.closed) {
-			this.startWorker().then(next, () => this.waiting.unshift(next));
-		}
+		if (next) this.startWorker().then(next, () => this.waiting.unshift(next));
 	}
 
 	/**
