@@ -5,7 +5,7 @@ import { runWorkflow } from '../harness/run-workflow';
 import { longTextPdf } from '../support/documents';
 import { fixtureWorkflow, TARGET } from '../support/workflows';
 
-type Activity = { live: number; busy: number; pagesRecognised: number };
+type Activity = { starting: number; live: number; busy: number; pagesRecognised: number };
 
 type PoolModule = { tesseractActivity: () => Activity };
 // The pool module of the built pack: the same instance the node runs with, so its counts are the node's.
@@ -19,16 +19,60 @@ beforeAll(async () => {
 const pause = async (milliseconds: number) =>
 	await new Promise((resolve) => setTimeout(resolve, milliseconds));
 
-/** Resolves once the Local engine has finished `pages` more pages than at the start. */
-async function pagesFinished(pages: number, startedWith: number, limitMs = 60_000): Promise<void> {
+/** Resolves once the Local engine's activity is as `reached` says. */
+async function activityReaches(
+	reached: (activity: Activity) => boolean,
+	limitMs = 60_000,
+): Promise<void> {
 	const deadline = Date.now() + limitMs;
-	while (pool.tesseractActivity().pagesRecognised < startedWith + pages) {
-		if (Date.now() > deadline) throw new Error(`No page was recognised within ${limitMs} ms`);
+	while (!reached(pool.tesseractActivity())) {
+		if (Date.now() > deadline)
+			throw new Error(`The Local engine did not get there in ${limitMs} ms`);
 		await pause(10);
 	}
 }
 
+/** Resolves once the Local engine has finished `pages` more pages than at the start. */
+async function pagesFinished(pages: number, startedWith: number): Promise<void> {
+	await activityReaches((activity) => activity.pagesRecognised >= startedWith + pages);
+}
+
 describe('Stopping an execution', () => {
+	it('a stop while the Local engine is still starting its worker ends the run at once and leaves no worker', async () => {
+		const pdf = await longTextPdf(30);
+		const before = pool.tesseractActivity();
+		let cancelledAt = 0;
+		const starting = activityReaches((activity) => activity.starting > 0).then(() => {
+			cancelledAt = Date.now();
+		});
+		const run = await runWorkflow(
+			fixtureWorkflow(
+				[
+					{
+						files: {
+							data: {
+								base64: pdf.toString('base64'),
+								fileName: 'report.pdf',
+								mimeType: 'application/pdf',
+							},
+						},
+					},
+				],
+				{
+					type: 'n8n-nodes-ocr.ocrProcess',
+					parameters: { provider: 'local', inputType: 'binary', binaryPropertyName: 'data' },
+				},
+			),
+			{ cancelWhen: starting },
+		);
+		expect(cancelledAt).toBeGreaterThan(0);
+		expect(Date.now() - cancelledAt).toBeLessThan(2_000);
+		expect(run.error(TARGET)?.message).toBe('The execution was cancelled [item 0]');
+		// The worker that was starting is ended with the run, once it has started.
+		await pause(3_000);
+		expect(pool.tesseractActivity()).toEqual(before);
+	});
+
 	it('a 30-page document on the Local engine stops within 2 s of the cancel, after the first page, and leaves no worker behind', async () => {
 		const pdf = await longTextPdf(30);
 		const before = pool.tesseractActivity();
@@ -58,9 +102,6 @@ describe('Stopping an execution', () => {
 			{ cancelWhen: firstPage },
 		);
 		const stoppedAfterMs = Date.now() - cancelledAt;
-		process.stderr.write(
-			`DEBUGX ${stoppedAfterMs} ${JSON.stringify(pool.tesseractActivity())} ${run.error(TARGET)?.message} ${JSON.stringify(Object.keys(run.run.data.resultData.runData))}\n`,
-		);
 
 		expect(cancelledAt).toBeGreaterThan(0);
 		expect(run.run.status).toBe('canceled');

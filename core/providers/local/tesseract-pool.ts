@@ -21,10 +21,12 @@ export class RecognitionTimeoutError extends Error {
  */
 const QUIET_CONFIG = 'debug_file /dev/null';
 
-/** Workers alive and busy in this process, and pages they finished (diagnostics and tests). */
-const activity = { live: 0, busy: 0, pagesRecognised: 0 };
+/** Workers starting, alive and busy in this process, and pages they finished (diagnostics and tests). */
+const activity = { starting: 0, live: 0, busy: 0, pagesRecognised: 0 };
 
-export function tesseractActivity(): { live: number; busy: number; pagesRecognised: number } {
+export type TesseractActivity = typeof activity;
+
+export function tesseractActivity(): TesseractActivity {
 	return { ...activity };
 }
 
@@ -45,20 +47,25 @@ export class TesseractPool {
 	) {}
 
 	private async startWorker(): Promise<Worker> {
-		const langPath = await languageDataFolder();
-		const worker = await createWorker(
-			this.languages,
-			OEM.LSTM_ONLY,
-			{
-				langPath,
-				gzip: true,
-				// 'none': never write models into the working directory.
-				cacheMethod: 'none',
-				// Without a handler tesseract.js rethrows worker errors where nobody can catch them.
-				errorHandler: () => undefined,
-			},
-			QUIET_CONFIG,
-		);
+		activity.starting++;
+		let worker: Worker;
+		try {
+			worker = await createWorker(
+				this.languages,
+				OEM.LSTM_ONLY,
+				{
+					langPath: await languageDataFolder(),
+					gzip: true,
+					// 'none': never write models into the working directory.
+					cacheMethod: 'none',
+					// Without a handler tesseract.js rethrows worker errors where nobody can catch them.
+					errorHandler: () => undefined,
+				},
+				QUIET_CONFIG,
+			);
+		} finally {
+			activity.starting--;
+		}
 		activity.live++;
 		this.all.add(worker);
 		// A worker that finished starting after the pool was closed (the execution stopped) is not kept.
@@ -84,11 +91,21 @@ export class TesseractPool {
 		if (ready) return ready;
 		if (this.all.size + this.creating < this.size) {
 			this.creating++;
-			try {
-				return await this.startWorker();
-			} finally {
-				this.creating--;
-			}
+			const starting = this.startWorker().finally(() => this.creating--);
+			return await new Promise<Worker>((resolve, reject) => {
+				// Starting takes a while: a cancel does not wait for it, and the worker joins the idle ones.
+				const onCancel = () => {
+					starting.then(
+						(worker) => this.release(worker),
+						() => undefined,
+					);
+					reject(new ExecutionCancelledError());
+				};
+				signal?.addEventListener('abort', onCancel, { once: true });
+				starting
+					.then(resolve, reject)
+					.finally(() => signal?.removeEventListener('abort', onCancel));
+			});
 		}
 		return await new Promise<Worker>((resolve, reject) => {
 			const onCancel = () => {
