@@ -3,6 +3,7 @@ import type { Readable } from 'node:stream';
 import type { IHttpRequestOptions } from 'n8n-workflow';
 
 import { attempt, attemptAsync } from '../attempt';
+import { ExecutionCancelledError, throwIfCancelled } from '../cancellation';
 import { DocumentError } from '../document/document-error';
 import { resolveAllowedAddress, type AllowedNetworks, type Lookup } from './address-policy';
 import { describeNetworkFailure, networkErrorCode } from './network-failure';
@@ -47,9 +48,13 @@ async function readCapped(
 	url: URL,
 	policy: DownloadPolicy,
 	signal: AbortSignal,
+	cancelSignal: AbortSignal | undefined,
 ): Promise<Buffer> {
 	const chunks: Buffer[] = [];
 	let size = 0;
+	// A body that stalls between chunks is cut off when the deadline passes or the execution stops.
+	const cutOff = () => body.destroy();
+	signal.addEventListener('abort', cutOff, { once: true });
 	const read = await attemptAsync(async () => {
 		for await (const chunk of body) {
 			size += (chunk as Buffer).length;
@@ -59,6 +64,7 @@ async function readCapped(
 		}
 		return 'done';
 	});
+	signal.removeEventListener('abort', cutOff);
 	body.destroy();
 	if (read.ok && read.value === 'too large') {
 		throw new DocumentError(
@@ -66,6 +72,7 @@ async function readCapped(
 			'Raise Max Download Size (up to 100 MB), or fetch the file another way and pass it as a binary.',
 		);
 	}
+	throwIfCancelled(cancelSignal, `Stopped downloading the document from ${where(url)}`);
 	if (!read.ok || read.value === 'timeout') {
 		throw new DocumentError(
 			`Downloading the document from ${where(url)} did not finish within ${policy.timeoutMs / 1000} s`,
@@ -79,12 +86,13 @@ async function readCapped(
  * Downloads a document from an address that may come from an AI agent or an email, so may be hostile:
  * http(s) only; every hop's host resolved and checked against private ranges, and connected to at the
  * address checked (no second lookup); redirects followed by hand, a bounded number; the body streamed
- * with a size cap and a deadline for the whole download.
+ * with a size cap and a deadline for the whole download. The execution's cancel signal stops it at once.
  */
 export async function downloadDocument(
 	httpRequest: HttpRequest,
 	address: string,
 	policy: DownloadPolicy,
+	cancelSignal?: AbortSignal,
 ): Promise<DownloadedFile> {
 	const parsed = attempt(() => new URL(address.trim()));
 	if (!parsed.ok) {
@@ -94,7 +102,10 @@ export async function downloadDocument(
 		);
 	}
 	let url = parsed.value;
-	const signal = AbortSignal.timeout(policy.timeoutMs);
+	const deadline = AbortSignal.timeout(policy.timeoutMs);
+	const signal = cancelSignal ? AbortSignal.any([deadline, cancelSignal]) : deadline;
+	const stopped = () =>
+		new ExecutionCancelledError(`Stopped downloading the document from ${where(url)}`);
 
 	for (let hop = 0; hop <= policy.maxRedirects; hop++) {
 		checkAddress(url);
@@ -122,6 +133,10 @@ export async function downloadDocument(
 					skipSslCertificateValidation: policy.skipSslCertificateValidation,
 				})) as StreamResponse,
 		);
+		if (cancelSignal?.aborted) {
+			if (sent.ok) sent.value.body.destroy();
+			throw stopped();
+		}
 		if (!sent.ok) {
 			const code = networkErrorCode(sent.error);
 			const reason =
@@ -159,7 +174,7 @@ export async function downloadDocument(
 			);
 		}
 		return {
-			bytes: await readCapped(response.body, url, policy, signal),
+			bytes: await readCapped(response.body, url, policy, signal, cancelSignal),
 			url,
 			headers: response.headers,
 		};

@@ -1,4 +1,4 @@
-import { sleep } from 'n8n-workflow';
+import { cancellableWait, throwIfCancelled } from '../cancellation';
 
 export class JobTimeoutError extends Error {
 	constructor(
@@ -40,7 +40,7 @@ export interface PollOptions<T> {
 
 /**
  * Polls until a job is done or failed, waiting longer between polls (×1.5 up to `maxIntervalMs`) and
- * never past the deadline; the execution's cancel signal stops it between polls.
+ * never past the deadline; the execution's cancel signal ends the wait between polls at once.
  */
 export async function pollJob<T>(options: PollOptions<T>): Promise<T> {
 	const now = options.now ?? Date.now;
@@ -58,13 +58,10 @@ export async function pollJob<T>(options: PollOptions<T>): Promise<T> {
 		}
 		const waited = now() - started;
 		const remaining = options.timeoutMs - waited;
-		if (options.signal?.aborted) {
-			throw new Error(
-				`Stopped waiting for job ${options.jobId} ("${options.describe(state)}"): the execution was cancelled`,
-			);
-		}
+		const stopped = `Stopped waiting for job ${options.jobId} ("${options.describe(state)}")`;
+		throwIfCancelled(options.signal, stopped);
 		if (remaining <= 0) throw new JobTimeoutError(options.jobId, options.describe(state), waited);
-		await sleep(Math.min(interval, remaining));
+		await cancellableWait(Math.min(interval, remaining), options.signal, stopped);
 		interval = Math.min(interval * 1.5, options.maxIntervalMs);
 	}
 }

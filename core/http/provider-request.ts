@@ -1,6 +1,5 @@
 import {
 	NodeApiError,
-	sleep,
 	type IDataObject,
 	type IExecuteFunctions,
 	type IHttpRequestMethods,
@@ -10,6 +9,7 @@ import {
 } from 'n8n-workflow';
 
 import { attempt } from '../attempt';
+import { cancellableWait, cancelSignalOf, ExecutionCancelledError } from '../cancellation';
 import { describeNetworkFailure, networkErrorCode } from './network-failure';
 import { extractProviderMessage } from './provider-message';
 import { closeGateFor, waitAtGate } from './rate-gate';
@@ -191,8 +191,10 @@ export async function providerRequest<T = unknown>(
 		ignoreHttpStatusErrors: true,
 		...(binary ? { encoding: 'arraybuffer' as const, json: false } : { json: true }),
 	};
-	const cancelSignal =
-		'getExecutionCancelSignal' in this ? this.getExecutionCancelSignal() : undefined;
+	const cancelSignal = cancelSignalOf(this);
+	// A stop aborts the call in flight, not only the next one.
+	if (cancelSignal) options.abortSignal = cancelSignal;
+	const stopped = `Stopped calling ${provider.displayName}`;
 
 	let lastFailure: { status?: number; code?: string; body?: unknown; message: string } | undefined;
 	let unreadable: { error: unknown } | undefined;
@@ -201,7 +203,7 @@ export async function providerRequest<T = unknown>(
 		if (cancelSignal?.aborted) break;
 		attemptsMade = round + 1;
 		let retryAfterMs: number | undefined;
-		await waitAtGate(this, provider.credentialType);
+		await waitAtGate(this, provider.credentialType, cancelSignal);
 		try {
 			const response = await sendOnce(this, provider, { ...options });
 			unreadable = undefined;
@@ -253,9 +255,10 @@ export async function providerRequest<T = unknown>(
 			this.logger?.debug(
 				`${provider.displayName}: attempt ${round + 1} failed (${lastFailure.status ?? lastFailure.code}), retrying in ${delay} ms`,
 			);
-			await sleep(delay);
+			await cancellableWait(delay, cancelSignal, stopped);
 		}
 	}
+	if (cancelSignal?.aborted) throw new ExecutionCancelledError(stopped);
 
 	const attempts = `after ${attemptsMade} attempt${attemptsMade === 1 ? '' : 's'}`;
 	if (unreadable && request.read) {
@@ -283,11 +286,9 @@ export async function providerRequest<T = unknown>(
 		});
 	}
 	const timedOut = lastFailure?.code === 'ECONNABORTED' || lastFailure?.code === 'ETIMEDOUT';
-	const reason = cancelSignal?.aborted
-		? 'the execution was cancelled'
-		: timedOut
-			? `no answer within ${Math.round(request.timeoutMs / 100) / 10} s`
-			: describeNetworkFailure(lastFailure?.code);
+	const reason = timedOut
+		? `no answer within ${Math.round(request.timeoutMs / 100) / 10} s`
+		: describeNetworkFailure(lastFailure?.code);
 	throw new NodeApiError(
 		this.getNode(),
 		// `networkCode`, not `code`: NodeApiError would swap the message for a generic one on known codes.

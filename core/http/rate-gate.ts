@@ -1,4 +1,4 @@
-import { sleep } from 'n8n-workflow';
+import { cancellableWait } from '../cancellation';
 
 /**
  * When a provider says "slow down" (429, or 503 with Retry-After), every lane of the same node
@@ -7,12 +7,16 @@ import { sleep } from 'n8n-workflow';
  */
 const gates = new WeakMap<object, Map<string, number>>();
 
-export async function waitAtGate(context: object, key: string): Promise<void> {
+export async function waitAtGate(
+	context: object,
+	key: string,
+	signal: AbortSignal | undefined,
+): Promise<void> {
 	for (;;) {
 		const until = gates.get(context)?.get(key) ?? 0;
 		const wait = until - Date.now();
 		if (wait <= 0) return;
-		await sleep(wait);
+		await cancellableWait(wait, signal);
 	}
 }
 

@@ -1,5 +1,6 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
+import { throwIfCancelled } from '../../core/cancellation';
 import { errorItem, pairingOf, toItemError } from './item-errors';
 
 /**
@@ -7,7 +8,8 @@ import { errorItem, pairingOf, toItemError } from './item-errors';
  * and returns the outputs in input order, each paired with every item of its group. With Continue On
  * Fail a failed group yields exactly one error item in its place (routed to the error output when the
  * node is set to use it); without it the first failing group
- * (by position) stops the node once running groups settle.
+ * (by position) stops the node once running groups settle. Once the execution is stopped, the groups
+ * not yet started fail as cancelled without being worked on.
  */
 export async function processGroups(
 	context: IExecuteFunctions,
@@ -19,12 +21,14 @@ export async function processGroups(
 	const outputs: INodeExecutionData[][] = new Array(groups.length);
 	let nextGroup = 0;
 	const failures: Array<{ position: number; error: Error }> = [];
+	const cancelSignal = context.getExecutionCancelSignal();
 
 	const runLane = async () => {
 		while (nextGroup < groups.length && failures.length === 0) {
 			const position = nextGroup++;
 			const itemIndexes = groups[position];
 			try {
+				throwIfCancelled(cancelSignal);
 				const produced = await handleGroup(itemIndexes);
 				outputs[position] = produced.map((entry) => ({
 					...entry,

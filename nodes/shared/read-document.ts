@@ -115,6 +115,7 @@ async function download(
 			allowed: new AllowedNetworks(location.allowedPrivateNetworks ?? ''),
 			skipSslCertificateValidation: location.allowUnauthorizedCerts === true,
 		},
+		context.getExecutionCancelSignal(),
 	);
 	const contentType = String(file.headers['content-type'] ?? '')
 		.split(';')[0]

@@ -170,6 +170,18 @@ function packProblems(lines) {
 	);
 }
 
+/**
+ * Lines Tesseract (its notes) and mupdf (its warnings) print when nothing keeps them quiet. Anchored at
+ * the line start, where they print them, so an error message quoted in a result's JSON does not count.
+ */
+function engineLines(lines) {
+	return lines.filter((line) =>
+		/^(Estimating resolution as \d+|Detected \d+ diacritics|Warning: Invalid resolution|(warning|error|format error|syntax error): )/.test(
+			line,
+		),
+	);
+}
+
 function check(name, condition, detail) {
 	if (condition) say(`  ✓ ${name}`);
 	else {
@@ -260,6 +272,7 @@ async function main() {
 	);
 
 	const loadProblems = [];
+	const printedByEngines = [];
 	const imported = [];
 	// E2E_ONLY=batch runs just the examples whose file name contains "batch" (for work on one example).
 	const only = process.env.E2E_ONLY ?? '';
@@ -289,6 +302,7 @@ async function main() {
 		const executed = await cli(['execute', `--id=${workflow.id}`, '--rawOutput']);
 		const output = executed.stdout;
 		loadProblems.push(...packProblems(`${executed.stderr}\n${output}`.split('\n')));
+		printedByEngines.push(...engineLines(`${executed.stderr}\n${output}`.split('\n')));
 		const start = output.search(/^\{$/m);
 		let run;
 		try {
@@ -323,11 +337,17 @@ async function main() {
 			batchFolder,
 		});
 		loadProblems.push(...packProblems(queueLog));
+		printedByEngines.push(...engineLines(queueLog));
 	}
 	check(
 		'no error or warning about the pack while n8n loaded it',
 		loadProblems.length === 0,
 		loadProblems.join('\n'),
+	);
+	check(
+		'no line printed by Tesseract or mupdf in the runs’ output',
+		printedByEngines.length === 0,
+		printedByEngines.slice(0, 10).join('\n'),
 	);
 
 	await ocrChat.close();

@@ -91,6 +91,8 @@ export interface RunOptions {
 	credentialTypes?: ICredentialType[];
 	/** Stop the execution after this many milliseconds (cancel signal), for cancellation tests. */
 	cancelAfterMs?: number;
+	/** Stop the execution when this settles (e.g. once the first page is read), as the Stop button does. */
+	cancelWhen?: Promise<unknown>;
 	/** Authenticated requests to these origins go to the given ones instead (benchmarks of other nodes). */
 	redirectOrigins?: Record<string, string>;
 }
@@ -209,6 +211,11 @@ export async function runWorkflow(
 	if (options.cancelAfterMs !== undefined) {
 		setTimeout(() => execution.cancel(), options.cancelAfterMs).unref();
 	}
+	// Cancelling a finished execution does nothing, so a late trigger is harmless.
+	options.cancelWhen?.then(
+		() => execution.cancel(),
+		() => execution.cancel(),
+	);
 	await execution;
 	const run = await finished;
 

@@ -86,13 +86,13 @@ async function startFileServer(host = '127.0.0.1'): Promise<FileServer> {
 	};
 }
 
-async function download(urls: string[], parameters: IDataObject = {}) {
+async function download(urls: string[], parameters: IDataObject = {}, cancelAfterMs?: number) {
 	const run = await runWorkflow(
 		fixtureWorkflow(
 			urls.map((url) => ({ json: { url } })),
 			{ type: 'ocr-test.downloadProbe', parameters: parameters as never, continueOnFail: true },
 		),
-		{ nodes: { 'ocr-test.downloadProbe': new DownloadProbe() } },
+		{ nodes: { 'ocr-test.downloadProbe': new DownloadProbe() }, cancelAfterMs },
 	);
 	return run.output(TARGET).map((item) => item.json);
 }
@@ -304,5 +304,17 @@ describe('downloading a document from a URL that may be hostile', () => {
 			),
 		);
 		expect(Date.now() - started).toBeLessThan(5_000);
+	});
+	it('a stop ends a download whose body stalls at once, not at the deadline', async () => {
+		const started = Date.now();
+		const [result] = await download(
+			[`${server.url}/stall`],
+			{ allowed: '127.0.0.1', timeoutMs: 30_000 },
+			300,
+		);
+		expect(result.error).toBe(
+			`Stopped downloading the document from ${server.url}/stall: the execution was cancelled [item 0]`,
+		);
+		expect(Date.now() - started).toBeLessThan(1_500);
 	});
 });

@@ -20,7 +20,12 @@ afterEach(async () => {
 async function probe(
 	handler: FakeHandler,
 	parameters: INodeParameters = {},
-	options: { items?: number; continueOnFail?: boolean; baseUrlSuffix?: string } = {},
+	options: {
+		items?: number;
+		continueOnFail?: boolean;
+		baseUrlSuffix?: string;
+		cancelAfterMs?: number;
+	} = {},
 ) {
 	server = await startFakeServer(handler);
 	const items = Array.from({ length: options.items ?? 1 }, (_, index) => ({ json: { index } }));
@@ -38,6 +43,7 @@ async function probe(
 			credentials: {
 				ocrProbeApi: { apiKey: API_KEY, baseUrl: `${server.url}${options.baseUrlSuffix ?? ''}` },
 			},
+			cancelAfterMs: options.cancelAfterMs,
 		},
 	);
 	return { run, elapsedMs: Date.now() - started, requests: server.requests };
@@ -161,6 +167,34 @@ describe('the HTTP door (providerRequest) against a loopback server', () => {
 		expect(run.error(TARGET)?.description).toMatch(
 			/Check the API key in the Probe Provider credential/,
 		);
+	});
+
+	it('a stop ends the wait for a long Retry-After at once and sends nothing more', async () => {
+		const { run, requests, elapsedMs } = await probe(
+			() => ({ status: 429, json: { message: 'slow down' }, headers: { 'Retry-After': '60' } }),
+			{ maxRetries: 3, maxDelayMs: 120_000 },
+			{ cancelAfterMs: 300 },
+		);
+		expect(elapsedMs).toBeLessThan(1_500);
+		expect(run.run.status).toBe('canceled');
+		expect(run.error(TARGET)?.message).toBe(
+			'Stopped calling Probe Provider: the execution was cancelled [item 0]',
+		);
+		await new Promise((resolve) => setTimeout(resolve, 500));
+		expect(requests).toHaveLength(1);
+	});
+
+	it('a stop aborts a call in flight instead of waiting for its timeout', async () => {
+		const { run, requests, elapsedMs } = await probe(
+			() => 'stall',
+			{ maxRetries: 3, timeoutMs: 30_000 },
+			{ cancelAfterMs: 300 },
+		);
+		expect(elapsedMs).toBeLessThan(1_500);
+		expect(run.error(TARGET)?.message).toBe(
+			'Stopped calling Probe Provider: the execution was cancelled [item 0]',
+		);
+		expect(requests).toHaveLength(1);
 	});
 
 	it('times out a stalled call, retries it, then reports the timeout', async () => {

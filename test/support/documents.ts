@@ -34,6 +34,25 @@ export async function textPdf(
 	return Buffer.from(await pdf.save());
 }
 
+/** A long text document: `pageCount` A4 pages of a few numbered lines each. */
+export async function longTextPdf(pageCount: number): Promise<Buffer> {
+	const pdf = await PDFDocument.create();
+	const font = await pdf.embedFont(StandardFonts.Helvetica);
+	for (let pageNumber = 1; pageNumber <= pageCount; pageNumber++) {
+		const page = pdf.addPage([595.28, 841.89]);
+		const lines = [
+			`Quarterly report, page ${pageNumber} of ${pageCount}`,
+			'Revenue grew in every region during the period under review.',
+			'Costs were held flat while the team delivered two new products.',
+			`Reference number ${1000 + pageNumber}, approved by the finance committee.`,
+		];
+		lines.forEach((line, index) =>
+			page.drawText(line, { x: 60, y: page.getHeight() - 100 - index * 24, size: 14, font }),
+		);
+	}
+	return Buffer.from(await pdf.save());
+}
+
 /** Three pages of different sizes and rotations: A4 portrait, A4 rotated 90°, A5 landscape rotated 180°. */
 export async function mixedPdf(): Promise<Buffer> {
 	const pdf = await PDFDocument.create();

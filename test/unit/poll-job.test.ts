@@ -47,4 +47,30 @@ describe('pollJob', () => {
 		await expect(promise).rejects.toThrow(/^Job job-42 was still "processing" after 0 s$/);
 		expect(Date.now() - started).toBeLessThan(1000);
 	});
+
+	it('a cancel ends the wait between polls at once, long before the next poll', async () => {
+		const cancel = new AbortController();
+		let calls = 0;
+		const started = Date.now();
+		const promise = pollJob<State>({
+			jobId: 'job-42',
+			getStatus: async () => {
+				calls++;
+				return { status: 'processing' };
+			},
+			isDone: (state) => state.status === 'done',
+			isFailed: (state) => state.status === 'failed',
+			describe: (state) => state.status,
+			timeoutMs: 600_000,
+			intervalMs: 60_000,
+			maxIntervalMs: 60_000,
+			signal: cancel.signal,
+		});
+		setTimeout(() => cancel.abort(), 100);
+		await expect(promise).rejects.toThrow(
+			/^Stopped waiting for job job-42 \("processing"\): the execution was cancelled$/,
+		);
+		expect(Date.now() - started).toBeLessThan(500);
+		expect(calls).toBe(1);
+	});
 });

@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
 
+import { cancelSignalOf, throwIfCancelled } from '../../cancellation';
 import type { OcrPage, OcrResult } from '../../model';
 import type {
 	DocumentInput,
@@ -17,7 +18,10 @@ export const LOCAL_MODEL_PREFIX = 'tesseract-lstm';
 class LocalSession implements OcrSession {
 	private readonly pools = new Map<string, TesseractPool>();
 
-	constructor(private readonly workerCount: number) {}
+	constructor(
+		private readonly workerCount: number,
+		private readonly cancelSignal: AbortSignal | undefined,
+	) {}
 
 	private pool(languages: string): TesseractPool {
 		let pool = this.pools.get(languages);
@@ -34,10 +38,18 @@ class LocalSession implements OcrSession {
 		const pages: OcrPage[] = [];
 		const warnings = [...document.opened.warnings];
 
-		// One page at a time: only the current page's raster is in memory.
+		// One page at a time: only the current page's raster is in memory. A stopped execution
+		// starts no further page.
 		for (const pageIndex of document.pageIndexes) {
+			throwIfCancelled(this.cancelSignal);
 			const image = await document.opened.renderPage(pageIndex, { dpi: request.renderDpi });
-			const data = await pool.recognize(image.data, request.timeoutMs, `page ${pageIndex + 1}`);
+			throwIfCancelled(this.cancelSignal);
+			const data = await pool.recognize(
+				image.data,
+				request.timeoutMs,
+				`page ${pageIndex + 1}`,
+				this.cancelSignal,
+			);
 			const page = mapTesseractPage(
 				data,
 				{ index: pageIndex, width: image.width, height: image.height, dpi: image.dpi },
@@ -100,6 +112,9 @@ export const localProvider: OcrProvider = {
 	defaultRenderDpi: 200,
 	openSession(context: SessionContext): OcrSession {
 		// Recognition is CPU-bound: more workers than cores only adds memory.
-		return new LocalSession(Math.max(1, Math.min(context.concurrency, availableParallelism())));
+		return new LocalSession(
+			Math.max(1, Math.min(context.concurrency, availableParallelism())),
+			cancelSignalOf(context.functions),
+		);
 	},
 };

@@ -1,6 +1,7 @@
 import { createWorker, OEM, PSM, type RecognizeResult, type Worker } from 'tesseract.js';
 
 import { attemptAsync } from '../../attempt';
+import { ExecutionCancelledError, throwIfCancelled } from '../../cancellation';
 import { languageDataFolder } from './language-data';
 
 export class RecognitionTimeoutError extends Error {
@@ -11,6 +12,22 @@ export class RecognitionTimeoutError extends Error {
 		super(`Recognition of ${what} took longer than ${Math.round(timeoutMs / 1000)} s`);
 		this.name = 'RecognitionTimeoutError';
 	}
+}
+
+/**
+ * Tesseract writes its progress notes ("Estimating resolution as 283", "Detected 12 diacritics") to
+ * stderr, which would land in the n8n log for every page: from initialisation on, its debug file is the
+ * wasm filesystem's /dev/null instead (config file text, read by every worker as it starts).
+ */
+const QUIET_CONFIG = 'debug_file /dev/null';
+
+/** Workers starting, alive and busy in this process, and pages they finished (diagnostics and tests). */
+const activity = { starting: 0, live: 0, busy: 0, pagesRecognised: 0 };
+
+export type TesseractActivity = typeof activity;
+
+export function tesseractActivity(): TesseractActivity {
+	return { ...activity };
 }
 
 /**
@@ -30,34 +47,78 @@ export class TesseractPool {
 	) {}
 
 	private async startWorker(): Promise<Worker> {
-		const langPath = await languageDataFolder();
-		const worker = await createWorker(this.languages, OEM.LSTM_ONLY, {
-			langPath,
-			gzip: true,
-			// 'none': never write models into the working directory.
-			cacheMethod: 'none',
-			// Without a handler tesseract.js rethrows worker errors where nobody can catch them.
-			errorHandler: () => undefined,
-		});
+		activity.starting++;
+		let worker: Worker;
+		try {
+			worker = await createWorker(
+				this.languages,
+				OEM.LSTM_ONLY,
+				{
+					langPath: await languageDataFolder(),
+					gzip: true,
+					// 'none': never write models into the working directory.
+					cacheMethod: 'none',
+					// Without a handler tesseract.js rethrows worker errors where nobody can catch them.
+					errorHandler: () => undefined,
+				},
+				QUIET_CONFIG,
+			);
+		} finally {
+			activity.starting--;
+		}
+		activity.live++;
+		this.all.add(worker);
+		// A worker that finished starting after the pool was closed (the execution stopped) is not kept.
+		if (this.closed) {
+			await this.end(worker);
+			throw new Error('The OCR engine was already closed');
+		}
 		// tesseract.js defaults to one uniform text block, which loses tables and columns; AUTO finds the layout.
 		await worker.setParameters({ tessedit_pageseg_mode: PSM.AUTO });
-		this.all.add(worker);
 		return worker;
 	}
 
-	private async acquire(): Promise<Worker> {
+	private async end(worker: Worker): Promise<void> {
+		this.all.delete(worker);
+		activity.live--;
+		await worker.terminate().catch(() => undefined);
+	}
+
+	private async acquire(signal: AbortSignal | undefined): Promise<Worker> {
 		if (this.closed) throw new Error('The OCR engine was already closed');
+		throwIfCancelled(signal);
 		const ready = this.idle.pop();
 		if (ready) return ready;
 		if (this.all.size + this.creating < this.size) {
 			this.creating++;
-			try {
-				return await this.startWorker();
-			} finally {
-				this.creating--;
-			}
+			const starting = this.startWorker().finally(() => this.creating--);
+			return await new Promise<Worker>((resolve, reject) => {
+				// Starting takes a while: a cancel does not wait for it, and the worker joins the idle ones.
+				const onCancel = () => {
+					starting.then(
+						(worker) => this.release(worker),
+						() => undefined,
+					);
+					reject(new ExecutionCancelledError());
+				};
+				signal?.addEventListener('abort', onCancel, { once: true });
+				starting
+					.then(resolve, reject)
+					.finally(() => signal?.removeEventListener('abort', onCancel));
+			});
 		}
-		return await new Promise<Worker>((resolve) => this.waiting.push(resolve));
+		return await new Promise<Worker>((resolve, reject) => {
+			const onCancel = () => {
+				this.waiting.splice(this.waiting.indexOf(take), 1);
+				reject(new ExecutionCancelledError());
+			};
+			const take = (worker: Worker) => {
+				signal?.removeEventListener('abort', onCancel);
+				resolve(worker);
+			};
+			this.waiting.push(take);
+			signal?.addEventListener('abort', onCancel, { once: true });
+		});
 	}
 
 	private release(worker: Worker): void {
@@ -66,40 +127,56 @@ export class TesseractPool {
 		else this.idle.push(worker);
 	}
 
-	/** A worker that timed out is ended and replaced, so one bad page cannot block the pool. */
+	/** A worker that timed out or was stopped mid-page is ended and replaced, so it cannot block the pool. */
 	private async discard(worker: Worker): Promise<void> {
-		this.all.delete(worker);
-		await worker.terminate().catch(() => undefined);
+		await this.end(worker);
+		if (this.closed) return;
 		const next = this.waiting.shift();
-		if (next) {
-			this.startWorker().then(next, () => this.waiting.unshift(next));
-		}
+		if (next) this.startWorker().then(next, () => this.waiting.unshift(next));
 	}
 
-	/** `what` names the page in a timeout error ("page 3"). */
+	/**
+	 * `what` names the page in a timeout error ("page 3"). A cancel ends the page at once: the busy
+	 * worker is terminated rather than left to finish a page nobody will read.
+	 */
 	async recognize(
 		image: Buffer,
 		timeoutMs: number,
 		what: string,
+		signal?: AbortSignal,
 	): Promise<RecognizeResult['data']> {
-		const worker = await this.acquire();
+		const worker = await this.acquire(signal);
 		const deadline = AbortSignal.timeout(timeoutMs);
-		let onAbort: (() => void) | undefined;
-		const timedOut = new Promise<never>((_, reject) => {
-			onAbort = () => reject(new RecognitionTimeoutError(timeoutMs, what));
-			deadline.addEventListener('abort', onAbort, { once: true });
+		const stop = signal ? AbortSignal.any([deadline, signal]) : deadline;
+		let onStop: (() => void) | undefined;
+		const stopped = new Promise<never>((_, reject) => {
+			onStop = () =>
+				reject(
+					signal?.aborted
+						? new ExecutionCancelledError()
+						: new RecognitionTimeoutError(timeoutMs, what),
+				);
+			if (stop.aborted) onStop();
+			else stop.addEventListener('abort', onStop, { once: true });
 		});
+		activity.busy++;
 		const outcome = await attemptAsync(
 			async () =>
-				await Promise.race([worker.recognize(image, {}, { text: true, blocks: true }), timedOut]),
+				await Promise.race([worker.recognize(image, {}, { text: true, blocks: true }), stopped]),
 		);
-		if (onAbort) deadline.removeEventListener('abort', onAbort);
+		activity.busy--;
+		if (onStop) stop.removeEventListener('abort', onStop);
 		if (outcome.ok) {
+			activity.pagesRecognised++;
 			this.release(worker);
 			return outcome.value.data;
 		}
-		if (outcome.error instanceof RecognitionTimeoutError) await this.discard(worker);
-		else this.release(worker);
+		if (
+			outcome.error instanceof RecognitionTimeoutError ||
+			outcome.error instanceof ExecutionCancelledError
+		) {
+			await this.discard(worker);
+		} else this.release(worker);
 		throw outcome.error instanceof Error
 			? outcome.error
 			: new Error(`Tesseract failed on ${what}: ${String(outcome.error)}`);
@@ -108,10 +185,7 @@ export class TesseractPool {
 	async close(): Promise<void> {
 		this.closed = true;
 		const workers = [...this.all];
-		this.all.clear();
 		this.idle.length = 0;
-		await Promise.all(
-			workers.map(async (worker) => await worker.terminate().catch(() => undefined)),
-		);
+		await Promise.all(workers.map(async (worker) => await this.end(worker)));
 	}
 }

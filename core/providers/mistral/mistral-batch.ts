@@ -1,6 +1,7 @@
 import { NodeApiError } from 'n8n-workflow';
 
 import { attempt, attemptAsync, reasonOf } from '../../attempt';
+import { cancelSignalOf, ExecutionCancelledError } from '../../cancellation';
 import { JobFailedError, JobTimeoutError, pollJob } from '../../http/poll-job';
 import { extractProviderMessage } from '../../http/provider-message';
 import { providerRequest } from '../../http/provider-request';
@@ -143,7 +144,7 @@ export const runMistralBatch: BatchRunner = async (session, context, items) => {
 						`${job.status}, ${job.completed_requests ?? 0} of ${job.total_requests ?? lines.length} done`,
 					failureReason: (job) => job.errors?.[0]?.message ?? job.status,
 					timeoutMs: request.jobTimeoutMs,
-					signal: functions.getExecutionCancelSignal?.(),
+					signal: cancelSignalOf(functions),
 					...pollTiming(request.jobTimeoutMs),
 				}),
 		);
@@ -217,7 +218,8 @@ function collect(
 	return session.assemble(item.document, item.request, prepared, answers);
 }
 
-function jobError(context: SessionContext, itemIndex: number, error: unknown): NodeApiError {
+function jobError(context: SessionContext, itemIndex: number, error: unknown): Error {
+	if (error instanceof ExecutionCancelledError) return error;
 	const node = context.functions.getNode();
 	if (error instanceof JobTimeoutError) {
 		return new NodeApiError(

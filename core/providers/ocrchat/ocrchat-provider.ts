@@ -1,6 +1,7 @@
 import { NodeApiError } from 'n8n-workflow';
 
 import { attemptAsync, reasonOf } from '../../attempt';
+import { cancelSignalOf } from '../../cancellation';
 import { readImageSize } from '../../document/image-size';
 import { JobFailedError, JobTimeoutError, pollJob } from '../../http/poll-job';
 import { extractProviderMessage } from '../../http/provider-message';
@@ -95,10 +96,6 @@ function pollTiming(timeoutMs: number) {
 		intervalMs: clamp(timeoutMs / 40, 200, 3_000),
 		maxIntervalMs: clamp(timeoutMs / 8, 500, 15_000),
 	};
-}
-
-function cancelSignal(context: RequestContext): AbortSignal | undefined {
-	return 'getExecutionCancelSignal' in context ? context.getExecutionCancelSignal() : undefined;
 }
 
 /** How OCR.chat answers are read at the door: unreadable ones are retried, then reported with this hint. */
@@ -228,7 +225,7 @@ async function waitForJob(
 				describe: ({ job }) => job.status,
 				failureReason: ({ job }) => job.failureReason ?? 'no reason given',
 				timeoutMs: request.jobTimeoutMs,
-				signal: cancelSignal(context),
+				signal: cancelSignalOf(context),
 				...pollTiming(request.jobTimeoutMs),
 			}),
 	);
@@ -316,7 +313,7 @@ const jobs: DocumentJobs = {
 					isFailed: () => false,
 					describe: () => 'not finished (409)',
 					timeoutMs: request.jobTimeoutMs,
-					signal: cancelSignal(context),
+					signal: cancelSignalOf(context),
 					...pollTiming(request.jobTimeoutMs),
 				}),
 		);

@@ -61,6 +61,7 @@ export class DownloadProbe implements INodeType {
 							skipSslCertificateValidation: false,
 							lookup,
 						},
+						this.getExecutionCancelSignal(),
 					);
 					return [
 						{

@@ -50,6 +50,7 @@ export class HttpProbe implements INodeType {
 			{ displayName: 'Max Retries', name: 'maxRetries', type: 'number', default: 2 },
 			{ displayName: 'Timeout', name: 'timeoutMs', type: 'number', default: 2000 },
 			{ displayName: 'Base Delay', name: 'baseDelayMs', type: 'number', default: 20 },
+			{ displayName: 'Max Delay', name: 'maxDelayMs', type: 'number', default: 3000 },
 		],
 	};
 
@@ -68,7 +69,7 @@ export class HttpProbe implements INodeType {
 						maxRetries: this.getNodeParameter('maxRetries', itemIndex) as number,
 						retryTiming: {
 							baseDelayMs: this.getNodeParameter('baseDelayMs', itemIndex) as number,
-							maxDelayMs: 3000,
+							maxDelayMs: this.getNodeParameter('maxDelayMs', itemIndex) as number,
 						},
 					},
 				);
