@@ -13,7 +13,7 @@ import { cancellableWait, cancelSignalOf, ExecutionCancelledError } from '../can
 import { describeNetworkFailure, networkErrorCode } from './network-failure';
 import { extractProviderMessage } from './provider-message';
 import { closeGateFor, waitAtGate } from './rate-gate';
-import { redactText, redactValue, secretsOf } from './redact';
+import { MAX_ANSWER_DEPTH, nestsDeeperThan, redactText, redactValue, secretsOf } from './redact';
 import {
 	DEFAULT_RETRY_TIMING,
 	isRetryableNetworkCode,
@@ -144,19 +144,32 @@ function hintFor(status: number, provider: HttpProvider, message = ''): string {
 
 function bodyForError(body: unknown): JsonObject {
 	if (Buffer.isBuffer(body)) return { body: body.toString('utf8').slice(0, 2000) };
+	if (nestsDeeperThan(body))
+		return { body: `(an answer nested deeper than ${MAX_ANSWER_DEPTH} levels)` };
 	if (body && typeof body === 'object') return body as JsonObject;
 	return { body: body === undefined ? '' : String(body).slice(0, 2000) };
+}
+
+/**
+ * n8n's helper sends every call with the execution's cancel signal, replacing any signal of the request's
+ * own; seen through this view of the context, that signal is the attempt's (deadline or stop).
+ */
+function withAttemptSignal(context: RequestContext, signal: AbortSignal): RequestContext {
+	return Object.create(context, {
+		getExecutionCancelSignal: { value: () => signal },
+	}) as RequestContext;
 }
 
 async function sendOnce(
 	context: RequestContext,
 	provider: HttpProvider,
 	options: IHttpRequestOptions,
+	signal: AbortSignal,
 ): Promise<RawResponse> {
 	const response = (await context.helpers.httpRequestWithAuthentication.call(
-		context,
+		withAttemptSignal(context, signal),
 		provider.credentialType,
-		options,
+		{ ...options, abortSignal: signal },
 	)) as { statusCode: number; headers: RawResponse['headers']; body: unknown };
 	return { statusCode: response.statusCode, headers: response.headers ?? {}, body: response.body };
 }
@@ -189,12 +202,14 @@ export async function providerRequest<T = unknown>(
 		timeout: request.timeoutMs,
 		returnFullResponse: true,
 		ignoreHttpStatusErrors: true,
+		// A redirect would carry the API key (and, on 307/308, the document) to another host.
+		disableFollowRedirect: true,
 		...(binary ? { encoding: 'arraybuffer' as const, json: false } : { json: true }),
 	};
 	const cancelSignal = cancelSignalOf(this);
-	// A stop aborts the call in flight, not only the next one.
-	if (cancelSignal) options.abortSignal = cancelSignal;
 	const stopped = `Stopped calling ${provider.displayName}`;
+	/** A provider asked for a wait longer than the node may spend on the call. */
+	let waitRefused: { retryAfterMs: number; limitMs: number } | undefined;
 
 	let lastFailure: { status?: number; code?: string; body?: unknown; message: string } | undefined;
 	let unreadable: { error: unknown } | undefined;
@@ -204,17 +219,38 @@ export async function providerRequest<T = unknown>(
 		attemptsMade = round + 1;
 		let retryAfterMs: number | undefined;
 		await waitAtGate(this, provider.credentialType, cancelSignal);
+		// One deadline for the attempt, answer body included (a socket timeout alone lets a body that
+		// drips a few bytes a second run on), and a stop aborts the call in flight.
+		const deadline = AbortSignal.timeout(request.timeoutMs);
 		try {
-			const response = await sendOnce(this, provider, { ...options });
+			const response = await sendOnce(
+				this,
+				provider,
+				options,
+				cancelSignal ? AbortSignal.any([cancelSignal, deadline]) : deadline,
+			);
 			unreadable = undefined;
+			if (response.statusCode >= 300 && response.statusCode < 400) {
+				lastFailure = {
+					status: response.statusCode,
+					message: redirectMessage(url, headerValue(response.headers, 'location')),
+				};
+				break;
+			}
 			if (response.statusCode < 400) {
-				if (!request.read) return { ...response, body: response.body as T, attempts: attemptsMade };
+				const body = readableBody(response.body, secrets);
+				if (!body.ok) {
+					unreadable = { error: body.error };
+					lastFailure = { code: 'UNREADABLE', message: 'an answer the node cannot read' };
+					break;
+				}
+				if (!request.read) return { ...response, body: body.value as T, attempts: attemptsMade };
 				const read = request.read;
-				const parsed = attempt(() => read.parse(response.body));
+				const parsed = attempt(() => read.parse(body.value));
 				if (parsed.ok) {
 					return {
 						...response,
-						body: response.body as T,
+						body: body.value as T,
 						parsed: parsed.value,
 						attempts: attemptsMade,
 					};
@@ -233,6 +269,12 @@ export async function providerRequest<T = unknown>(
 				};
 				if (!isRetryableStatus(lastFailure.status as number)) break;
 				retryAfterMs = parseRetryAfter(headerValue(response.headers, 'retry-after'));
+				const limitMs = Math.min(timing.maxDelayMs, request.timeoutMs);
+				if (retryAfterMs !== undefined && retryAfterMs > limitMs && round < request.maxRetries) {
+					// Waiting would outlast the call: fail now with what the provider asked for.
+					waitRefused = { retryAfterMs, limitMs };
+					break;
+				}
 				if (
 					lastFailure.status === 429 ||
 					(lastFailure.status === 503 && retryAfterMs !== undefined)
@@ -246,7 +288,7 @@ export async function providerRequest<T = unknown>(
 			}
 		} catch (error) {
 			unreadable = undefined;
-			const code = networkCode(error);
+			const code = deadline.aborted && !cancelSignal?.aborted ? 'ETIMEDOUT' : networkCode(error);
 			lastFailure = { code, message: String((error as Error)?.message ?? error) };
 			if (!isRetryableNetworkCode(code)) break;
 		}
@@ -261,13 +303,16 @@ export async function providerRequest<T = unknown>(
 	if (cancelSignal?.aborted) throw new ExecutionCancelledError(stopped);
 
 	const attempts = `after ${attemptsMade} attempt${attemptsMade === 1 ? '' : 's'}`;
-	if (unreadable && request.read) {
+	if (unreadable) {
+		const hint =
+			request.read?.hint ??
+			'A proxy or another service may have answered in its place: check the base URL in the credential.';
 		throw unreadableAnswerError(
 			this,
 			provider,
 			unreadable.error,
 			request.itemIndex,
-			`${request.read.hint}${attemptsMade > 1 ? ` (${attempts})` : ''}`,
+			`${hint}${attemptsMade > 1 ? ` (${attempts})` : ''}`,
 		);
 	}
 	if (lastFailure?.status !== undefined) {
@@ -278,7 +323,11 @@ export async function providerRequest<T = unknown>(
 				secrets,
 			),
 			description: redactText(
-				`${hintFor(status, provider, lastFailure.message)}${isRetryableStatus(status) ? ` (gave up ${attempts})` : ''}`,
+				waitRefused
+					? `${provider.displayName} asked to wait ${seconds(waitRefused.retryAfterMs)} before trying again (Retry-After), longer than the ${seconds(waitRefused.limitMs)} this call may take: try again later, or raise the Timeout option.`
+					: status >= 300 && status < 400
+						? 'The node does not follow redirects, so the API key never goes to another address: set the base URL in the credential to the address the service answers at.'
+						: `${hintFor(status, provider, lastFailure.message)}${isRetryableStatus(status) ? ` (gave up ${attempts})` : ''}`,
 				secrets,
 			),
 			httpCode: String(status),
@@ -307,6 +356,31 @@ export async function providerRequest<T = unknown>(
 			itemIndex: request.itemIndex,
 		},
 	);
+}
+
+const seconds = (milliseconds: number) =>
+	milliseconds >= 86_400_000
+		? `${Math.round(milliseconds / 86_400_000)} days`
+		: `${Math.round(milliseconds / 100) / 10} s`;
+
+/** A 3xx answer, naming where it pointed by its origin only (a query could hold a token). */
+function redirectMessage(from: string, location: string | undefined): string {
+	const target = location ? attempt(() => new URL(location, from)) : undefined;
+	const where = target?.ok ? ` to ${target.value.origin}` : '';
+	return `a redirect${where}, which the node does not follow`;
+}
+
+/** A 2xx body, checked and with the secrets removed before anything reads it: echoes of the key go. */
+function readableBody(
+	body: unknown,
+	secrets: string[],
+): { ok: true; value: unknown } | { ok: false; error: Error } {
+	if (nestsDeeperThan(body))
+		return {
+			ok: false,
+			error: new Error(`the answer nests deeper than ${MAX_ANSWER_DEPTH} levels`),
+		};
+	return { ok: true, value: Buffer.isBuffer(body) ? body : redactValue(body, secrets) };
 }
 
 /**

@@ -10,7 +10,16 @@ export function secretsOf(credentials: Record<string, unknown> | undefined): str
 			([key, value]) =>
 				typeof value === 'string' && value.length >= 4 && /key|token|secret|password/i.test(key),
 		)
-		.map(([, value]) => value as string);
+		.flatMap(([, value]) => spellingsOf(value as string));
+}
+
+/** A key as it may come back: plain, URL-encoded (in an echoed URL) or base64 (in an echoed Basic header). */
+function spellingsOf(secret: string): string[] {
+	const spellings = new Set([secret, encodeURIComponent(secret)]);
+	const base64 = Buffer.from(secret).toString('base64');
+	// Without its padding, so the key is found inside a longer encoded text too.
+	if (base64.replace(/=+$/, '').length >= 8) spellings.add(base64.replace(/=+$/, ''));
+	return [...spellings];
 }
 
 export function redactText(text: string, secrets: string[]): string {
@@ -20,17 +29,44 @@ export function redactText(text: string, secrets: string[]): string {
 	return result.replace(/(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]{8,}/g, `$1 ${REDACTED}`);
 }
 
-/** Deep copy with every string redacted; for response bodies kept in errors. */
+/** Nesting past which an answer is not walked (nor kept): no API answers that deep. */
+export const MAX_ANSWER_DEPTH = 64;
+
+/** Whether a parsed answer nests deeper than `limit` arrays and objects; walks without recursion. */
+export function nestsDeeperThan(value: unknown, limit = MAX_ANSWER_DEPTH): boolean {
+	const pending: Array<[unknown, number]> = [[value, 0]];
+	while (pending.length) {
+		const [entry, depth] = pending.pop() as [unknown, number];
+		if (!entry || typeof entry !== 'object' || Buffer.isBuffer(entry)) continue;
+		if (depth >= limit) return true;
+		for (const child of Object.values(entry)) pending.push([child, depth + 1]);
+	}
+	return false;
+}
+
+/**
+ * Every string of a parsed answer with the secrets removed. Parts without a secret are shared, not
+ * copied, so a large clean answer costs one walk. Callers check the depth first (`nestsDeeperThan`).
+ */
 export function redactValue<T>(value: T, secrets: string[]): T {
 	if (typeof value === 'string') return redactText(value, secrets) as T;
-	if (Array.isArray(value)) return value.map((entry) => redactValue(entry, secrets)) as T;
+	if (Array.isArray(value)) {
+		let changed = false;
+		const copy = value.map((entry) => {
+			const redacted = redactValue(entry, secrets);
+			if (redacted !== entry) changed = true;
+			return redacted;
+		});
+		return (changed ? copy : value) as T;
+	}
 	if (value && typeof value === 'object' && !Buffer.isBuffer(value)) {
-		return Object.fromEntries(
-			Object.entries(value as Record<string, unknown>).map(([key, entry]) => [
-				key,
-				redactValue(entry, secrets),
-			]),
-		) as T;
+		let changed = false;
+		const entries = Object.entries(value as Record<string, unknown>).map(([key, entry]) => {
+			const redacted = redactValue(entry, secrets);
+			if (redacted !== entry) changed = true;
+			return [key, redacted] as const;
+		});
+		return (changed ? Object.fromEntries(entries) : value) as T;
 	}
 	return value;
 }

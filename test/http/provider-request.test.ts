@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
 
 import type { INodeParameters } from 'n8n-workflow';
 
@@ -172,7 +173,7 @@ describe('the HTTP door (providerRequest) against a loopback server', () => {
 	it('a stop ends the wait for a long Retry-After at once and sends nothing more', async () => {
 		const { run, requests, elapsedMs } = await probe(
 			() => ({ status: 429, json: { message: 'slow down' }, headers: { 'Retry-After': '60' } }),
-			{ maxRetries: 3, maxDelayMs: 120_000 },
+			{ maxRetries: 3, maxDelayMs: 120_000, timeoutMs: 120_000 },
 			{ cancelAfterMs: 300 },
 		);
 		expect(elapsedMs).toBeLessThan(1_500);
@@ -251,5 +252,146 @@ describe('the HTTP door (providerRequest) against a loopback server', () => {
 			'Probe Provider answered 404: Model mistral-ocr-9 not found. [item 1]',
 		);
 		expect(output[2].json.body).toEqual({ item: 2 });
+	});
+
+	describe('answers that must not hurt the instance', () => {
+		it.each([301, 302, 307, 308])(
+			'a %i redirect is not followed: the other origin gets no request, the item fails naming it',
+			async (status) => {
+				const other = await startFakeServer(() => ({ status: 200, json: { stolen: true } }));
+				try {
+					const { run, requests } = await probe(
+						() => ({
+							status,
+							json: {},
+							headers: { Location: `${other.url}/collect?token=abc123` },
+						}),
+						{ maxRetries: 2 },
+						{ continueOnFail: true },
+					);
+					expect(requests).toHaveLength(1);
+					expect(other.requests).toHaveLength(0);
+					const [item] = run.output(TARGET);
+					expect(item.json.error).toBe(
+						`Probe Provider answered ${status}: a redirect to ${other.url}, which the node does not follow [item 0]`,
+					);
+					expect(item.json.description).toMatch(/does not follow redirects/);
+					expect(JSON.stringify(item.json)).not.toContain('abc123');
+				} finally {
+					await other.close();
+				}
+			},
+		);
+
+		it('a Retry-After longer than the call may take fails at once with the wait asked for', async () => {
+			for (const retryAfter of ['999999', 'Fri, 31 Dec 2100 23:59:59 GMT']) {
+				const { run, requests, elapsedMs } = await probe(
+					() => ({
+						status: 429,
+						json: { message: 'Slow down' },
+						headers: { 'Retry-After': retryAfter },
+					}),
+					{ maxRetries: 3, timeoutMs: 2000 },
+					{ continueOnFail: true },
+				);
+				expect(requests).toHaveLength(1);
+				expect(elapsedMs).toBeLessThan(2000);
+				const [item] = run.output(TARGET);
+				expect(item.json.error).toBe('Probe Provider answered 429: Slow down [item 0]');
+				expect(item.json.description).toMatch(
+					/^Probe Provider asked to wait (11\.6 days|\d+ days) before trying again \(Retry-After\), longer than the 2 s this call may take/,
+				);
+				await server?.close();
+				server = undefined;
+			}
+		});
+
+		it('an answer that drips a few bytes a second is cut at the deadline, body included', async () => {
+			const drips = new Set<ReturnType<typeof setInterval>>();
+			const dripping: Server = createServer((_, response) => {
+				response.writeHead(200, { 'content-type': 'application/json' });
+				response.write('{"pages":[');
+				const timer = setInterval(() => response.write('    '), 250);
+				drips.add(timer);
+				response.on('close', () => clearInterval(timer));
+			});
+			await new Promise<void>((resolve) => dripping.listen(0, '127.0.0.1', resolve));
+			const port = (dripping.address() as { port: number }).port;
+			try {
+				const started = Date.now();
+				const run = await runWorkflow(
+					fixtureWorkflow([{ json: {} }], {
+						type: 'ocr-test.httpProbe',
+						parameters: { maxRetries: 0, timeoutMs: 1500 },
+						credentials: { ocrProbeApi: { id: '1', name: 'probe' } },
+						continueOnFail: true,
+					}),
+					{
+						nodes: { 'ocr-test.httpProbe': new HttpProbe() },
+						credentialTypes: [probeCredentialType],
+						credentials: {
+							ocrProbeApi: { apiKey: API_KEY, baseUrl: `http://127.0.0.1:${port}` },
+						},
+					},
+				);
+				expect(Date.now() - started).toBeLessThan(1500 + 2000);
+				expect(run.output(TARGET)[0].json.error).toMatch(/no answer within 1\.5 s/);
+			} finally {
+				for (const timer of drips) clearInterval(timer);
+				dripping.closeAllConnections();
+				await new Promise((resolve) => dripping.close(resolve));
+			}
+		});
+
+		it('a key echoed in a 200 answer, plain, URL-encoded or base64, never reaches the item', async () => {
+			const { run } = await probe(
+				(request) => ({
+					status: 200,
+					json: {
+						echo: String(request.headers.authorization),
+						url: `https://example.test/?key=${encodeURIComponent(API_KEY)}`,
+						basic: `Basic ${Buffer.from(API_KEY).toString('base64')}`,
+						nested: [{ text: `the key is ${API_KEY}` }],
+					},
+				}),
+				{ maxRetries: 0 },
+			);
+			const serialised = JSON.stringify(run.run);
+			expect(serialised).not.toContain(API_KEY);
+			expect(serialised).not.toContain(encodeURIComponent(API_KEY));
+			expect(serialised).not.toContain(Buffer.from(API_KEY).toString('base64').replace(/=+$/, ''));
+			expect(run.output(TARGET)[0].json.body).toMatchObject({
+				nested: [{ text: 'the key is [redacted]' }],
+			});
+		});
+
+		it('answers nested 100 000 deep: a clear error with the provider and status, not a stack overflow', async () => {
+			const deep = (depth: number) => `${'{"error":'.repeat(depth)}"x"${'}'.repeat(depth)}`;
+			const failing = await probe(
+				() => ({
+					status: 500,
+					body: deep(100_000),
+					headers: { 'content-type': 'application/json' },
+				}),
+				{ maxRetries: 0 },
+				{ continueOnFail: true },
+			);
+			expect(failing.run.output(TARGET)[0].json.error).toMatch(
+				/^Probe Provider answered 500: .*\[item 0\]$/,
+			);
+			await server?.close();
+			server = undefined;
+			const succeeding = await probe(
+				() => ({
+					status: 200,
+					body: deep(100_000),
+					headers: { 'content-type': 'application/json' },
+				}),
+				{ maxRetries: 0 },
+				{ continueOnFail: true },
+			);
+			expect(succeeding.run.output(TARGET)[0].json.error).toMatch(/nests deeper than 64 levels/);
+			expect(() => JSON.stringify(succeeding.run.run)).not.toThrow();
+		});
 	});
 });
