@@ -124,7 +124,7 @@ export async function executeLocateText(this: IExecuteFunctions): Promise<INodeE
 					}
 					const boxes = found.map((hit) => hit.bbox).filter((bbox): bbox is BBox => bbox !== null);
 					if (raw.annotatedImage === true && boxes.length) {
-						const annotated = await drawBoxes(image.data, boxes);
+						const annotated = await drawBoxes(image.data, boxes, { timeoutMs: options.timeoutMs });
 						binary[`annotated_${pageIndex + 1}`] = await this.helpers.prepareBinaryData(
 							annotated,
 							`${source.fileName}-page-${pageIndex + 1}-matches.png`,

@@ -47,6 +47,8 @@ export async function openItemDocument(
 		const fileType = detectFileType(source.bytes, source.declaredMimeType);
 		const opened = await openDocument(source.bytes, fileType, {
 			password: options.pdfPassword || undefined,
+			timeoutMs: options.timeoutMs,
+			concurrency: options.concurrency,
 		});
 		holder.opened = opened;
 		return { fileType, opened, ...selectPages(options.pages, opened.pageCount) };
