@@ -1,7 +1,12 @@
 import { attemptAsync } from '../attempt';
 import { DEFAULT_MAX_PIXELS, type PageImage } from './engine';
 import type { FileType } from './file-type';
-import { DEFAULT_ENGINE_TIMEOUT_MS, leaseEngine, transferableCopy } from './worker-pool';
+import {
+	DEFAULT_ENGINE_TIMEOUT_MS,
+	leaseEngine,
+	transferableCopy,
+	type EngineLease,
+} from './worker-pool';
 
 export { DEFAULT_MAX_PIXELS, type PageImage } from './engine';
 
@@ -28,6 +33,9 @@ export interface OpenDocumentOptions {
 	/** The caller's item concurrency, which sizes the pool of document workers. */
 	concurrency?: number;
 }
+
+/** A document dropped without close() would pin its worker forever: its worker is ended instead. */
+const unclosed = new FinalizationRegistry<EngineLease>((lease) => lease.end());
 
 const asBuffer = (bytes: Uint8Array) =>
 	Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -67,7 +75,7 @@ export async function openDocument(
 		throw opened.error;
 	}
 	let closed = false;
-	return {
+	const document: OpenedDocument = {
 		fileType,
 		pageCount: opened.value.pageCount,
 		warnings: opened.value.warnings,
@@ -93,10 +101,13 @@ export async function openDocument(
 		close() {
 			if (closed) return;
 			closed = true;
+			unclosed.unregister(document);
 			lease.call({ type: 'close' }, `Closing ${subject}`, timeoutMs).then(
 				() => lease.release(),
 				() => lease.release(),
 			);
 		},
 	};
+	unclosed.register(document, lease, document);
+	return document;
 }

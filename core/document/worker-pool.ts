@@ -226,6 +226,13 @@ export class EngineLease {
 		return await this.worker.call(request, what, timeoutMs, transfer);
 	}
 
+	/** Ends the worker without reuse (a document dropped without being closed). */
+	end(): void {
+		if (this.released) return;
+		this.released = true;
+		this.worker.end();
+	}
+
 	/** Hands the worker back once its calls have settled; one that failed is not reused. */
 	release(): void {
 		if (this.released) return;
