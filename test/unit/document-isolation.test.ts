@@ -1,3 +1,5 @@
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+
 import { DocumentError } from '../../core/document/document-error';
 import { detectFileType } from '../../core/document/file-type';
 import { openDocument, type OpenDocumentOptions } from '../../core/document/rasterizer';
@@ -74,6 +76,17 @@ describe('document isolation: hostile files cost only themselves', () => {
 		// Before the engine ran in workers, every later document failed as "damaged" from here on.
 		await expectHealthyRenderer();
 		await expectHealthyRenderer();
+	});
+
+	it('keeps the main thread free while a hostile page keeps the renderer busy', async () => {
+		const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+		loopDelay.enable();
+		const document = await open(tinyTilingPdf(), { timeoutMs: 2_000 });
+		await failure(document.renderPage(0, { dpi: 144 }));
+		document.close();
+		loopDelay.disable();
+		// Rendered on the main thread, the event loop would stall for the whole 2 s.
+		expect(loopDelay.max / 1e6).toBeLessThan(500);
 	});
 
 	it('keeps documents open side by side apart: one timing out does not disturb the other', async () => {
