@@ -15,6 +15,8 @@ import {
 
 const WASM_PAGE_BYTES = 65_536;
 let memoryRefused = false;
+/** WebAssembly memory never shrinks: how large the engine's has grown, so a grown worker is not kept. */
+let engineMemoryBytes = 0;
 
 /**
  * resourceLimits bound the worker's JavaScript heap only; a WebAssembly engine grows its memory through
@@ -28,7 +30,9 @@ function limitWebAssemblyMemory(limitBytes: number): void {
 			memoryRefused = true;
 			throw new RangeError('The document engine reached its memory bound');
 		}
-		return grow.call(this, delta);
+		const previousPages = grow.call(this, delta);
+		engineMemoryBytes = Math.max(engineMemoryBytes, this.buffer.byteLength);
+		return previousPages;
 	};
 }
 
@@ -91,9 +95,10 @@ async function serve(): Promise<void> {
 		memoryRefused = false;
 		const outcome = await attemptAsync(async () => await handle(engine, request));
 		if (outcome.ok) {
-			port.postMessage({ id, ok: true, value: outcome.value.value } satisfies EngineReply, [
-				...new Set(outcome.value.transfer),
-			]);
+			port.postMessage(
+				{ id, ok: true, value: outcome.value.value, engineMemoryBytes } satisfies EngineReply,
+				[...new Set(outcome.value.transfer)],
+			);
 			return;
 		}
 		const error = outcome.error;

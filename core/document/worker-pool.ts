@@ -17,6 +17,8 @@ export const DEFAULT_ENGINE_TIMEOUT_MS = 120_000;
 /** An idle worker is ended after this long; the next document starts a fresh one (~0.2 s). */
 const IDLE_MS = 30_000;
 const DEFAULT_POOL_SIZE = 2;
+/** A worker whose engine memory grew past this (a huge page) is ended rather than kept idle. */
+const KEEP_BELOW_BYTES = 256 * 1024 * 1024;
 const MAX_POOL_SIZE = 32;
 
 /** The worker's JavaScript heap; the engine's WebAssembly memory is bounded inside the worker. */
@@ -88,6 +90,8 @@ class EngineWorker {
 	failure: Error | undefined;
 	/** Called once no call is pending. */
 	onSettled: (() => void) | undefined;
+	/** The engine's memory as of its last answer. */
+	engineMemoryBytes = 0;
 	/** Identifies one idle period, so an old idle timer does not end a worker leased again since. */
 	idleToken: object | undefined;
 
@@ -143,8 +147,10 @@ class EngineWorker {
 		const call = this.pending.get(reply.id);
 		if (!call) return;
 		this.pending.delete(reply.id);
-		if (reply.ok) call.resolve(reply.value);
-		else if (reply.fault) {
+		if (reply.ok) {
+			this.engineMemoryBytes = reply.engineMemoryBytes;
+			call.resolve(reply.value);
+		} else if (reply.fault) {
 			const error =
 				reply.fault === 'memory'
 					? memoryError(call.what)
@@ -187,7 +193,7 @@ function returnToPool(worker: EngineWorker): void {
 		worker.onSettled = () => returnToPool(worker);
 		return;
 	}
-	if (idle.length >= poolSize) {
+	if (idle.length >= poolSize || worker.engineMemoryBytes > KEEP_BELOW_BYTES) {
 		worker.end();
 		return;
 	}

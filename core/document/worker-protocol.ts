@@ -36,7 +36,7 @@ export interface EngineFailure {
 }
 
 export type EngineReply =
-	| { id: number; ok: true; value: unknown }
+	| { id: number; ok: true; value: unknown; engineMemoryBytes: number }
 	| {
 			id: number;
 			ok: false;
