@@ -129,15 +129,17 @@ class EngineWorker {
 	): Promise<EngineResults[K]> {
 		if (this.failure) throw this.failure;
 		const id = this.nextId++;
-		if (this.pending.size === 0) this.worker.ref();
+		const answer = new Promise((resolve, reject) => {
+			// Posted first: a request that cannot be sent fails here and leaves nothing pending.
+			this.worker.postMessage({ id, request }, transfer);
+			if (this.pending.size === 0) this.worker.ref();
+			this.pending.set(id, { what, resolve, reject });
+		});
 		const deadline = AbortSignal.timeout(timeoutMs);
 		const onDeadline = () => this.stop(timeoutError(what, timeoutMs));
 		deadline.addEventListener('abort', onDeadline, { once: true });
 		try {
-			return (await new Promise((resolve, reject) => {
-				this.pending.set(id, { what, resolve, reject });
-				this.worker.postMessage({ id, request }, transfer);
-			})) as EngineResults[K];
+			return (await answer) as EngineResults[K];
 		} finally {
 			deadline.removeEventListener('abort', onDeadline);
 		}
