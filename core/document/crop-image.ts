@@ -1,35 +1,33 @@
 import type { BBox } from '../model';
-import { loadMupdf } from './mupdf-loader';
+import { MAX_CROPS_PER_PAGE } from './engine';
+import { DEFAULT_ENGINE_TIMEOUT_MS, leaseEngine, transferableCopy } from './worker-pool';
 
-/** The part of a page image inside a pixel box, as a PNG (a figure, logo or stamp the model found). */
-export async function cropImage(png: Buffer, bbox: BBox): Promise<Buffer | null> {
-	const mupdf = await loadMupdf();
-	const image = new mupdf.Image(png);
-	const source = image.toPixmap();
+export { MAX_CROPS_PER_PAGE } from './engine';
+
+/**
+ * The parts of one page image inside pixel boxes, as PNGs (figures, logos or stamps a model found),
+ * in the boxes' order; null for a box outside the image. The page is decoded once, in a worker, and at
+ * most MAX_CROPS_PER_PAGE boxes are taken: the caller reports the rest.
+ */
+export async function cropImages(
+	png: Buffer,
+	boxes: BBox[],
+	options: { timeoutMs?: number } = {},
+): Promise<Array<Buffer | null>> {
+	if (!boxes.length) return [];
+	const lease = leaseEngine();
 	try {
-		const width = source.getWidth();
-		const height = source.getHeight();
-		const x0 = Math.max(0, Math.min(width, Math.floor(bbox[0])));
-		const y0 = Math.max(0, Math.min(height, Math.floor(bbox[1])));
-		const x1 = Math.max(x0, Math.min(width, Math.ceil(bbox[2])));
-		const y1 = Math.max(y0, Math.min(height, Math.ceil(bbox[3])));
-		if (x1 - x0 < 1 || y1 - y0 < 1) return null;
-		const components = source.getNumberOfComponents() + (source.getAlpha() ? 1 : 0);
-		const colorSpace = source.getColorSpace() ?? mupdf.ColorSpace.DeviceRGB;
-		const crop = new mupdf.Pixmap(colorSpace, [0, 0, x1 - x0, y1 - y0], source.getAlpha() !== 0);
-		try {
-			const from = source.getPixels();
-			const to = crop.getPixels();
-			for (let row = 0; row < y1 - y0; row++) {
-				const start = (y0 + row) * source.getStride() + x0 * components;
-				to.set(from.subarray(start, start + (x1 - x0) * components), row * crop.getStride());
-			}
-			return Buffer.from(crop.asPNG());
-		} finally {
-			crop.destroy();
-		}
+		const copy = transferableCopy(png);
+		const crops = await lease.call(
+			{ type: 'crop', png: copy, boxes: boxes.slice(0, MAX_CROPS_PER_PAGE) },
+			'Cutting images out of the page',
+			options.timeoutMs ?? DEFAULT_ENGINE_TIMEOUT_MS,
+			[copy.buffer as ArrayBuffer],
+		);
+		return crops.map((crop) =>
+			crop ? Buffer.from(crop.buffer, crop.byteOffset, crop.byteLength) : null,
+		);
 	} finally {
-		source.destroy();
-		image.destroy();
+		lease.release();
 	}
 }

@@ -1,5 +1,6 @@
 // mupdf is ESM-only with top-level await: it has to come in through a real dynamic import(), which
-// `module: node16` keeps in the CommonJS output. One promise per process: the WASM is loaded once.
+// `module: node16` keeps in the CommonJS output. Loaded once per thread: in the pack, only inside the
+// document workers (document-worker.ts), so a crash of the WASM ends one worker, not the instance.
 type MupdfModule = typeof import('mupdf', { with: { 'resolution-mode': 'import' } });
 
 let mupdfModule: Promise<MupdfModule> | undefined;

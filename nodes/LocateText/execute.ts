@@ -133,7 +133,9 @@ async function locateInDocument(
 		}
 		const boxes = found.map((hit) => hit.bbox).filter((bbox): bbox is BBox => bbox !== null);
 		if (raw.annotatedImage === true && boxes.length) {
-			const annotated = await drawBoxes(image.data, boxes);
+			const annotated = await drawBoxes(image.data, boxes, {
+				timeoutMs: request.options.timeoutMs,
+			});
 			binary[`annotated_${pageIndex + 1}`] = await context.helpers.prepareBinaryData(
 				annotated,
 				`${source.fileName}-page-${pageIndex + 1}-matches.png`,

@@ -68,6 +68,8 @@ export async function openSource(
 		const fileType = knownType ?? detectFileType(source.bytes, source.declaredMimeType);
 		const opened = await openDocument(source.bytes, fileType, {
 			password: options.pdfPassword || undefined,
+			timeoutMs: options.timeoutMs,
+			concurrency: options.concurrency,
 		});
 		holder.opened = opened;
 		return { fileType, opened, ...selectPages(options.pages, opened.pageCount) };

@@ -59,6 +59,20 @@ async function startFakeDeepSeekServer(): Promise<FakeServer> {
 				},
 			};
 		}
+		if (body.model === 'many-images') {
+			const pictures = Array.from(
+				{ length: 150 },
+				(_, index) =>
+					`image[[${(index % 15) * 60}, ${Math.floor(index / 15) * 90}, ${(index % 15) * 60 + 50}, ${Math.floor(index / 15) * 90 + 80}]]`,
+			);
+			return {
+				status: 200,
+				json: {
+					model: body.model,
+					choices: [{ message: { content: pictures.join('\n\n') }, finish_reason: 'stop' }],
+				},
+			};
+		}
 		if (body.model === 'with-image') {
 			return {
 				status: 200,
@@ -174,6 +188,23 @@ describe('OCR Process on Clovis / DeepSeek-OCR against a fake OpenAI-compatible 
 		]);
 		const crop = Buffer.from(item.binary?.image_1_1.data ?? '', 'base64');
 		expect([crop.readUInt32BE(16), crop.readUInt32BE(20)]).toEqual([596 - 119, 506 - 169]);
+	});
+
+	it('cuts at most 100 pictures out of one page, decoding it once, and says so', async () => {
+		const started = performance.now();
+		const run = await clovis(server, [pdfItem], {
+			model: 'many-images',
+			options: { extractImages: true, pages: '1' },
+		});
+		const [item] = run.output(TARGET);
+		const images = item.json.images as Array<{ id: string; binaryProperty?: string }>;
+		expect(images).toHaveLength(150);
+		expect(images.filter((image) => image.binaryProperty)).toHaveLength(100);
+		expect(Object.keys(item.binary ?? {})).toHaveLength(100);
+		expect(item.json.warnings).toContain(
+			'The page has 150 images: only the first 100 were cut out.',
+		);
+		expect(performance.now() - started).toBeLessThan(30_000);
 	});
 
 	it('converts tables to markdown when asked', async () => {

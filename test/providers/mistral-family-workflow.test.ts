@@ -116,10 +116,10 @@ describe('OCR Process on Mistral against a fake /v1/ocr server', () => {
 				options: { pages: '={{ $itemIndex === 2 ? "2-3" : "" }}' },
 			},
 		);
-		const sent = bodies(server).map((body) => [
-			body.document.type,
-			String(body.document.image_url).slice(0, 22),
-		]);
+		// Items run side by side: their requests may arrive in any order.
+		const sent = bodies(server)
+			.map((body) => [body.document.type, String(body.document.image_url).slice(0, 22)])
+			.sort();
 		expect(sent).toEqual([
 			['image_url', 'data:image/jpeg;base64'],
 			['image_url', 'data:image/png;base64,'],
@@ -415,7 +415,15 @@ describe('OCR options across the family', () => {
 		const run = await ocrOn('bifrost', server, [pdfItem, imageItem('sample.png')], {
 			options: everyFeature,
 		});
-		const [pdfBody, imageBody] = bodies(server) as unknown as IDataObject[];
+		// The two items run side by side: their requests may arrive in either order.
+		const sent = bodies(server) as unknown as IDataObject[];
+		expect(sent).toHaveLength(2);
+		const pdfBody = sent.find(
+			(body) => (body.document as IDataObject).type === 'document_url',
+		) as IDataObject;
+		const imageBody = sent.find(
+			(body) => (body.document as IDataObject).type === 'image_url',
+		) as IDataObject;
 		expect(pdfBody.model).toBe('mistral/mistral-ocr-latest');
 		expect(pdfBody.fallbacks).toEqual(['mistral/mistral-ocr-2505', 'mistral/mistral-ocr-2503']);
 		for (const key of [
@@ -463,8 +471,12 @@ describe('OCR options across the family', () => {
 			{ options: { pdfPassword: 'pw', backend: 'ocr-model_123', tableFormat: 'html' } },
 			{ baseUrlSuffix: '/ocr' },
 		);
-		const [pdfBody, imageBody] = bodies(server) as unknown as IDataObject[];
-		expect(server.requests[0].url).toBe('/ocr');
+		// The two items run side by side: their requests may arrive in either order.
+		const sent = bodies(server) as unknown as IDataObject[];
+		expect(sent).toHaveLength(2);
+		const pdfBody = sent.find((body) => body.filename === 'invoice.pdf') as IDataObject;
+		const imageBody = sent.find((body) => body.filename === 'sample.png') as IDataObject;
+		expect(server.requests.map((request) => request.url)).toEqual(['/ocr', '/ocr']);
 		expect(pdfBody).toMatchObject({
 			content_type: 'application/pdf',
 			filename: 'invoice.pdf',

@@ -61,17 +61,22 @@ describe('URL input on the /v1/ocr family', () => {
 						pages?: number[];
 					},
 			);
-			expect(sent[0].document).toEqual({
+			// Items run side by side: their requests may arrive in any order.
+			expect(sent).toHaveLength(3);
+			const pdfByAddress = sent.find((body) => body.document.document_url?.startsWith('https:'));
+			const imageByAddress = sent.find((body) => body.document.type === 'image_url');
+			const uploaded = sent.find((body) => body.document.document_url?.startsWith('data:'));
+			expect(pdfByAddress?.document).toEqual({
 				type: 'document_url',
 				document_url: `${files.url}/docs/invoice.pdf`,
 				document_name: 'invoice.pdf',
 			});
-			expect(sent[0].pages).toEqual([1]);
-			expect(sent[1].document).toEqual({
+			expect(pdfByAddress?.pages).toEqual([1]);
+			expect(imageByAddress?.document).toEqual({
 				type: 'image_url',
 				image_url: `${files.url}/docs/sample.png`,
 			});
-			expect(sent[2].document.document_url).toMatch(/^data:application\/pdf;base64,JVBER/);
+			expect(uploaded?.document.document_url).toMatch(/^data:application\/pdf;base64,JVBER/);
 			const items = run.output(TARGET);
 			expect(
 				items.map((item) => [

@@ -1,13 +1,18 @@
-import { cropImage } from '../../core/document/crop-image';
+import { cropImages, MAX_CROPS_PER_PAGE } from '../../core/document/crop-image';
 import { drawBoxes } from '../../core/document/draw-boxes';
 import { loadMupdf } from '../../core/document/mupdf-loader';
+import type { BBox } from '../../core/model';
 import { blankPng } from '../support/documents';
 
-describe('cropImage', () => {
-	it('cuts the box out of the page image, clamped to the page', async () => {
+describe('cropImages', () => {
+	it('cuts each box out of the page image, clamped to the page, in the boxes’ order', async () => {
 		// A red outline at x 20–60, y 10–50 shows up on the crop's own edges when cut at that box.
-		const page = await drawBoxes(blankPng(100, 80), [[20, 10, 60, 50]], 1);
-		const crop = await cropImage(page, [20, 10, 61, 51]);
+		const page = await drawBoxes(blankPng(100, 80), [[20, 10, 60, 50]], { thickness: 1 });
+		const [crop, corner, outside] = await cropImages(page, [
+			[20, 10, 61, 51],
+			[90, 70, 500, 500],
+			[120, 10, 130, 20],
+		]);
 		const mupdf = await loadMupdf();
 		const pixmap = new mupdf.Image(crop as Buffer).toPixmap();
 		expect([pixmap.getWidth(), pixmap.getHeight()]).toEqual([41, 41]);
@@ -18,7 +23,22 @@ describe('cropImage', () => {
 			);
 		expect(at(0, 20)).toEqual([255, 0, 0]);
 		expect(at(20, 20)).toEqual([255, 255, 255]);
-		expect(await cropImage(page, [90, 70, 500, 500])).not.toBeNull();
-		expect(await cropImage(page, [120, 10, 130, 20])).toBeNull();
+		const cornerPixmap = new mupdf.Image(corner as Buffer).toPixmap();
+		expect([cornerPixmap.getWidth(), cornerPixmap.getHeight()]).toEqual([10, 10]);
+		expect(outside).toBeNull();
+	});
+
+	it(`cuts at most ${MAX_CROPS_PER_PAGE} boxes of one page, decoding the page once`, async () => {
+		const page = blankPng(400, 300);
+		const boxes = Array.from({ length: 1000 }, (_, index): BBox => {
+			const x = (index * 7) % 380;
+			const y = (index * 13) % 280;
+			return [x, y, x + 20, y + 20];
+		});
+		const started = performance.now();
+		const crops = await cropImages(page, boxes);
+		expect(crops).toHaveLength(MAX_CROPS_PER_PAGE);
+		expect(crops.every((crop) => crop !== null && crop.length > 0)).toBe(true);
+		expect(performance.now() - started).toBeLessThan(10_000);
 	});
 });

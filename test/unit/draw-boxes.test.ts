@@ -20,4 +20,12 @@ describe('drawBoxes', () => {
 		expect(at(40, 30)).toEqual([255, 255, 255]);
 		expect(at(5, 5)).toEqual([255, 255, 255]);
 	});
+
+	it('clamps boxes far outside the image instead of walking their whole outline', async () => {
+		const started = performance.now();
+		const png = await drawBoxes(blankPng(100, 80), [[-1e9, -1e9, 1e9, 1e9]]);
+		expect(performance.now() - started).toBeLessThan(5_000);
+		const mupdf = await loadMupdf();
+		expect(new mupdf.Image(png).toPixmap().getWidth()).toBe(100);
+	});
 });

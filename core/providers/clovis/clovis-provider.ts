@@ -1,6 +1,6 @@
 import type { HttpProvider } from '../../http/provider-request';
 import { attemptAsync } from '../../attempt';
-import { cropImage } from '../../document/crop-image';
+import { cropImages, MAX_CROPS_PER_PAGE } from '../../document/crop-image';
 import type { BBox, OcrPage, OcrResult } from '../../model';
 import type {
 	DocumentInput,
@@ -56,15 +56,26 @@ class ClovisSession implements OcrSession {
 		);
 		page.warnings.unshift(...image.warnings);
 		if (request.features.extractImages) {
-			// Pictures the model found are cut from the page image the model saw.
-			for (const picture of page.images) {
-				if (!picture.bbox) continue;
-				const crop = await attemptAsync(
-					async () => await cropImage(image.data, picture.bbox as BBox),
-				);
-				if (crop.ok && crop.value)
-					picture.dataUrl = `data:image/png;base64,${crop.value.toString('base64')}`;
+			// Pictures the model found are cut from the page image the model saw, the page decoded once.
+			const pictures = page.images.filter((picture) => picture.bbox);
+			const taken = pictures.slice(0, MAX_CROPS_PER_PAGE);
+			const crops = await attemptAsync(
+				async () =>
+					await cropImages(
+						image.data,
+						taken.map((picture) => picture.bbox as BBox),
+						{ timeoutMs: request.timeoutMs },
+					),
+			);
+			taken.forEach((picture, position) => {
+				const crop = crops.ok ? crops.value[position] : null;
+				if (crop) picture.dataUrl = `data:image/png;base64,${crop.toString('base64')}`;
 				else page.warnings.push(`Image ${picture.id} could not be cut out of the page.`);
+			});
+			if (pictures.length > taken.length) {
+				page.warnings.push(
+					`The page has ${pictures.length} images: only the first ${MAX_CROPS_PER_PAGE} were cut out.`,
+				);
 			}
 		}
 		page.usage = { promptTokens: answer.promptTokens, completionTokens: answer.completionTokens };

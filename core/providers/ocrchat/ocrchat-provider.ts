@@ -108,12 +108,12 @@ const reading = (parse: (body: unknown) => unknown) => ({
  * What is sent for a document: a PDF cut to the pages asked for (OCR.chat bills per page and reads whole
  * files) and decrypted; an image as it is. A multi-frame TIFF goes whole and is filtered afterwards.
  */
-function fileToSend(document: DocumentInput, request: OcrRequest) {
+async function fileToSend(document: DocumentInput, request: OcrRequest) {
 	const { opened, pageIndexes, fileType } = document;
 	const subset = pageIndexes.length < opened.pageCount;
 	if (fileType.kind === 'pdf' && (subset || request.pdfPassword) && opened.extractPages) {
 		return {
-			bytes: opened.extractPages(pageIndexes),
+			bytes: await opened.extractPages(pageIndexes),
 			mimeType: 'application/pdf',
 			sent: { originalIndexes: pageIndexes, keep: null, imageSize: null },
 			warnings: [] as string[],
@@ -140,7 +140,7 @@ function fileToSend(document: DocumentInput, request: OcrRequest) {
 }
 
 async function submitJob(context: RequestContext, document: DocumentInput, request: OcrRequest) {
-	const { bytes, mimeType, sent, warnings } = fileToSend(document, request);
+	const { bytes, mimeType, sent, warnings } = await fileToSend(document, request);
 	const { tier, documentLanguage, tool, translateTo } = request.features;
 	const form = new FormData();
 	form.append('file', new Blob([bytes], { type: mimeType }), document.fileName);

@@ -1,0 +1,127 @@
+// Runs in a worker thread: untrusted PDF and image bytes are only ever parsed, decoded and rendered here.
+import { parentPort } from 'node:worker_threads';
+
+import { attemptAsync, reasonOf } from '../attempt';
+import { DocumentError } from './document-error';
+import type { DocumentEngine } from './engine';
+import { MupdfEngine } from './mupdf-engine';
+import { webAssembly, type WebAssemblyMemory } from './webassembly';
+import {
+	ENGINE_MEMORY_LIMIT_MB,
+	type EngineMessage,
+	type EngineReply,
+	type EngineRequest,
+} from './worker-protocol';
+
+const WASM_PAGE_BYTES = 65_536;
+let memoryRefused = false;
+/** WebAssembly memory never shrinks: how large the engine's has grown, so a grown worker is not kept. */
+let engineMemoryBytes = 0;
+
+/**
+ * resourceLimits bound the worker's JavaScript heap only; a WebAssembly engine grows its memory through
+ * `Memory.prototype.grow`, so the bound is applied there, for this worker alone.
+ */
+function limitWebAssemblyMemory(limitBytes: number): void {
+	const memory = webAssembly.Memory.prototype;
+	const grow = memory.grow;
+	memory.grow = function (this: WebAssemblyMemory, delta: number) {
+		if (this.buffer.byteLength + delta * WASM_PAGE_BYTES > limitBytes) {
+			memoryRefused = true;
+			throw new RangeError('The document engine reached its memory bound');
+		}
+		const previousPages = grow.call(this, delta);
+		engineMemoryBytes = Math.max(engineMemoryBytes, this.buffer.byteLength);
+		return previousPages;
+	};
+}
+
+/** A byte array that owns its whole buffer, so it can be transferred without copying anything else. */
+function standalone(bytes: Uint8Array): Uint8Array {
+	return bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength
+		? bytes
+		: new Uint8Array(bytes);
+}
+
+async function handle(
+	engine: DocumentEngine,
+	request: EngineRequest,
+): Promise<{ value: unknown; transfer: ArrayBuffer[] }> {
+	switch (request.type) {
+		case 'open':
+			return {
+				value: await engine.open(request.bytes, request.fileType, {
+					password: request.password,
+					maxPixels: request.maxPixels,
+				}),
+				transfer: [],
+			};
+		case 'render': {
+			const page = await engine.renderPage(request.pageIndex, request.dpi);
+			const data = standalone(page.data);
+			return { value: { ...page, data }, transfer: [data.buffer as ArrayBuffer] };
+		}
+		case 'extract': {
+			const data = standalone(await engine.extractPages(request.pageIndexes));
+			return { value: data, transfer: [data.buffer as ArrayBuffer] };
+		}
+		case 'close':
+			engine.close();
+			return { value: null, transfer: [] };
+		case 'crop': {
+			const crops = (await engine.cropImages(request.png, request.boxes)).map((crop) =>
+				crop ? standalone(crop) : null,
+			);
+			return {
+				value: crops,
+				transfer: crops.flatMap((crop) => (crop ? [crop.buffer as ArrayBuffer] : [])),
+			};
+		}
+		case 'draw': {
+			const data = standalone(
+				await engine.drawBoxes(request.png, request.boxes, request.thickness),
+			);
+			return { value: data, transfer: [data.buffer as ArrayBuffer] };
+		}
+	}
+}
+
+async function serve(): Promise<void> {
+	const port = parentPort;
+	if (!port) return;
+	limitWebAssemblyMemory(ENGINE_MEMORY_LIMIT_MB * 1024 * 1024);
+	const engine: DocumentEngine = await MupdfEngine.create();
+	port.on('message', async ({ id, request }: EngineMessage) => {
+		memoryRefused = false;
+		const outcome = await attemptAsync(async () => await handle(engine, request));
+		if (outcome.ok) {
+			port.postMessage(
+				{ id, ok: true, value: outcome.value.value, engineMemoryBytes } satisfies EngineReply,
+				[...new Set(outcome.value.transfer)],
+			);
+			return;
+		}
+		const error = outcome.error;
+		if (memoryRefused) {
+			port.postMessage({
+				id,
+				ok: false,
+				error: { name: 'Error', message: reasonOf(error) },
+				fault: 'memory',
+			} satisfies EngineReply);
+			return;
+		}
+		port.postMessage({
+			id,
+			ok: false,
+			error: {
+				name: error instanceof Error ? error.name : 'Error',
+				message: reasonOf(error),
+				hint: error instanceof DocumentError ? error.hint : undefined,
+			},
+			fault: engine.isCrash(error) ? 'crash' : undefined,
+		} satisfies EngineReply);
+	});
+}
+
+void serve();
