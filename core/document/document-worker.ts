@@ -122,6 +122,8 @@ async function serve(): Promise<void> {
 			fault: engine.isCrash(error) ? 'crash' : undefined,
 		} satisfies EngineReply);
 	});
+	// Requests sent meanwhile wait in the port; their deadlines start from here.
+	port.postMessage({ ready: true });
 }
 
 void serve();

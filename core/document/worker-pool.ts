@@ -14,6 +14,12 @@ import {
 /** A call whose caller sets no Timeout (scripts, tests) is stopped after this long. */
 export const DEFAULT_ENGINE_TIMEOUT_MS = 120_000;
 
+/**
+ * Starting a worker and loading its engine (trusted code, no document yet) may take this long on a busy
+ * machine; a call's own deadline starts once its engine is ready, so a short Timeout is not spent on it.
+ */
+const STARTUP_TIMEOUT_MS = 60_000;
+
 /** An idle worker is ended after this long; the next document starts a fresh one (~0.2 s). */
 const IDLE_MS = 30_000;
 const DEFAULT_POOL_SIZE = 2;
@@ -94,12 +100,22 @@ class EngineWorker {
 	engineMemoryBytes = 0;
 	/** Identifies one idle period, so an old idle timer does not end a worker leased again since. */
 	idleToken: object | undefined;
+	/** Settles once the worker's engine is loaded and it takes requests. */
+	private readonly ready: Promise<void>;
+	private markReady: () => void = () => undefined;
+	private isReady = false;
 
 	constructor() {
+		this.ready = new Promise((resolve) => (this.markReady = resolve));
 		this.worker = new Worker(workerScript(), { resourceLimits: RESOURCE_LIMITS });
 		// Only a pending call keeps the process alive, never an idle worker.
 		this.worker.unref();
-		this.worker.on('message', (reply: EngineReply) => this.settle(reply));
+		this.worker.on('message', (reply: EngineReply | { ready: true }) => {
+			if ('ready' in reply) {
+				this.isReady = true;
+				this.markReady();
+			} else this.settle(reply);
+		});
 		this.worker.on('error', (error: Error & { code?: string }) => {
 			const what = this.currentWhat();
 			this.stop(
@@ -135,6 +151,11 @@ class EngineWorker {
 			if (this.pending.size === 0) this.worker.ref();
 			this.pending.set(id, { what, resolve, reject });
 		});
+		if (!this.isReady) {
+			// Handled below once the engine is up; a failed start rejects it through `stop`.
+			answer.catch(() => undefined);
+			await this.started();
+		}
 		const deadline = AbortSignal.timeout(timeoutMs);
 		const onDeadline = () => this.stop(timeoutError(what, timeoutMs));
 		deadline.addEventListener('abort', onDeadline, { once: true });
@@ -144,6 +165,27 @@ class EngineWorker {
 			deadline.removeEventListener('abort', onDeadline);
 		}
 	}
+
+	/** Waits for the engine to load, within its own bound; a start that hangs ends the worker. */
+	private async started(): Promise<void> {
+		const startup = AbortSignal.timeout(STARTUP_TIMEOUT_MS);
+		const onStartup = () =>
+			this.stop(timeoutError('Starting the document renderer', STARTUP_TIMEOUT_MS));
+		startup.addEventListener('abort', onStartup, { once: true });
+		let wake: () => void = () => undefined;
+		const stopped = new Promise<void>((resolve) => (wake = resolve));
+		this.startWaiters.add(wake);
+		try {
+			await Promise.race([this.ready, stopped]);
+		} finally {
+			startup.removeEventListener('abort', onStartup);
+			this.startWaiters.delete(wake);
+		}
+		if (this.failure) throw this.failure;
+	}
+
+	/** Calls waiting for the engine to start, woken when the worker stops first. */
+	private readonly startWaiters = new Set<() => void>();
 
 	private settle(reply: EngineReply): void {
 		const call = this.pending.get(reply.id);
@@ -178,6 +220,7 @@ class EngineWorker {
 		for (const call of this.pending.values()) call.reject(error);
 		this.pending.clear();
 		this.onSettled = undefined;
+		for (const wake of this.startWaiters) wake();
 		void this.worker.terminate().catch(() => undefined);
 	}
 

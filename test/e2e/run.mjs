@@ -276,14 +276,22 @@ async function main() {
 	const imported = [];
 	// E2E_ONLY=batch runs just the examples whose file name contains "batch" (for work on one example).
 	const only = process.env.E2E_ONLY ?? '';
-	for (const file of readdirSync(join(root, 'examples'))
-		.filter((name) => name.endsWith('.json') && name.includes(only))
-		.sort()) {
-		const workflow = JSON.parse(readFileSync(join(root, 'examples', file), 'utf8'));
-		// These two read an inbox folder that holds a broken PDF beside the samples.
-		const base = ['scheduled-batch-ocr.json', 'failed-documents-to-error-branch.json'].includes(
-			file,
-		)
+	// Every example, then the workflows that exist for this run only.
+	const workflowFiles = [
+		...readdirSync(join(root, 'examples'))
+			.filter((name) => name.endsWith('.json'))
+			.sort()
+			.map((file) => ({ folder: 'examples', file })),
+		{ folder: join('test', 'e2e', 'workflows'), file: 'error-output-four-nodes.json' },
+	].filter(({ file }) => file.includes(only));
+	for (const { folder, file } of workflowFiles) {
+		const workflow = JSON.parse(readFileSync(join(root, folder, file), 'utf8'));
+		// These read an inbox folder that holds a broken PDF beside the samples.
+		const base = [
+			'scheduled-batch-ocr.json',
+			'failed-documents-to-error-branch.json',
+			'error-output-four-nodes.json',
+		].includes(file)
 			? batchFolder
 			: root;
 		for (const node of workflow.nodes) {
@@ -298,7 +306,7 @@ async function main() {
 		say(`${file}`);
 		const importedWorkflow = await cli(['import:workflow', `--input=${workflowFile}`]);
 		check('imported', importedWorkflow.status === 0, importedWorkflow.stderr.slice(-500));
-		imported.push({ id: workflow.id, file });
+		if (folder === 'examples') imported.push({ id: workflow.id, file });
 		const executed = await cli(['execute', `--id=${workflow.id}`, '--rawOutput']);
 		const output = executed.stdout;
 		loadProblems.push(...packProblems(`${executed.stderr}\n${output}`.split('\n')));
@@ -462,6 +470,26 @@ const EXPECTATIONS = {
 				/broken\.pdf/.test(failed[0].json.hint ?? ''),
 			JSON.stringify({ errorOutput: errorOutput.map((item) => item.pairedItem), failed }),
 		);
+	},
+	'error-output-four-nodes.json': (items) => {
+		// Read Files lists the folder in its own order: find the broken file's input by its result.
+		for (const name of ['OCR Process', 'Locate Text', 'Describe Image', 'Chat With Document']) {
+			const success = items(name, 0);
+			const failed = items(name, 1);
+			const failedInput = failed[0]?.pairedItem?.item;
+			check(
+				`${name}: the broken PDF alone on the error output, paired, with its cause; the others on the success output`,
+				failed.length === 1 &&
+					/damaged|cannot be read/i.test(failed[0].json.error ?? '') &&
+					/broken\.pdf/.test(failed[0].json.details ?? '') &&
+					success.length >= 2 &&
+					success.every((item) => item.pairedItem?.item !== failedInput && !item.json.error),
+				JSON.stringify({
+					failed: failed.map((item) => [item.pairedItem, item.json.error]),
+					success: success.map((item) => item.pairedItem),
+				}),
+			);
+		}
 	},
 	'scheduled-batch-ocr.json': (items, { base }) => {
 		const written = items('Write JSON Files');

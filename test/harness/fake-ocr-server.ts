@@ -172,6 +172,25 @@ export async function startFakeOcrServer(
 				return { status: 401, json: { detail: 'Unauthorized' } };
 			return { status: 200, json: MODEL_LISTS[flavour]() };
 		}
+		// Mistral's vision chat, for Describe Image: a fixed description of whatever it is sent.
+		if (flavour === 'mistral' && request.url === '/v1/chat/completions') {
+			if (request.headers.authorization !== `Bearer ${options.apiKey}`)
+				return { status: 401, json: { detail: 'Unauthorized' } };
+			const { model } = JSON.parse(request.body.toString('utf8')) as { model?: string };
+			return {
+				status: 200,
+				json: {
+					model: model ?? 'mistral-small-latest',
+					choices: [
+						{
+							message: { role: 'assistant', content: 'A scanned invoice.' },
+							finish_reason: 'stop',
+						},
+					],
+					usage: { prompt_tokens: 120, completion_tokens: 5 },
+				},
+			};
+		}
 		if (flavour === 'mistral' && /^\/v1\/(files|batch)/.test(request.url)) {
 			if (request.headers.authorization !== `Bearer ${options.apiKey}`) {
 				return { status: 401, json: { detail: 'Unauthorized' } };
