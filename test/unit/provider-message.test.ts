@@ -55,8 +55,24 @@ describe('redaction', () => {
 		password: 'pw',
 	});
 
-	it('takes secret-looking fields only, ignoring tiny values', () => {
-		expect(secrets).toEqual(['sk-live-123456']);
+	it('takes secret-looking fields only, ignoring tiny values, in the spellings a key comes back in', () => {
+		// Plain, and base64 without padding (an echoed Basic header); URL-encoding leaves this key as it is.
+		expect(secrets).toEqual(['sk-live-123456', 'c2stbGl2ZS0xMjM0NTY']);
+		const encoded = secretsOf({ apiKey: 'k+y/1 2=3' });
+		expect(encoded).toContain('k%2By%2F1%202%3D3');
+		expect(redactText('?key=k%2By%2F1%202%3D3 and ayt5LzEgMj0z', encoded)).toBe(
+			'?key=[redacted] and [redacted]',
+		);
+	});
+
+	it('shares the parts of an answer that hold no secret', () => {
+		const clean = { pages: [{ markdown: 'x' }], usage: { pages: 1 } };
+		expect(redactValue(clean, secrets)).toBe(clean);
+		const dirty = { pages: [{ markdown: 'sk-live-123456' }], usage: { pages: 1 } };
+		const redacted = redactValue(dirty, secrets);
+		expect(redacted).not.toBe(dirty);
+		expect(redacted.usage).toBe(dirty.usage);
+		expect(redacted.pages[0].markdown).toBe('[redacted]');
 	});
 
 	it('masks known keys and any Bearer token in text and nested values', () => {
