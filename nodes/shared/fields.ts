@@ -99,6 +99,9 @@ export const oneDocumentInputFields: INodeProperties[] = inputFields.map((field)
 		: field,
 );
 
+/** One hour: past it a wait is no timeout at all, and timers overflow past about 24 days. */
+export const MAX_TIMEOUT_SECONDS = 3600;
+
 /** Options every document node offers; nodes add their own to the collection. */
 export const documentOptions: INodeProperties[] = [
 	{
@@ -133,9 +136,9 @@ export const documentOptions: INodeProperties[] = [
 		displayName: 'Timeout (Seconds)',
 		name: 'timeout',
 		type: 'number',
-		typeOptions: { minValue: 1 },
+		typeOptions: { minValue: 1, maxValue: MAX_TIMEOUT_SECONDS },
 		default: 300,
-		description: 'Longest wait for one provider call, or for one page on the Local engine',
+		description: `Longest wait for one provider call, or for one page on the Local engine (at most ${MAX_TIMEOUT_SECONDS} s)`,
 	},
 	{
 		displayName: 'Max Retries',
@@ -227,7 +230,7 @@ export function readDocumentOptions(raw: Record<string, unknown>): DocumentOptio
 		pdfPassword: typeof raw.pdfPassword === 'string' ? raw.pdfPassword : '',
 		renderDpi:
 			number(raw.renderDpi, 0) > 0 ? Math.min(600, Math.max(50, number(raw.renderDpi, 0))) : null,
-		timeoutMs: Math.max(1, number(raw.timeout, 300)) * 1000,
+		timeoutMs: Math.min(MAX_TIMEOUT_SECONDS, Math.max(1, number(raw.timeout, 300))) * 1000,
 		maxRetries: Math.min(10, Math.max(0, Math.floor(number(raw.maxRetries, 3)))),
 		concurrency: Math.min(32, Math.max(1, Math.floor(number(raw.concurrency, 4)))),
 		includeRawResponse: raw.includeRawResponse === true,

@@ -1,5 +1,6 @@
 import { NodeOperationError, type IExecuteFunctions } from 'n8n-workflow';
 
+import { attempt } from '../../core/attempt';
 import { DocumentError } from '../../core/document/document-error';
 import { AllowedNetworks } from '../../core/http/address-policy';
 import { downloadDocument } from '../../core/http/document-download';
@@ -66,7 +67,8 @@ export async function readBinary(
 			},
 		);
 	}
-	const binary = item.binary?.[name];
+	// Own properties only: `__proto__`, `constructor` or `toString` are not files.
+	const binary = item.binary && Object.hasOwn(item.binary, name) ? item.binary[name] : undefined;
 	if (!binary) {
 		const available = Object.keys(item.binary ?? {});
 		const has = available.length
@@ -92,12 +94,19 @@ export async function readBinary(
 	};
 }
 
-function fileNameFromResponse(url: URL, headers: Record<string, unknown>): string {
+/** Percent-decoded where the text is valid percent-encoding (`%E9` alone is not UTF-8), else as written. */
+function decodedName(text: string): string {
+	const decoded = attempt(() => decodeURIComponent(text));
+	return decoded.ok ? decoded.value : text;
+}
+
+/** The file name a download gives: its Content-Disposition, else the last part of its path. */
+export function fileNameFromResponse(url: URL, headers: Record<string, unknown>): string {
 	const disposition = String(headers['content-disposition'] ?? '');
 	const quoted = /filename\*?=(?:UTF-8'')?"?([^";]+)"?/i.exec(disposition);
-	if (quoted) return decodeURIComponent(quoted[1]);
+	if (quoted) return decodedName(quoted[1]);
 	const last = url.pathname.split('/').filter(Boolean).pop();
-	return last ? decodeURIComponent(last) : url.hostname;
+	return last ? decodedName(last) : url.hostname;
 }
 
 async function download(
