@@ -297,9 +297,21 @@ export async function runQueueMode({
 			if (Date.now() > scheduledBy) break;
 			await new Promise((resolve) => setTimeout(resolve, 1000));
 		}
-		const ranOnWorker = new Set(
-			[...worker.log.matchAll(/Worker finished execution (\d+)/g)].map((match) => match[1]),
-		);
+		// The worker logs "finished" a moment after PostgreSQL says so: wait (bounded) for its line too.
+		const finishedOnWorker = () =>
+			new Set(
+				[...worker.log.matchAll(/Worker finished execution (\d+)/g)].map((match) => match[1]),
+			);
+		const loggedBy = Date.now() + 15_000;
+		while (
+			executionsOf(batch.id).some(
+				([id, , status]) => status === 'success' && !finishedOnWorker().has(id),
+			) &&
+			Date.now() < loggedBy
+		) {
+			await new Promise((resolve) => setTimeout(resolve, 500));
+		}
+		const ranOnWorker = finishedOnWorker();
 		const uploadsRun = executionsOf('ocrQueueWebhook01');
 		check(
 			'queue mode: three upload executions, saved as successful',
