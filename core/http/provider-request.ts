@@ -279,10 +279,11 @@ export async function providerRequest<T = unknown>(
 					lastFailure.status === 429 ||
 					(lastFailure.status === 503 && retryAfterMs !== undefined)
 				) {
+					// Never longer than a call may wait: a Retry-After of a week must not hold the other lanes.
 					closeGateFor(
 						this,
 						provider.credentialType,
-						retryAfterMs ?? retryDelayMs(round, undefined, timing),
+						Math.min(retryAfterMs ?? retryDelayMs(round, undefined, timing), limitMs),
 					);
 				}
 			}

@@ -31,12 +31,29 @@ export function binaryPatterns(field: string): string[] | null {
 	return patterns.length ? patterns : null;
 }
 
-const escapeRegExp = (text: string) => text.replace(/[.+?^${}()|[\]\\]/g, '\\$&');
-
-function matcher(pattern: string): (name: string) => boolean {
-	if (!pattern.includes('*')) return (name) => name === pattern;
-	const expression = new RegExp(`^${pattern.split('*').map(escapeRegExp).join('.*')}$`);
-	return (name) => expression.test(name);
+/**
+ * Whether `name` matches a pattern where `*` stands for any run of characters. A forward scan that
+ * returns to the last `*` on a mismatch: no regex, so many stars stay cheap.
+ */
+function matchesPattern(pattern: string, name: string): boolean {
+	let at = 0;
+	let from = 0;
+	let star = -1;
+	let resume = 0;
+	while (at < name.length) {
+		if (from < pattern.length && pattern[from] === name[at]) {
+			from++;
+			at++;
+		} else if (from < pattern.length && pattern[from] === '*') {
+			star = from++;
+			resume = at;
+		} else if (star !== -1) {
+			from = star + 1;
+			at = ++resume;
+		} else return false;
+	}
+	while (from < pattern.length && pattern[from] === '*') from++;
+	return from === pattern.length;
 }
 
 /**
@@ -50,7 +67,7 @@ export function matchBinaryProperties(
 	const names: string[] = [];
 	const unmatched: string[] = [];
 	for (const pattern of patterns) {
-		const matches = available.filter(matcher(pattern));
+		const matches = available.filter((name) => matchesPattern(pattern, name));
 		if (!matches.length) unmatched.push(pattern);
 		for (const name of matches) if (!names.includes(name)) names.push(name);
 	}

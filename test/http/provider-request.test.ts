@@ -306,6 +306,22 @@ describe('the HTTP door (providerRequest) against a loopback server', () => {
 			}
 		});
 
+		it('a Retry-After of a week on a last attempt holds the other items no longer than a call may wait', async () => {
+			const { run, requests, elapsedMs } = await probe(
+				(_, index) =>
+					index === 0
+						? { status: 429, json: { message: 'Slow down' }, headers: { 'Retry-After': '604800' } }
+						: { status: 200, json: { ok: true } },
+				{ maxRetries: 0, timeoutMs: 1000, maxDelayMs: 3000 },
+				{ items: 2, continueOnFail: true },
+			);
+			expect(requests).toHaveLength(2);
+			expect(elapsedMs).toBeLessThan(5000);
+			const [failed, answered] = run.output(TARGET);
+			expect(failed.json.error).toBe('Probe Provider answered 429: Slow down [item 0]');
+			expect(answered.json.body).toEqual({ ok: true });
+		});
+
 		it('an answer that drips a few bytes a second is cut at the deadline, body included', async () => {
 			const drips = new Set<ReturnType<typeof setInterval>>();
 			const dripping: Server = createServer((_, response) => {

@@ -38,6 +38,19 @@ describe('Input Binary Field: one name, a list or a pattern', () => {
 		});
 	});
 
+	it('stars in the middle, at both ends, and many of them against a long name', () => {
+		expect(
+			matchBinaryProperties(
+				['attachment_0', 'scan_page_2', 'ab', 'b'],
+				['*ment*', 's*_*_2', 'a*b'],
+			),
+		).toEqual({ names: ['attachment_0', 'scan_page_2', 'ab'], unmatched: [] });
+		const started = Date.now();
+		const { names } = matchBinaryProperties(['a'.repeat(5000)], [`${'a*'.repeat(40)}b`]);
+		expect(names).toEqual([]);
+		expect(Date.now() - started).toBeLessThan(1000);
+	});
+
 	it('names what matched nothing', () => {
 		expect(matchBinaryProperties(mail, ['attachment_9', 'file_*'])).toEqual({
 			names: [],
