@@ -8,6 +8,17 @@ import {
 	type EngineLease,
 } from './worker-pool';
 
+/**
+ * The deadline a document step gets from a node's Timeout: never under 5 s, because opening even a small
+ * file on a busy instance (a fresh worker, other threads on the cores) can take a second or two, and a
+ * Timeout chosen for a fast provider must not fail healthy documents.
+ */
+export const MIN_DOCUMENT_STEP_MS = 5_000;
+
+export function documentStepTimeoutMs(timeoutMs: number): number {
+	return Math.max(timeoutMs, MIN_DOCUMENT_STEP_MS);
+}
+
 export { DEFAULT_MAX_PIXELS, type PageImage } from './engine';
 
 export interface OpenedDocument {

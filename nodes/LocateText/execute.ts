@@ -8,7 +8,7 @@ import {
 
 import { drawBoxes } from '../../core/document/draw-boxes';
 import type { BBox } from '../../core/model';
-import type { PageImage } from '../../core/document/rasterizer';
+import { documentStepTimeoutMs, type PageImage } from '../../core/document/rasterizer';
 import { DEFAULT_FEATURES, type OcrProvider, type OcrSession } from '../../core/providers/provider';
 import { getProvider } from '../../core/providers/registry';
 import { findText } from '../../core/text/find-text';
@@ -134,7 +134,7 @@ async function locateInDocument(
 		const boxes = found.map((hit) => hit.bbox).filter((bbox): bbox is BBox => bbox !== null);
 		if (raw.annotatedImage === true && boxes.length) {
 			const annotated = await drawBoxes(image.data, boxes, {
-				timeoutMs: request.options.timeoutMs,
+				timeoutMs: documentStepTimeoutMs(request.options.timeoutMs),
 			});
 			binary[`annotated_${pageIndex + 1}`] = await context.helpers.prepareBinaryData(
 				annotated,

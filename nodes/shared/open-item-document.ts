@@ -3,7 +3,11 @@ import type { IExecuteFunctions } from 'n8n-workflow';
 import { attemptAsync } from '../../core/attempt';
 import { detectFileType, type FileType } from '../../core/document/file-type';
 import { selectPages } from '../../core/document/page-range';
-import { openDocument, type OpenedDocument } from '../../core/document/rasterizer';
+import {
+	documentStepTimeoutMs,
+	openDocument,
+	type OpenedDocument,
+} from '../../core/document/rasterizer';
 import type { DocumentOptions } from './fields';
 import { toItemError } from './item-errors';
 import { readDocument, type DocumentSource } from './read-document';
@@ -68,7 +72,7 @@ export async function openSource(
 		const fileType = knownType ?? detectFileType(source.bytes, source.declaredMimeType);
 		const opened = await openDocument(source.bytes, fileType, {
 			password: options.pdfPassword || undefined,
-			timeoutMs: options.timeoutMs,
+			timeoutMs: documentStepTimeoutMs(options.timeoutMs),
 			concurrency: options.concurrency,
 		});
 		holder.opened = opened;

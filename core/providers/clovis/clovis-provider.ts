@@ -1,6 +1,7 @@
 import type { HttpProvider } from '../../http/provider-request';
 import { attemptAsync } from '../../attempt';
 import { cropImages, MAX_CROPS_PER_PAGE } from '../../document/crop-image';
+import { documentStepTimeoutMs } from '../../document/rasterizer';
 import type { BBox, OcrPage, OcrResult } from '../../model';
 import type {
 	DocumentInput,
@@ -64,7 +65,7 @@ class ClovisSession implements OcrSession {
 					await cropImages(
 						image.data,
 						taken.map((picture) => picture.bbox as BBox),
-						{ timeoutMs: request.timeoutMs },
+						{ timeoutMs: documentStepTimeoutMs(request.timeoutMs) },
 					),
 			);
 			taken.forEach((picture, position) => {
