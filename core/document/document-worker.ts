@@ -4,7 +4,7 @@ import { parentPort } from 'node:worker_threads';
 import { attemptAsync, reasonOf } from '../attempt';
 import { DocumentError } from './document-error';
 import type { DocumentEngine } from './engine';
-import { MupdfEngine } from './mupdf-engine';
+import { PdfiumEngine } from './pdfium-engine';
 import { webAssembly, type WebAssemblyMemory } from './webassembly';
 import {
 	ENGINE_MEMORY_LIMIT_MB,
@@ -90,7 +90,7 @@ async function serve(): Promise<void> {
 	const port = parentPort;
 	if (!port) return;
 	limitWebAssemblyMemory(ENGINE_MEMORY_LIMIT_MB * 1024 * 1024);
-	const engine: DocumentEngine = await MupdfEngine.create();
+	const engine: DocumentEngine = await PdfiumEngine.create();
 	port.on('message', async ({ id, request }: EngineMessage) => {
 		memoryRefused = false;
 		const outcome = await attemptAsync(async () => await handle(engine, request));

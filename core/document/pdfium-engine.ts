@@ -1,0 +1,488 @@
+import { attempt, attemptAsync, reasonOf } from '../attempt';
+import type { BBox } from '../model';
+import { DocumentError } from './document-error';
+import {
+	MAX_CROPS_PER_PAGE,
+	type DocumentEngine,
+	type EngineOpenOptions,
+	type PageImage,
+} from './engine';
+import { detectFileType, type FileType } from './file-type';
+import {
+	cropRaw,
+	decodeBmp,
+	decodeGif,
+	decodeTiffFrame,
+	decodeWebp,
+	drawBoxesRaw,
+	flattenAlpha,
+	readFrameSizes,
+	type RawImage,
+} from './image-decoders';
+import { loadPdfium, type Pdfium } from './pdfium-loader';
+import { encodePng, pngRows } from './png-encoder';
+import { webAssembly } from './webassembly';
+
+/** Below this many pixels on a side there is no text to read; engines fail on such images in odd ways. */
+const MIN_SIDE_PIXELS = 8;
+
+/** PDFium's bitmap formats (FPDFBitmap_*) and render flags (FPDF_*), from fpdfview.h. */
+const BITMAP_GRAY = 1;
+const BITMAP_BGR = 2;
+const BITMAP_BGRX = 3;
+const BITMAP_BGRA = 4;
+const RENDER_ANNOTATIONS = 0x01;
+const RENDER_RGB_ORDER = 0x10;
+const WHITE = 0xffffffff;
+
+/** FPDF_GetLastError codes after a failed load. */
+const LOAD_ERRORS: Record<number, string> = {
+	1: 'an unknown error',
+	2: 'the file could not be read',
+	3: 'it is not a PDF or is damaged',
+	4: 'a password is needed',
+	5: 'its security scheme is not supported',
+	6: 'a page is damaged',
+};
+const ERROR_PASSWORD = 4;
+const ERROR_SECURITY = 5;
+
+function megapixels(pixels: number): string {
+	return `${(pixels / 1_000_000).toFixed(1)} megapixels`;
+}
+
+/** A WebAssembly trap (or PDFium's abort) leaves its memory in an unknown state: never a bad file. */
+function isTrap(error: unknown): boolean {
+	return error instanceof webAssembly.RuntimeError;
+}
+
+/** Like `attempt`, but a trap is thrown on, so the worker running the engine is replaced. */
+function guarded<T>(action: () => T): { ok: true; value: T } | { ok: false; error: unknown } {
+	const outcome = attempt(action);
+	if (!outcome.ok && isTrap(outcome.error)) throw outcome.error;
+	return outcome;
+}
+
+function checkPixelBound(
+	width: number,
+	height: number,
+	maxPixels: number,
+	subject = 'The image',
+): void {
+	if (width < MIN_SIDE_PIXELS || height < MIN_SIDE_PIXELS) {
+		throw new DocumentError(
+			`${subject} is too small to read: ${width}×${height} pixels`,
+			`Text needs an image at least ${MIN_SIDE_PIXELS} pixels on each side; send the full scan, not a thumbnail or a tracking pixel.`,
+		);
+	}
+	if (width * height > maxPixels) {
+		throw new DocumentError(
+			`${subject} is too large: ${width}×${height} pixels (${megapixels(width * height)}), over the bound of ${megapixels(maxPixels)}`,
+			'Scale it down first, e.g. with the Edit Image node.',
+		);
+	}
+}
+
+async function rawToPng(image: RawImage): Promise<Buffer> {
+	const flat = flattenAlpha(image);
+	const size = { width: flat.width, height: flat.height, channels: flat.channels };
+	const rows = pngRows({ ...size, stride: flat.width * flat.channels, pixels: flat.data });
+	return await encodePng(rows, size);
+}
+
+interface OpenPdf {
+	kind: 'pdf';
+	document: number;
+	/** PDFium reads the file from this copy in its memory while the document is open. */
+	bytesPointer: number;
+	maxPixels: number;
+}
+
+interface OpenImage {
+	kind: 'image';
+	fileType: FileType;
+	bytes: Uint8Array;
+	/** The pixel size of each frame, known before any is decoded. */
+	frames: Array<{ width: number; height: number }>;
+	maxPixels: number;
+}
+
+/**
+ * PDFium (BSD-3-Clause / Apache-2.0) for PDFs, PNG and JPEG; small permissive decoders for the other
+ * image formats. One document open at a time, inside a document worker.
+ */
+export class PdfiumEngine implements DocumentEngine {
+	private state: OpenPdf | OpenImage | undefined;
+	/** An empty document whose image objects decode PNG and JPEG files. */
+	private scratchDocument = 0;
+
+	constructor(private readonly pdfium: Pdfium) {}
+
+	static async create(): Promise<PdfiumEngine> {
+		return new PdfiumEngine(await loadPdfium());
+	}
+
+	isCrash(error: unknown): boolean {
+		return isTrap(error);
+	}
+
+	async open(bytes: Uint8Array, fileType: FileType, options: EngineOpenOptions) {
+		this.close();
+		return fileType.kind === 'pdf'
+			? this.openPdf(bytes, options)
+			: this.openImage(bytes, fileType, options);
+	}
+
+	/** Copies bytes into PDFium's memory; the caller frees the pointer. */
+	private copyIn(bytes: Uint8Array): number {
+		const pointer = this.pdfium.malloc(Math.max(1, bytes.length));
+		if (!pointer) {
+			throw new DocumentError('The document engine has no memory left for this file');
+		}
+		this.pdfium.heap().set(bytes, pointer);
+		return pointer;
+	}
+
+	private openPdf(bytes: Uint8Array, options: EngineOpenOptions) {
+		const pdfium = this.pdfium;
+		const bytesPointer = this.copyIn(bytes);
+		let document = 0;
+		try {
+			document = pdfium.FPDF_LoadMemDocument(bytesPointer, bytes.length, options.password ?? '');
+			if (!document) throw this.loadError(Boolean(options.password));
+			const pageCount = pdfium.FPDF_GetPageCount(document);
+			if (pageCount < 1) throw new DocumentError('The PDF has no pages');
+			const warnings: string[] = [];
+			if (!pdfium.FPDF_DocumentHasValidCrossReferenceTable(document)) {
+				warnings.push('The PDF was damaged and has been repaired: some content may be missing.');
+			}
+			this.state = { kind: 'pdf', document, bytesPointer, maxPixels: options.maxPixels };
+			return { pageCount, warnings };
+		} catch (error) {
+			if (document) pdfium.FPDF_CloseDocument(document);
+			pdfium.free(bytesPointer);
+			throw error;
+		}
+	}
+
+	private loadError(passwordGiven: boolean): DocumentError {
+		const code = this.pdfium.FPDF_GetLastError();
+		if (code === ERROR_PASSWORD) {
+			return passwordGiven
+				? new DocumentError('The PDF password is wrong: the PDF could not be opened with it')
+				: new DocumentError(
+						'The PDF is encrypted and needs a password',
+						'Set the PDF Password option to the password that opens it.',
+					);
+		}
+		if (code === ERROR_SECURITY) {
+			return new DocumentError(
+				'The PDF is protected by a security scheme that cannot be opened (not a standard password)',
+				'Ask the sender for an unprotected copy.',
+			);
+		}
+		return new DocumentError(
+			`The PDF is damaged and cannot be read (${LOAD_ERRORS[code] ?? LOAD_ERRORS[1]})`,
+			'The file may be truncated: download or export it again.',
+		);
+	}
+
+	private openImage(bytes: Uint8Array, fileType: FileType, options: EngineOpenOptions) {
+		const label = fileType.format.toUpperCase();
+		// Headers only: no frame is decoded before its size is checked against the bound.
+		const sized = guarded(() => readFrameSizes(bytes, fileType.format));
+		if (!sized.ok || !sized.value || sized.value.length === 0) {
+			const reason = sized.ok ? '' : ` (${reasonOf(sized.error)})`;
+			throw new DocumentError(`The ${label} image is damaged and cannot be read${reason}`);
+		}
+		const frames = sized.value;
+		checkPixelBound(frames[0].width, frames[0].height, options.maxPixels);
+		this.state = { kind: 'image', fileType, bytes, frames, maxPixels: options.maxPixels };
+		return { pageCount: frames.length, warnings: [] };
+	}
+
+	private openState(): OpenPdf | OpenImage {
+		if (!this.state) throw new DocumentError('The document is not open');
+		return this.state;
+	}
+
+	async renderPage(pageIndex: number, dpi: number): Promise<PageImage> {
+		const state = this.openState();
+		return state.kind === 'pdf'
+			? await this.renderPdfPage(state, pageIndex, dpi)
+			: await this.renderFrame(state, pageIndex);
+	}
+
+	/** The page's size in points as displayed (its /Rotate applied), read without parsing its content. */
+	private pageSize(document: number, pageIndex: number): { width: number; height: number } {
+		const pdfium = this.pdfium;
+		const sizePointer = pdfium.malloc(8);
+		try {
+			if (!pdfium.FPDF_GetPageSizeByIndexF(document, pageIndex, sizePointer)) {
+				throw new DocumentError(`Page ${pageIndex + 1} of the PDF is damaged: it has no size`);
+			}
+			return { width: pdfium.getFloat32(sizePointer), height: pdfium.getFloat32(sizePointer + 4) };
+		} finally {
+			pdfium.free(sizePointer);
+		}
+	}
+
+	private async renderPdfPage(state: OpenPdf, pageIndex: number, dpi: number): Promise<PageImage> {
+		const pdfium = this.pdfium;
+		const { width: pointsWide, height: pointsHigh } = this.pageSize(state.document, pageIndex);
+		const widthAt = (value: number) => Math.ceil((pointsWide * value) / 72);
+		const heightAt = (value: number) => Math.ceil((pointsHigh * value) / 72);
+		let renderDpi = dpi;
+		const warnings: string[] = [];
+		if (widthAt(dpi) * heightAt(dpi) > state.maxPixels) {
+			renderDpi = Math.floor(72 * Math.sqrt(state.maxPixels / (pointsWide * pointsHigh)));
+			warnings.push(
+				`Page ${pageIndex + 1} is large: rendered at ${renderDpi} dpi instead of ${dpi} to stay within ${megapixels(state.maxPixels)}.`,
+			);
+		}
+		const width = widthAt(renderDpi);
+		const height = heightAt(renderDpi);
+		// A page of a billion points would need a DPI below 1 to fit; a sliver has nothing to read.
+		if (
+			!(renderDpi >= 1) ||
+			!(width >= MIN_SIDE_PIXELS) ||
+			!(height >= MIN_SIDE_PIXELS) ||
+			width * height > state.maxPixels
+		) {
+			const inches = (points: number) => Math.round(points / 72).toLocaleString('en-US');
+			throw new DocumentError(
+				`Page ${pageIndex + 1} of the PDF cannot be rendered: it measures ${inches(pointsWide)} × ${inches(pointsHigh)} inches, too large (or too thin) to fit in ${megapixels(state.maxPixels)} at a readable resolution`,
+				'The page size in the file is probably wrong: export the PDF again.',
+			);
+		}
+		const page = guarded(() => pdfium.FPDF_LoadPage(state.document, pageIndex));
+		if (!page.ok || !page.value) {
+			throw new DocumentError(`Page ${pageIndex + 1} of the PDF is damaged and cannot be loaded`);
+		}
+		try {
+			const bitmap = pdfium.FPDFBitmap_CreateEx(width, height, BITMAP_BGR, 0, 0);
+			if (!bitmap) {
+				throw new DocumentError(
+					`Page ${pageIndex + 1} of the PDF is too large for the document engine's memory at ${renderDpi} dpi`,
+					'Lower the Render DPI option.',
+				);
+			}
+			try {
+				pdfium.FPDFBitmap_FillRect(bitmap, 0, 0, width, height, WHITE);
+				pdfium.FPDF_RenderPageBitmap(
+					bitmap,
+					page.value,
+					0,
+					0,
+					width,
+					height,
+					0,
+					RENDER_ANNOTATIONS | RENDER_RGB_ORDER,
+				);
+				const raw = this.copyBitmap(bitmap, true);
+				return {
+					data: await rawToPng(raw),
+					mimeType: 'image/png',
+					width,
+					height,
+					dpi: renderDpi,
+					warnings,
+				};
+			} finally {
+				pdfium.FPDFBitmap_Destroy(bitmap);
+			}
+		} finally {
+			pdfium.FPDF_ClosePage(page.value);
+		}
+	}
+
+	/**
+	 * A PDFium bitmap copied out of its memory as packed rows. `rgbOrder` when it was rendered with
+	 * RENDER_RGB_ORDER; decoded image bitmaps come in PDFium's own blue-green-red order.
+	 */
+	private copyBitmap(bitmap: number, rgbOrder: boolean): RawImage {
+		const pdfium = this.pdfium;
+		const width = pdfium.FPDFBitmap_GetWidth(bitmap);
+		const height = pdfium.FPDFBitmap_GetHeight(bitmap);
+		const stride = pdfium.FPDFBitmap_GetStride(bitmap);
+		const format = pdfium.FPDFBitmap_GetFormat(bitmap);
+		const source = pdfium
+			.heap()
+			.subarray(pdfium.FPDFBitmap_GetBuffer(bitmap), pdfium.FPDFBitmap_GetBuffer(bitmap) + stride * height);
+		const inBytes = format === BITMAP_GRAY ? 1 : format === BITMAP_BGR ? 3 : 4;
+		const channels: 1 | 3 | 4 = format === BITMAP_GRAY ? 1 : format === BITMAP_BGRA ? 4 : 3;
+		if (format !== BITMAP_GRAY && format !== BITMAP_BGR && format !== BITMAP_BGRX && format !== BITMAP_BGRA) {
+			throw new DocumentError(`The image has a pixel format the engine cannot read (${format})`);
+		}
+		const data = new Uint8Array(width * height * channels);
+		const red = rgbOrder ? 0 : 2;
+		const blue = rgbOrder ? 2 : 0;
+		for (let y = 0; y < height; y++) {
+			let from = y * stride;
+			let to = y * width * channels;
+			if (channels === 1) {
+				data.set(source.subarray(from, from + width), to);
+				continue;
+			}
+			for (let x = 0; x < width; x++, from += inBytes, to += channels) {
+				data[to] = source[from + red];
+				data[to + 1] = source[from + 1];
+				data[to + 2] = source[from + blue];
+				if (channels === 4) data[to + 3] = source[from + 3];
+			}
+		}
+		return { width, height, channels, data };
+	}
+
+	private async renderFrame(state: OpenImage, pageIndex: number): Promise<PageImage> {
+		const frame = state.frames[pageIndex];
+		if (!frame) throw new DocumentError(`The image has no frame ${pageIndex + 1}`);
+		const label = state.fileType.format.toUpperCase();
+		const subject = state.frames.length > 1 ? `Frame ${pageIndex + 1} of the ${label}` : 'The image';
+		checkPixelBound(frame.width, frame.height, state.maxPixels, subject);
+		const decoded = await attemptAsync(
+			async () => await this.decodeFrame(state.bytes, state.fileType, pageIndex, state.maxPixels),
+		);
+		if (!decoded.ok) {
+			if (isTrap(decoded.error)) throw decoded.error;
+			if (decoded.error instanceof DocumentError) throw decoded.error;
+			throw new DocumentError(
+				`The ${label} image could not be decoded (${reasonOf(decoded.error)}): it may be truncated`,
+			);
+		}
+		const image = decoded.value;
+		checkPixelBound(image.width, image.height, state.maxPixels, subject);
+		return {
+			data: await rawToPng(image),
+			mimeType: 'image/png',
+			width: image.width,
+			height: image.height,
+			dpi: null,
+			warnings: [],
+		};
+	}
+
+	private async decodeFrame(
+		bytes: Uint8Array,
+		fileType: FileType,
+		frameIndex: number,
+		maxPixels: number,
+	): Promise<RawImage> {
+		switch (fileType.format) {
+			case 'png':
+			case 'jpeg':
+				return this.decodeWithPdfium(bytes, fileType.format);
+			case 'tiff':
+				return decodeTiffFrame(bytes, frameIndex, maxPixels);
+			case 'gif':
+				return decodeGif(bytes, frameIndex, maxPixels);
+			case 'bmp':
+				return decodeBmp(bytes, maxPixels);
+			case 'webp':
+				return await decodeWebp(bytes, maxPixels);
+			default:
+				throw new DocumentError(`A ${fileType.format.toUpperCase()} file is not an image`);
+		}
+	}
+
+	/** PNG and JPEG through PDFium's own decoders (libpng, libjpeg-turbo), as an image object would. */
+	private decodeWithPdfium(bytes: Uint8Array, format: 'png' | 'jpeg'): RawImage {
+		const pdfium = this.pdfium;
+		this.scratchDocument ||= pdfium.FPDF_CreateNewDocument();
+		const object = pdfium.FPDFPageObj_NewImageObj(this.scratchDocument);
+		const bytesPointer = this.copyIn(bytes);
+		try {
+			const loaded =
+				format === 'png'
+					? pdfium.EPDFImageObj_SetPng(0, 0, object, bytesPointer, bytes.length)
+					: pdfium.EPDFImageObj_SetJpeg(0, 0, object, bytesPointer, bytes.length);
+			const bitmap = loaded ? pdfium.FPDFImageObj_GetBitmap(object) : 0;
+			if (!bitmap) {
+				throw new DocumentError(
+					`The ${format.toUpperCase()} image is damaged and cannot be decoded`,
+					'The file may be truncated: download or export it again.',
+				);
+			}
+			try {
+				return this.copyBitmap(bitmap, false);
+			} finally {
+				pdfium.FPDFBitmap_Destroy(bitmap);
+			}
+		} finally {
+			pdfium.free(bytesPointer);
+			pdfium.FPDFPageObj_Destroy(object);
+		}
+	}
+
+	async extractPages(pageIndexes: number[]): Promise<Buffer> {
+		const state = this.openState();
+		if (state.kind !== 'pdf') throw new DocumentError('The PDF cannot be copied page by page');
+		const pdfium = this.pdfium;
+		const copy = pdfium.FPDF_CreateNewDocument();
+		const indexesPointer = pdfium.malloc(Math.max(1, pageIndexes.length) * 4);
+		const writer = pdfium.PDFiumExt_OpenFileWriter();
+		try {
+			const heap32 = new Int32Array(pdfium.heap().buffer, indexesPointer, pageIndexes.length);
+			heap32.set(pageIndexes);
+			// Pages are imported into a new document, which has no security of its own: the copy opens
+			// without the password wherever it goes.
+			if (
+				!pdfium.FPDF_ImportPagesByIndex(copy, state.document, indexesPointer, pageIndexes.length, 0)
+			) {
+				throw new DocumentError('The PDF pages could not be copied: the file may be damaged');
+			}
+			if (!pdfium.PDFiumExt_SaveAsCopy(copy, writer)) {
+				throw new DocumentError('The copy of the PDF pages could not be written');
+			}
+			const size = pdfium.PDFiumExt_GetFileWriterSize(writer);
+			const outPointer = pdfium.malloc(Math.max(1, size));
+			try {
+				pdfium.PDFiumExt_GetFileWriterData(writer, outPointer, size);
+				return Buffer.from(pdfium.heap().subarray(outPointer, outPointer + size));
+			} finally {
+				pdfium.free(outPointer);
+			}
+		} finally {
+			pdfium.PDFiumExt_CloseFileWriter(writer);
+			pdfium.free(indexesPointer);
+			pdfium.FPDF_CloseDocument(copy);
+		}
+	}
+
+	close(): void {
+		const state = this.state;
+		this.state = undefined;
+		if (state?.kind === 'pdf') {
+			this.pdfium.FPDF_CloseDocument(state.document);
+			this.pdfium.free(state.bytesPointer);
+		}
+	}
+
+	/** A page image (the engine's PNG, or a service's image) as raw pixels. */
+	private async decodeAny(bytes: Uint8Array): Promise<RawImage> {
+		const fileType = detectFileType(bytes);
+		if (fileType.kind !== 'image') throw new DocumentError('The page image is not an image');
+		const [size] = readFrameSizes(bytes, fileType.format) ?? [];
+		if (!size) throw new DocumentError('The page image is damaged and cannot be read');
+		return await this.decodeFrame(bytes, fileType, 0, Number.MAX_SAFE_INTEGER);
+	}
+
+	async cropImages(png: Uint8Array, boxes: BBox[]): Promise<Array<Buffer | null>> {
+		if (boxes.length > MAX_CROPS_PER_PAGE) {
+			throw new DocumentError(
+				`Too many regions to cut out of one page: ${boxes.length}, over the bound of ${MAX_CROPS_PER_PAGE}`,
+			);
+		}
+		const source = await this.decodeAny(png);
+		return await Promise.all(
+			boxes.map(async (box) => {
+				const crop = cropRaw(source, box);
+				return crop ? await rawToPng(crop) : null;
+			}),
+		);
+	}
+
+	async drawBoxes(png: Uint8Array, boxes: BBox[], thickness: number): Promise<Buffer> {
+		return await rawToPng(drawBoxesRaw(await this.decodeAny(png), boxes, thickness));
+	}
+}

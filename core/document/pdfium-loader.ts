@@ -1,0 +1,118 @@
+import { readFileSync } from 'node:fs';
+
+import { init } from '@embedpdf/pdfium';
+
+/**
+ * The parts of PDFium's C API the engine calls, as the WebAssembly build exports them. Pointers and
+ * handles are plain numbers into the module's memory.
+ */
+export interface Pdfium {
+	heap(): Uint8Array;
+	malloc(size: number): number;
+	free(pointer: number): void;
+	getInt32(pointer: number): number;
+	getFloat32(pointer: number): number;
+	FPDF_LoadMemDocument(data: number, size: number, password: string): number;
+	FPDF_GetLastError(): number;
+	FPDF_CloseDocument(document: number): void;
+	FPDF_GetPageCount(document: number): number;
+	FPDF_DocumentHasValidCrossReferenceTable(document: number): boolean;
+	FPDF_GetPageSizeByIndexF(document: number, pageIndex: number, size: number): boolean;
+	FPDF_LoadPage(document: number, pageIndex: number): number;
+	FPDF_ClosePage(page: number): void;
+	FPDF_RenderPageBitmap(
+		bitmap: number,
+		page: number,
+		startX: number,
+		startY: number,
+		width: number,
+		height: number,
+		rotate: number,
+		flags: number,
+	): void;
+	FPDF_CreateNewDocument(): number;
+	FPDF_ImportPagesByIndex(
+		destination: number,
+		source: number,
+		pageIndexes: number,
+		length: number,
+		insertAt: number,
+	): boolean;
+	FPDFBitmap_CreateEx(
+		width: number,
+		height: number,
+		format: number,
+		buffer: number,
+		stride: number,
+	): number;
+	FPDFBitmap_FillRect(
+		bitmap: number,
+		left: number,
+		top: number,
+		width: number,
+		height: number,
+		color: number,
+	): boolean;
+	FPDFBitmap_GetBuffer(bitmap: number): number;
+	FPDFBitmap_GetStride(bitmap: number): number;
+	FPDFBitmap_GetWidth(bitmap: number): number;
+	FPDFBitmap_GetHeight(bitmap: number): number;
+	FPDFBitmap_GetFormat(bitmap: number): number;
+	FPDFBitmap_Destroy(bitmap: number): void;
+	FPDFPageObj_NewImageObj(document: number): number;
+	FPDFPageObj_Destroy(object: number): void;
+	FPDFImageObj_GetBitmap(object: number): number;
+	EPDFImageObj_SetPng(
+		pages: number,
+		count: number,
+		object: number,
+		data: number,
+		size: number,
+	): boolean;
+	EPDFImageObj_SetJpeg(
+		pages: number,
+		count: number,
+		object: number,
+		data: number,
+		size: number,
+	): boolean;
+	PDFiumExt_OpenFileWriter(): number;
+	PDFiumExt_SaveAsCopy(document: number, writer: number): boolean;
+	PDFiumExt_GetFileWriterSize(writer: number): number;
+	PDFiumExt_GetFileWriterData(writer: number, buffer: number, size: number): number;
+	PDFiumExt_CloseFileWriter(writer: number): void;
+}
+
+interface EmscriptenRuntime {
+	HEAPU8: Uint8Array;
+	wasmExports: { malloc(size: number): number; free(pointer: number): void };
+	getValue(pointer: number, type: 'i32' | 'float'): number;
+}
+
+const quiet = () => undefined;
+
+/**
+ * Loads PDFium once per thread (in the pack only inside document workers, so a trap ends one worker).
+ * Its messages go nowhere: a damaged upload must not litter the n8n log; errors carry their own text.
+ */
+export async function loadPdfium(): Promise<Pdfium> {
+	const wasmBinary = readFileSync(require.resolve('@embedpdf/pdfium/pdfium.wasm'));
+	const wrapped = (await init({
+		wasmBinary,
+		print: quiet,
+		printErr: quiet,
+	} as never)) as unknown as Omit<Pdfium, 'heap' | 'malloc' | 'free' | 'getInt32' | 'getFloat32'> & {
+		pdfium: EmscriptenRuntime;
+		PDFiumExt_Init(): void;
+	};
+	wrapped.PDFiumExt_Init();
+	const runtime = wrapped.pdfium;
+	return Object.assign(wrapped, {
+		// The view is re-read on every use: it is replaced whenever the module's memory grows.
+		heap: () => runtime.HEAPU8,
+		malloc: (size: number) => runtime.wasmExports.malloc(size),
+		free: (pointer: number) => runtime.wasmExports.free(pointer),
+		getInt32: (pointer: number) => runtime.getValue(pointer, 'i32'),
+		getFloat32: (pointer: number) => runtime.getValue(pointer, 'float'),
+	});
+}
