@@ -19,6 +19,7 @@ import {
 	readFrameSizes,
 	type RawImage,
 } from './image-decoders';
+import { withRebuiltTrailer } from './pdf-trailer';
 import { loadPdfium, type Pdfium } from './pdfium-loader';
 import { encodePng, pngRows } from './png-encoder';
 import { webAssembly } from './webassembly';
@@ -44,6 +45,7 @@ const LOAD_ERRORS: Record<number, string> = {
 	5: 'its security scheme is not supported',
 	6: 'a page is damaged',
 };
+const ERROR_FORMAT = 3;
 const ERROR_PASSWORD = 4;
 const ERROR_SECURITY = 5;
 
@@ -144,29 +146,42 @@ export class PdfiumEngine implements DocumentEngine {
 	}
 
 	private openPdf(bytes: Uint8Array, options: EngineOpenOptions) {
-		const pdfium = this.pdfium;
-		const bytesPointer = this.copyIn(bytes);
-		let document = 0;
-		try {
-			document = pdfium.FPDF_LoadMemDocument(bytesPointer, bytes.length, options.password ?? '');
-			if (!document) throw this.loadError(Boolean(options.password));
-			const pageCount = pdfium.FPDF_GetPageCount(document);
-			if (pageCount < 1) throw new DocumentError('The PDF has no pages');
-			const warnings: string[] = [];
-			if (!pdfium.FPDF_DocumentHasValidCrossReferenceTable(document)) {
-				warnings.push('The PDF was damaged and has been repaired: some content may be missing.');
-			}
-			this.state = { kind: 'pdf', document, bytesPointer, maxPixels: options.maxPixels };
-			return { pageCount, warnings };
-		} catch (error) {
-			if (document) pdfium.FPDF_CloseDocument(document);
-			pdfium.free(bytesPointer);
-			throw error;
+		let loaded = this.loadPdf(bytes, options.password);
+		let repaired = false;
+		if ('error' in loaded && loaded.code === ERROR_FORMAT) {
+			const rebuilt = withRebuiltTrailer(bytes);
+			const retried = rebuilt ? this.loadPdf(rebuilt, options.password) : loaded;
+			if (!('error' in retried)) [loaded, repaired] = [retried, true];
 		}
+		if ('error' in loaded) throw loaded.error;
+		const { document, bytesPointer } = loaded;
+		const pageCount = this.pdfium.FPDF_GetPageCount(document);
+		if (pageCount < 1) {
+			this.pdfium.FPDF_CloseDocument(document);
+			this.pdfium.free(bytesPointer);
+			throw new DocumentError('The PDF has no pages');
+		}
+		const warnings: string[] = [];
+		if (repaired || !this.pdfium.FPDF_DocumentHasValidCrossReferenceTable(document)) {
+			warnings.push('The PDF was damaged and has been repaired: some content may be missing.');
+		}
+		this.state = { kind: 'pdf', document, bytesPointer, maxPixels: options.maxPixels };
+		return { pageCount, warnings };
 	}
 
-	private loadError(passwordGiven: boolean): DocumentError {
+	private loadPdf(
+		bytes: Uint8Array,
+		password: string | undefined,
+	): { document: number; bytesPointer: number } | { error: DocumentError; code: number } {
+		const bytesPointer = this.copyIn(bytes);
+		const document = this.pdfium.FPDF_LoadMemDocument(bytesPointer, bytes.length, password ?? '');
+		if (document) return { document, bytesPointer };
+		this.pdfium.free(bytesPointer);
 		const code = this.pdfium.FPDF_GetLastError();
+		return { error: this.loadError(code, Boolean(password)), code };
+	}
+
+	private loadError(code: number, passwordGiven: boolean): DocumentError {
 		if (code === ERROR_PASSWORD) {
 			return passwordGiven
 				? new DocumentError('The PDF password is wrong: the PDF could not be opened with it')
@@ -308,10 +323,18 @@ export class PdfiumEngine implements DocumentEngine {
 		const format = pdfium.FPDFBitmap_GetFormat(bitmap);
 		const source = pdfium
 			.heap()
-			.subarray(pdfium.FPDFBitmap_GetBuffer(bitmap), pdfium.FPDFBitmap_GetBuffer(bitmap) + stride * height);
+			.subarray(
+				pdfium.FPDFBitmap_GetBuffer(bitmap),
+				pdfium.FPDFBitmap_GetBuffer(bitmap) + stride * height,
+			);
 		const inBytes = format === BITMAP_GRAY ? 1 : format === BITMAP_BGR ? 3 : 4;
 		const channels: 1 | 3 | 4 = format === BITMAP_GRAY ? 1 : format === BITMAP_BGRA ? 4 : 3;
-		if (format !== BITMAP_GRAY && format !== BITMAP_BGR && format !== BITMAP_BGRX && format !== BITMAP_BGRA) {
+		if (
+			format !== BITMAP_GRAY &&
+			format !== BITMAP_BGR &&
+			format !== BITMAP_BGRX &&
+			format !== BITMAP_BGRA
+		) {
 			throw new DocumentError(`The image has a pixel format the engine cannot read (${format})`);
 		}
 		const data = new Uint8Array(width * height * channels);
@@ -338,7 +361,8 @@ export class PdfiumEngine implements DocumentEngine {
 		const frame = state.frames[pageIndex];
 		if (!frame) throw new DocumentError(`The image has no frame ${pageIndex + 1}`);
 		const label = state.fileType.format.toUpperCase();
-		const subject = state.frames.length > 1 ? `Frame ${pageIndex + 1} of the ${label}` : 'The image';
+		const subject =
+			state.frames.length > 1 ? `Frame ${pageIndex + 1} of the ${label}` : 'The image';
 		checkPixelBound(frame.width, frame.height, state.maxPixels, subject);
 		const decoded = await attemptAsync(
 			async () => await this.decodeFrame(state.bytes, state.fileType, pageIndex, state.maxPixels),

@@ -101,7 +101,10 @@ export async function loadPdfium(): Promise<Pdfium> {
 		wasmBinary,
 		print: quiet,
 		printErr: quiet,
-	} as never)) as unknown as Omit<Pdfium, 'heap' | 'malloc' | 'free' | 'getInt32' | 'getFloat32'> & {
+	} as never)) as unknown as Omit<
+		Pdfium,
+		'heap' | 'malloc' | 'free' | 'getInt32' | 'getFloat32'
+	> & {
 		pdfium: EmscriptenRuntime;
 		PDFiumExt_Init(): void;
 	};

@@ -1,4 +1,6 @@
 import { attemptAsync } from '../attempt';
+import { ExecutionCancelledError, throwIfCancelled } from '../cancellation';
+import { DocumentError } from './document-error';
 import { DEFAULT_MAX_PIXELS, type PageImage } from './engine';
 import type { FileType } from './file-type';
 import {
@@ -41,8 +43,40 @@ export interface OpenDocumentOptions {
 	maxPixels?: number;
 	/** Wall-clock bound of each step (opening, each page, each copy); the step fails past it. */
 	timeoutMs?: number;
+	/**
+	 * Wall-clock bound of the whole document from its opening: no step starts or runs past it, so a
+	 * long file read page by page ends there whatever each page takes.
+	 */
+	documentTimeoutMs?: number;
+	/** The execution's cancel signal: a cancel ends the document's worker at once. */
+	signal?: AbortSignal;
 	/** The caller's item concurrency, which sizes the pool of document workers. */
 	concurrency?: number;
+}
+
+/** Closing frees what the engine holds for the document: quick, whatever the file was. */
+const CLOSE_TIMEOUT_MS = 5_000;
+
+const wholeSeconds = (milliseconds: number) => Math.round(milliseconds / 1000);
+
+/**
+ * The bound of each step of one document: its own Timeout, cut short by what remains of the document's
+ * overall bound. Past that, no step starts; one cut short says it was the document's bound that ended it.
+ */
+function documentStepBound(options: OpenDocumentOptions, subject: string) {
+	const stepMs = options.timeoutMs ?? DEFAULT_ENGINE_TIMEOUT_MS;
+	const documentMs = options.documentTimeoutMs;
+	const endsAt = documentMs ? performance.now() + documentMs : Infinity;
+	const overall = () =>
+		new DocumentError(
+			`Reading ${subject} took longer than its Document Timeout of ${wholeSeconds(documentMs ?? 0)} s and was stopped`,
+			'Raise the Document Timeout option, or read fewer pages at a time with the Pages option.',
+		);
+	return (): [number, Error | undefined] => {
+		const remainingMs = endsAt - performance.now();
+		if (remainingMs <= 0) throw overall();
+		return remainingMs < stepMs ? [Math.ceil(remainingMs), overall()] : [stepMs, undefined];
+	};
 }
 
 /** A document dropped without close() would pin its worker forever: its worker is ended instead. */
@@ -61,11 +95,16 @@ export async function openDocument(
 	fileType: FileType,
 	options: OpenDocumentOptions = {},
 ): Promise<OpenedDocument> {
-	const timeoutMs = options.timeoutMs ?? DEFAULT_ENGINE_TIMEOUT_MS;
 	const subject =
 		fileType.kind === 'pdf' ? 'the PDF' : `the ${fileType.format.toUpperCase()} image`;
+	const signal = options.signal;
+	throwIfCancelled(signal, `Opening ${subject}`);
 	const lease = leaseEngine(options.concurrency);
+	const onCancel = () => lease.stop(new ExecutionCancelledError(`Reading ${subject}`));
+	signal?.addEventListener('abort', onCancel, { once: true });
+	const stepBound = documentStepBound(options, subject);
 	const copy = transferableCopy(bytes);
+	const [openTimeoutMs, openOverTime] = stepBound();
 	const opened = await attemptAsync(
 		async () =>
 			await lease.call(
@@ -77,11 +116,13 @@ export async function openDocument(
 					maxPixels: options.maxPixels ?? DEFAULT_MAX_PIXELS,
 				},
 				`Opening ${subject}`,
-				timeoutMs,
+				openTimeoutMs,
 				[copy.buffer as ArrayBuffer],
+				openOverTime,
 			),
 	);
 	if (!opened.ok) {
+		signal?.removeEventListener('abort', onCancel);
 		lease.release();
 		throw opened.error;
 	}
@@ -91,29 +132,33 @@ export async function openDocument(
 		pageCount: opened.value.pageCount,
 		warnings: opened.value.warnings,
 		async renderPage(pageIndex, { dpi }) {
+			const what = `Rendering page ${pageIndex + 1} of ${subject}`;
+			const [timeoutMs, overTime] = stepBound();
 			const page = await lease.call(
 				{ type: 'render', pageIndex, dpi },
-				`Rendering page ${pageIndex + 1} of ${subject}`,
+				what,
 				timeoutMs,
+				[],
+				overTime,
 			);
 			return { ...page, data: asBuffer(page.data) };
 		},
 		extractPages:
 			fileType.kind === 'pdf'
-				? async (pageIndexes) =>
-						asBuffer(
-							await lease.call(
-								{ type: 'extract', pageIndexes },
-								`Copying pages of ${subject}`,
-								timeoutMs,
-							),
-						)
+				? async (pageIndexes) => {
+						const what = `Copying pages of ${subject}`;
+						const [timeoutMs, overTime] = stepBound();
+						return asBuffer(
+							await lease.call({ type: 'extract', pageIndexes }, what, timeoutMs, [], overTime),
+						);
+					}
 				: undefined,
 		close() {
 			if (closed) return;
 			closed = true;
 			unclosed.unregister(document);
-			lease.call({ type: 'close' }, `Closing ${subject}`, timeoutMs).then(
+			signal?.removeEventListener('abort', onCancel);
+			lease.call({ type: 'close' }, `Closing ${subject}`, CLOSE_TIMEOUT_MS).then(
 				() => lease.release(),
 				() => lease.release(),
 			);

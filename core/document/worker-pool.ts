@@ -142,6 +142,7 @@ class EngineWorker {
 		what: string,
 		timeoutMs: number,
 		transfer: ArrayBuffer[] = [],
+		overTime: Error = timeoutError(what, timeoutMs),
 	): Promise<EngineResults[K]> {
 		if (this.failure) throw this.failure;
 		const id = this.nextId++;
@@ -157,7 +158,7 @@ class EngineWorker {
 			await this.started();
 		}
 		const deadline = AbortSignal.timeout(timeoutMs);
-		const onDeadline = () => this.stop(timeoutError(what, timeoutMs));
+		const onDeadline = () => this.stop(overTime);
 		deadline.addEventListener('abort', onDeadline, { once: true });
 		try {
 			return (await answer) as EngineResults[K];
@@ -267,14 +268,21 @@ export class EngineLease {
 
 	constructor(private readonly worker: EngineWorker) {}
 
+	/** `overTime` is the error a call past `timeoutMs` fails with (by default, the step took too long). */
 	async call<K extends EngineRequest['type']>(
 		request: Extract<EngineRequest, { type: K }>,
 		what: string,
 		timeoutMs: number,
 		transfer: ArrayBuffer[] = [],
+		overTime?: Error,
 	): Promise<EngineResults[K]> {
 		if (this.released) throw new DocumentError('The document was already closed');
-		return await this.worker.call(request, what, timeoutMs, transfer);
+		return await this.worker.call(request, what, timeoutMs, transfer, overTime);
+	}
+
+	/** Ends the worker at once (a cancelled execution); its pending and later calls fail with `error`. */
+	stop(error: Error): void {
+		this.worker.stop(error);
 	}
 
 	/** Ends the worker without reuse (a document dropped without being closed). */

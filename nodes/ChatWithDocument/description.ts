@@ -15,9 +15,11 @@ const retrieval = chatProvidersBy('retrieval');
 /** The document options that make sense here: pages, PDF access, limits, OCR language. */
 const kept = new Set([
 	'pages',
+	'maxPages',
 	'pdfPassword',
 	'renderDpi',
 	'timeout',
+	'documentTimeout',
 	'maxRetries',
 	'concurrency',
 	'includeRawResponse',
@@ -70,7 +72,15 @@ const inputTypeFields: INodeProperties[] = [
 ];
 
 /** Options about reading a file, which items already read (OCR Process output, a job) do not need. */
-const FILE_OPTIONS = new Set(['pages', 'pdfPassword', 'renderDpi', 'language', 'jobTimeout']);
+const FILE_OPTIONS = new Set([
+	'pages',
+	'maxPages',
+	'pdfPassword',
+	'renderDpi',
+	'documentTimeout',
+	'language',
+	'jobTimeout',
+]);
 
 /** Hides what an answer cannot use: file options for read items, a raw answer where none comes back. */
 function hiddenWhereUnused(option: INodeProperties): INodeProperties {

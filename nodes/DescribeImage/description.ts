@@ -7,9 +7,11 @@ import { modelField } from '../shared/model-field';
 /** The options of the OCR node that make sense for describing: pages, PDF access, limits. */
 const kept = new Set([
 	'pages',
+	'maxPages',
 	'pdfPassword',
 	'renderDpi',
 	'timeout',
+	'documentTimeout',
 	'maxRetries',
 	'concurrency',
 	'includeRawResponse',

@@ -6,9 +6,11 @@ import { modelField } from '../shared/model-field';
 
 const kept = new Set([
 	'pages',
+	'maxPages',
 	'pdfPassword',
 	'renderDpi',
 	'timeout',
+	'documentTimeout',
 	'maxRetries',
 	'concurrency',
 	'language',

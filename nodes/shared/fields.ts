@@ -102,6 +102,13 @@ export const oneDocumentInputFields: INodeProperties[] = inputFields.map((field)
 /** One hour: past it a wait is no timeout at all, and timers overflow past about 24 days. */
 export const MAX_TIMEOUT_SECONDS = 3600;
 
+/** Pages one document may have to read, unless the user raises it. */
+export const DEFAULT_MAX_PAGES = 500;
+const MAX_PAGES_BOUND = 10_000;
+/** Half an hour: 500 scanned pages on the Local engine of a small server. */
+export const DEFAULT_DOCUMENT_TIMEOUT_SECONDS = 1800;
+const MAX_DOCUMENT_TIMEOUT_SECONDS = 86_400;
+
 /** Options every document node offers; nodes add their own to the collection. */
 export const documentOptions: INodeProperties[] = [
 	{
@@ -112,6 +119,15 @@ export const documentOptions: INodeProperties[] = [
 		placeholder: 'e.g. 1-3,5',
 		description:
 			'Pages to read, numbered from 1 as in a PDF viewer: "1-3,5", or "2-" for page 2 to the end. Empty reads every page.',
+	},
+	{
+		displayName: 'Max Pages',
+		name: 'maxPages',
+		type: 'number',
+		typeOptions: { minValue: 1, maxValue: MAX_PAGES_BOUND },
+		default: DEFAULT_MAX_PAGES,
+		description:
+			'A document with more pages to read than this fails at once instead of running for hours (a 2,000-page scan e-mailed by mistake). Choose pages with the Pages option, or raise this.',
 	},
 	{
 		displayName: 'PDF Password',
@@ -139,6 +155,14 @@ export const documentOptions: INodeProperties[] = [
 		typeOptions: { minValue: 1, maxValue: MAX_TIMEOUT_SECONDS },
 		default: 300,
 		description: `Longest wait for one provider call, or for one page on the Local engine (at most ${MAX_TIMEOUT_SECONDS} s)`,
+	},
+	{
+		displayName: 'Document Timeout (Seconds)',
+		name: 'documentTimeout',
+		type: 'number',
+		typeOptions: { minValue: 10, maxValue: MAX_DOCUMENT_TIMEOUT_SECONDS },
+		default: DEFAULT_DOCUMENT_TIMEOUT_SECONDS,
+		description: `Longest time for one document as a whole, all its pages together; past it the item fails (at most ${MAX_DOCUMENT_TIMEOUT_SECONDS} s)`,
 	},
 	{
 		displayName: 'Max Retries',
@@ -215,6 +239,9 @@ export interface DocumentOptions {
 	/** Null: the provider's default. */
 	renderDpi: number | null;
 	timeoutMs: number;
+	/** The whole document's bound, all pages together. */
+	documentTimeoutMs: number;
+	maxPages: number;
 	maxRetries: number;
 	concurrency: number;
 	includeRawResponse: boolean;
@@ -231,6 +258,15 @@ export function readDocumentOptions(raw: Record<string, unknown>): DocumentOptio
 		renderDpi:
 			number(raw.renderDpi, 0) > 0 ? Math.min(600, Math.max(50, number(raw.renderDpi, 0))) : null,
 		timeoutMs: Math.min(MAX_TIMEOUT_SECONDS, Math.max(1, number(raw.timeout, 300))) * 1000,
+		documentTimeoutMs:
+			Math.min(
+				MAX_DOCUMENT_TIMEOUT_SECONDS,
+				Math.max(10, number(raw.documentTimeout, DEFAULT_DOCUMENT_TIMEOUT_SECONDS)),
+			) * 1000,
+		maxPages: Math.min(
+			MAX_PAGES_BOUND,
+			Math.max(1, Math.floor(number(raw.maxPages, DEFAULT_MAX_PAGES))),
+		),
 		maxRetries: Math.min(10, Math.max(0, Math.floor(number(raw.maxRetries, 3)))),
 		concurrency: Math.min(32, Math.max(1, Math.floor(number(raw.concurrency, 4)))),
 		includeRawResponse: raw.includeRawResponse === true,

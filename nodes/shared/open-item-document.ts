@@ -1,6 +1,8 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
 import { attemptAsync } from '../../core/attempt';
+import { cancelSignalOf } from '../../core/cancellation';
+import { DocumentError } from '../../core/document/document-error';
 import { detectFileType, type FileType } from '../../core/document/file-type';
 import { selectPages } from '../../core/document/page-range';
 import {
@@ -58,6 +60,16 @@ export async function openItemDocument(
 	return await openSource(context, itemIndex, source, options, propertyName);
 }
 
+/** A document of thousands of pages would run for hours: it fails before its first page instead. */
+function checkPageCount(selected: number, pageCount: number, maxPages: number): void {
+	if (selected <= maxPages) return;
+	const of = selected === pageCount ? '' : ` (of ${pageCount})`;
+	throw new DocumentError(
+		`The document has ${selected} pages to read${of}, over the Max Pages bound of ${maxPages}`,
+		'Choose the pages to read with the Pages option, or raise Max Pages.',
+	);
+}
+
 /** Opens a file already read: its type from its bytes unless known, then the pages asked for. */
 export async function openSource(
 	context: IExecuteFunctions,
@@ -73,10 +85,14 @@ export async function openSource(
 		const opened = await openDocument(source.bytes, fileType, {
 			password: options.pdfPassword || undefined,
 			timeoutMs: documentStepTimeoutMs(options.timeoutMs),
+			documentTimeoutMs: options.documentTimeoutMs,
+			signal: cancelSignalOf(context),
 			concurrency: options.concurrency,
 		});
 		holder.opened = opened;
-		return { fileType, opened, ...selectPages(options.pages, opened.pageCount) };
+		const selected = selectPages(options.pages, opened.pageCount);
+		checkPageCount(selected.pageIndexes.length, opened.pageCount, options.maxPages);
+		return { fileType, opened, ...selected };
 	});
 	if (!opening.ok) {
 		holder.opened?.close();

@@ -1,35 +1,52 @@
 // Small files built to hurt a renderer, generated here so no such file is kept in the repository.
+import { deflateSync } from 'node:zlib';
 
 /** A PDF from object bodies (object 1 is the catalog), with a correct cross-reference table. */
-function rawPdf(objects: string[]): Buffer {
-	let text = '%PDF-1.7\n';
+function rawPdf(objects: Array<string | Buffer>): Buffer {
+	const parts = [Buffer.from('%PDF-1.7\n', 'latin1')];
+	let length = parts[0].length;
 	const offsets: number[] = [];
 	objects.forEach((body, index) => {
-		offsets.push(text.length);
-		text += `${index + 1} 0 obj\n${body}\nendobj\n`;
+		offsets.push(length);
+		const object = Buffer.concat([
+			Buffer.from(`${index + 1} 0 obj\n`, 'latin1'),
+			Buffer.isBuffer(body) ? body : Buffer.from(body, 'latin1'),
+			Buffer.from('\nendobj\n', 'latin1'),
+		]);
+		parts.push(object);
+		length += object.length;
 	});
-	const xref = text.length;
-	text += `xref\n0 ${objects.length + 1}\n0000000000 65535 f \n`;
-	text += offsets.map((offset) => `${String(offset).padStart(10, '0')} 00000 n \n`).join('');
-	text += `trailer\n<< /Size ${objects.length + 1} /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`;
-	return Buffer.from(text, 'latin1');
+	let tail = `xref\n0 ${objects.length + 1}\n0000000000 65535 f \n`;
+	tail += offsets.map((offset) => `${String(offset).padStart(10, '0')} 00000 n \n`).join('');
+	tail += `trailer\n<< /Size ${objects.length + 1} /Root 1 0 R >>\nstartxref\n${length}\n%%EOF\n`;
+	parts.push(Buffer.from(tail, 'latin1'));
+	return Buffer.concat(parts);
 }
 
 const stream = (dictionary: string, content: string) =>
 	`<< ${dictionary} /Length ${content.length} >>\nstream\n${content}\nendstream`;
 
-const onePage = (page: string, content: string, ...more: string[]) =>
+const compressedStream = (content: string) => {
+	const packed = deflateSync(Buffer.from(content, 'latin1'), { level: 9 });
+	return Buffer.concat([
+		Buffer.from(`<< /Filter /FlateDecode /Length ${packed.length} >>\nstream\n`, 'latin1'),
+		packed,
+		Buffer.from('\nendstream', 'latin1'),
+	]);
+};
+
+const onePage = (page: string, content: string | Buffer, ...more: string[]) =>
 	rawPdf([
 		'<< /Type /Catalog /Pages 2 0 R >>',
 		'<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
 		`<< /Type /Page /Parent 2 0 R ${page} /Contents 4 0 R >>`,
-		stream('', content),
+		typeof content === 'string' ? stream('', content) : content,
 		...more,
 	]);
 
 /**
  * Form XObjects chained `depth` deep, each drawing the next twice: 2^depth draws from a few KB.
- * Depth ~26 keeps a renderer busy for minutes; ~34 and more make mupdf's WebAssembly trap.
+ * From depth ~18 PDFium needs more than a gigabyte to draw it; older renderers ran for minutes or trapped.
  */
 export function nestedXObjectPdf(depth: number): Buffer {
 	const forms = Array.from({ length: depth }, (_, level) => {
@@ -54,6 +71,17 @@ export function tinyTilingPdf(step = 0.01): Buffer {
 			`/Type /Pattern /PatternType 1 /PaintType 1 /TilingType 1 /BBox [0 0 ${step} ${step}] /XStep ${step} /YStep ${step} /Resources << >>`,
 			`0 0 ${step / 2} ${step / 2} re f`,
 		),
+	);
+}
+
+/**
+ * A letter page filling `count` page-sized triangles, from a compressed content stream of about a KB:
+ * 10 000 keep PDFium busy for over a minute at 144 dpi.
+ */
+export function filledPathsPdf(count = 10_000): Buffer {
+	return onePage(
+		'/MediaBox [0 0 612 792]',
+		compressedStream('0 0 m 612 792 l 612 0 l h f\n'.repeat(count)),
 	);
 }
 

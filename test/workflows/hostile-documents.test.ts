@@ -2,13 +2,17 @@ import type { INodeParameters } from 'n8n-workflow';
 
 import type { FixtureItem } from '../harness/nodes/fixture-items';
 import { runWorkflow } from '../harness/run-workflow';
-import { IMAGES, SAMPLES } from '../support/documents';
-import { nestedXObjectPdf, pageSizePdf, tinyTilingPdf } from '../support/hostile-documents';
+import { IMAGES, longTextPdf, SAMPLES } from '../support/documents';
+import { filledPathsPdf, nestedXObjectPdf, pageSizePdf } from '../support/hostile-documents';
 import { fixtureWorkflow, TARGET } from '../support/workflows';
 
 const OCR = 'n8n-nodes-ocr.ocrProcess';
 // Document steps get at least 5 s whatever the Timeout (a busy instance opens files slowly).
 const TIMEOUT_SECONDS = 5;
+/** What a hostile page ends in: the deadline, or the engine's memory bound, whichever comes first. */
+const STOPPED = new RegExp(
+	`^Rendering page 1 of the PDF (took longer than ${TIMEOUT_SECONDS} s|needed more than 1024 MB of memory) and was stopped \\[item \\d\\]$`,
+);
 
 const pdfItem = (bytes: Buffer, fileName: string): FixtureItem => ({
 	files: { data: { base64: bytes.toString('base64'), fileName, mimeType: 'application/pdf' } },
@@ -40,16 +44,14 @@ async function ocr(items: FixtureItem[], options: INodeParameters = {}) {
 
 describe('hostile PDFs on the Local engine, in real workflows of one process', () => {
 	it.each([
+		['a page that keeps the renderer busy', filledPathsPdf(), 'busy.pdf'],
 		['deeply nested form XObjects', nestedXObjectPdf(26), 'nested.pdf'],
-		['a 0.01 pt tiling pattern', tinyTilingPdf(), 'tiling.pdf'],
 	])(
 		'%s: the item fails within Timeout + 5 s and a good document read next succeeds',
 		async (_, pdf, fileName) => {
 			const hostile = await ocr([pdfItem(pdf, fileName)]);
 			expect(hostile.items).toHaveLength(1);
-			expect(hostile.items[0].json.error).toBe(
-				`Rendering page 1 of the PDF took longer than ${TIMEOUT_SECONDS} s and was stopped [item 0]`,
-			);
+			expect(hostile.items[0].json.error).toMatch(STOPPED);
 			expect(hostile.seconds).toBeLessThan(TIMEOUT_SECONDS + 5);
 
 			const good = await ocr([goodItem()]);
@@ -59,14 +61,14 @@ describe('hostile PDFs on the Local engine, in real workflows of one process', (
 		},
 	);
 
-	it('a PDF that crashes the renderer fails alone; the items around it, and later runs, read fine', async () => {
+	it('a PDF that exhausts the renderer’s memory fails alone; the items around it, and later runs, read fine', async () => {
 		const { items } = await ocr(
-			[goodItem(), pdfItem(nestedXObjectPdf(36), 'crash.pdf'), goodItem()],
+			[goodItem(), pdfItem(nestedXObjectPdf(36), 'exhausting.pdf'), goodItem()],
 			{ concurrency: 1 },
 		);
 		expect(items.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
-		expect(items[1].json.error).toMatch(
-			/^(Opening|Rendering page 1 of) the PDF crashed the renderer \(memory access out of bounds\) \[item 1\]$/,
+		expect(items[1].json.error).toBe(
+			'Rendering page 1 of the PDF needed more than 1024 MB of memory and was stopped [item 1]',
 		);
 		for (const index of [0, 2]) expect(String(items[index].json.text)).toContain('Total 42');
 
@@ -82,7 +84,7 @@ describe('hostile PDFs on the Local engine, in real workflows of one process', (
 			[
 				pdfItem(nestedXObjectPdf(26), 'nested.pdf'),
 				goodItem(),
-				pdfItem(tinyTilingPdf(), 'tiling.pdf'),
+				pdfItem(filledPathsPdf(), 'busy.pdf'),
 				pdfItem(pageSizePdf(1e9, 1e9), 'huge-page.pdf'),
 			],
 			{ concurrency: 4 },
@@ -93,9 +95,7 @@ describe('hostile PDFs on the Local engine, in real workflows of one process', (
 			{ item: 2 },
 			{ item: 3 },
 		]);
-		expect(items[0].json.error).toMatch(
-			new RegExp(`^Rendering page 1 of the PDF took longer than ${TIMEOUT_SECONDS} s`),
-		);
+		expect(items[0].json.error).toMatch(STOPPED);
 		expect(String(items[1].json.text)).toContain('Total 42');
 		expect(items[2].json.error).toMatch(
 			new RegExp(`^Rendering page 1 of the PDF took longer than ${TIMEOUT_SECONDS} s`),
@@ -105,5 +105,17 @@ describe('hostile PDFs on the Local engine, in real workflows of one process', (
 		);
 		// The hostile renders run in parallel workers, each stopped at its own deadline.
 		expect(seconds).toBeLessThan(TIMEOUT_SECONDS + 5 + 10);
+	});
+
+	it('a document with more pages than Max Pages fails before its first page; Pages brings it within', async () => {
+		const threePages = await longTextPdf(3);
+		const refused = await ocr([pdfItem(threePages, 'three.pdf')], { maxPages: 2 });
+		expect(refused.items).toHaveLength(1);
+		expect(refused.items[0].json.error).toBe(
+			'The document has 3 pages to read, over the Max Pages bound of 2 [item 0]',
+		);
+		const chosen = await ocr([pdfItem(threePages, 'three.pdf')], { maxPages: 2, pages: '2-3' });
+		expect(chosen.items.map((item) => item.json.error)).toEqual([undefined]);
+		expect(String(chosen.items[0].json.text)).toContain('page 2 of 3');
 	});
 });
