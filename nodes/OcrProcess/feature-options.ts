@@ -349,7 +349,7 @@ export const featureOptions: INodeProperties[] = [
 		default: true,
 		displayOptions: { show: { ...onlyFor('sendUrl').show, '/inputType': ['url'] } },
 		description:
-			'Whether the provider fetches an https document itself (nothing is uploaded). The node still downloads it once to check type, pages and size. Turn off for addresses only n8n can reach.',
+			'Whether the provider fetches an https document itself (nothing is uploaded). The node still downloads it once to check type, pages and size. Turn off for addresses only n8n can reach. A PDF opened with PDF Password is always uploaded, decrypted.',
 	},
 	{
 		displayName: 'Fallback Models',

@@ -135,7 +135,8 @@ export const documentOptions: INodeProperties[] = [
 		type: 'string',
 		typeOptions: { password: true },
 		default: '',
-		description: 'Password that opens an encrypted PDF',
+		description:
+			'Password that opens an encrypted PDF. Providers that read whole files are sent a decrypted copy of the pages asked for; the password itself goes only to Otoroshi (its pdf_password).',
 	},
 	{
 		displayName: 'PDF Render DPI',

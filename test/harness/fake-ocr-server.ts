@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
+import { PDFDocument } from 'pdf-lib';
+
 import {
 	startFakeServer,
 	type FakeAnswer,
@@ -74,6 +76,24 @@ const PATHS: Record<Flavour, string> = {
 	bifrost: '/v1/ocr',
 	otoroshi: '/ocr',
 };
+
+/**
+ * Pages of a PDF sent in a data URL, read as a service reads them: a PDF that needs a password is refused
+ * (null), as is anything that is not a PDF. Documents sent as https addresses count as two pages.
+ */
+async function pagesSent(body: OcrBody): Promise<number | null> {
+	const url = String(body.document?.document_url ?? '');
+	if (!url.startsWith('data:application/pdf;base64,')) return 2;
+	const bytes = Buffer.from(url.slice(url.indexOf(',') + 1), 'base64');
+	const loaded = await PDFDocument.load(bytes, {
+		ignoreEncryption: false,
+		updateMetadata: false,
+	}).then(
+		(pdf) => pdf,
+		() => null,
+	);
+	return loaded?.getPageCount() ?? null;
+}
 
 /** Each service's refusals, checked the way the real one checks (see providers.md and the fixtures). */
 function refuse(flavour: Flavour, body: OcrBody): FakeAnswer | undefined {
@@ -166,7 +186,7 @@ export async function startFakeOcrServer(
 	const flavour = options.flavour ?? 'mistral';
 	let rateLimited = false;
 
-	const answer = (request: RecordedRequest): FakeAnswer => {
+	const answer = async (request: RecordedRequest): Promise<FakeAnswer> => {
 		if (request.method === 'GET' && request.url === '/v1/models' && flavour !== 'otoroshi') {
 			if (request.headers.authorization !== `Bearer ${options.apiKey}`)
 				return { status: 401, json: { detail: 'Unauthorized' } };
@@ -195,7 +215,7 @@ export async function startFakeOcrServer(
 			if (request.headers.authorization !== `Bearer ${options.apiKey}`) {
 				return { status: 401, json: { detail: 'Unauthorized' } };
 			}
-			return batch.answer(request);
+			return await batch.answer(request);
 		}
 		if (request.url !== PATHS[flavour]) return { status: 404, json: { detail: 'Not Found' } };
 		if (request.headers.authorization !== `Bearer ${options.apiKey}`) {
@@ -205,10 +225,13 @@ export async function startFakeOcrServer(
 					flavour === 'opengatellm' ? { detail: 'Invalid API key.' } : { detail: 'Unauthorized' },
 			};
 		}
-		return answerOcr(JSON.parse(request.body.toString('utf8')) as OcrBody, request.body.length);
+		return await answerOcr(
+			JSON.parse(request.body.toString('utf8')) as OcrBody,
+			request.body.length,
+		);
 	};
 
-	const answerOcr = (body: OcrBody, size: number): FakeAnswer => {
+	const answerOcr = async (body: OcrBody, size: number): Promise<FakeAnswer> => {
 		const model = body.model ?? '';
 		const errorScenario = /^error:([\w.]+):(\d{3})$/.exec(model);
 		if (errorScenario)
@@ -239,8 +262,18 @@ export async function startFakeOcrServer(
 		const seenAs = url.startsWith('data:')
 			? url.slice(5, url.indexOf(';'))
 			: `url ${document.type}`;
-		const pageIndexes =
-			document.type === 'document_url' ? ((body.pages as number[] | undefined) ?? [0, 1]) : [0];
+		// Like the real services: the pages asked for, else every page of the document.
+		let pageIndexes = [0];
+		if (document.type === 'document_url') {
+			const pageCount = await pagesSent(body);
+			// Otoroshi's AlphaEdge backend opens a PDF with `pdf_password`; the others cannot.
+			if (pageCount === null && !(flavour === 'otoroshi' && body.pdf_password)) {
+				return { status: 400, json: fixture('mistral', 'error_400_failed_to_fetch_document.json') };
+			}
+			pageIndexes =
+				(body.pages as number[] | undefined) ??
+				Array.from({ length: pageCount ?? 2 }, (_, index) => index);
+		}
 		if (flavour === 'otoroshi') {
 			const pages = pageIndexes.map((index) => ({
 				index,
@@ -343,7 +376,9 @@ export async function startFakeOcrServer(
 			},
 		};
 	};
-	const batch = new FakeBatchApi((body) => answerOcr(body, JSON.stringify(body).length));
+	const batch = new FakeBatchApi(
+		async (body) => await answerOcr(body, JSON.stringify(body).length),
+	);
 	const server = await startFakeServer(answer);
 	return Object.assign(server, { batch });
 }
@@ -383,7 +418,7 @@ export class FakeBatchApi {
 	readonly deleted: string[] = [];
 	private nextId = 1;
 
-	constructor(private readonly answerOcr: (body: OcrBody) => FakeAnswer) {}
+	constructor(private readonly answerOcr: (body: OcrBody) => Promise<FakeAnswer>) {}
 
 	private store(content: Buffer): FakeFile {
 		const file = { id: `file-${this.nextId++}`, content };
@@ -391,7 +426,7 @@ export class FakeBatchApi {
 		return file;
 	}
 
-	answer(request: RecordedRequest): FakeAnswer {
+	async answer(request: RecordedRequest): Promise<FakeAnswer> {
 		const url = request.url;
 		if (request.method === 'POST' && url === '/v1/files') {
 			const file = this.store(multipartFile(request.body, String(request.headers['content-type'])));
@@ -452,13 +487,13 @@ export class FakeBatchApi {
 		if (request.method === 'GET' && poll) {
 			const job = this.jobs.get(poll[1]);
 			if (!job) return { status: 404, json: { detail: 'Not Found' } };
-			this.advance(job);
+			await this.advance(job);
 			return { status: 200, json: this.view(job) };
 		}
 		return { status: 404, json: { detail: 'Not Found' } };
 	}
 
-	private advance(job: FakeJob): void {
+	private async advance(job: FakeJob): Promise<void> {
 		if (job.status === 'CANCELLED' || job.status === 'SUCCESS' || job.status === 'FAILED') return;
 		job.polls++;
 		if (job.model === 'batch-never' || job.polls < 2) {
@@ -472,7 +507,7 @@ export class FakeBatchApi {
 		const output: string[] = [];
 		const errors: string[] = [];
 		for (const line of job.lines) {
-			const answer = this.answerOcr({ ...line.body, model: job.model });
+			const answer = await this.answerOcr({ ...line.body, model: job.model });
 			if (typeof answer === 'string') continue;
 			const entry = {
 				id: `r-${line.custom_id}`,

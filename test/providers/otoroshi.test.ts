@@ -57,7 +57,7 @@ describe('Otoroshi specifics', () => {
 							provider: 'otoroshi',
 							inputType: 'binary',
 							binaryPropertyName: 'data',
-							options: { pdfPassword: 'pw', pages: '1' },
+							options: { pages: '1' },
 						},
 						credentials: { otoroshiOcrApi: { id: '1', name: 'otoroshi' } },
 					},
@@ -67,12 +67,7 @@ describe('Otoroshi specifics', () => {
 			const [item] = run.output(TARGET);
 			const [kind, fields, size] = String(item.json.markdown).split(' ');
 			expect(kind).toBe('multipart/form-data');
-			expect(fields.split(',')).toEqual([
-				'file=big.pdf',
-				'content_type',
-				'filename',
-				'pdf_password',
-			]);
+			expect(fields.split(',')).toEqual(['file=big.pdf', 'content_type', 'filename']);
 			// Raw bytes, not base64: the body is about the size of the file.
 			expect(Number(size)).toBeLessThan(padded.length * 1.05);
 			expect(item.json.warnings).toEqual([

@@ -6,6 +6,7 @@ import {
 	type RequestContext,
 } from '../../http/provider-request';
 import type { OcrPage, OcrResult } from '../../model';
+import { fileToUpload, type FileToUpload } from '../file-to-upload';
 import type {
 	BatchItem,
 	CompletionRequest,
@@ -53,10 +54,11 @@ export interface MistralCompatibleConfig {
 	readError?: HttpProvider['readError'];
 	/** Reads what a gateway adds about the route it took (backend, latency) from the raw answer. */
 	readGateway?: (body: unknown) => Record<string, unknown> | undefined;
-	/** Encodes the body another way (e.g. multipart for large files); undefined keeps JSON. */
+	/** Encodes the body another way (e.g. multipart for large files, with `file`'s bytes); undefined keeps JSON. */
 	encodeBody?: (
 		body: Record<string, unknown>,
 		document: DocumentInput,
+		file: FileToUpload,
 	) => { body: unknown; warnings: string[] } | undefined;
 	capabilities?: Partial<ProviderCapabilities>;
 	/** Which entries of `GET /v1/models` are OCR models; absent when the service has no model list. */
@@ -86,6 +88,8 @@ export interface PreparedDocument {
 	model: string;
 	/** `body` is the JSON form (batch files need it); `wire` what is sent on its own (JSON or multipart). */
 	requests: Array<{ pageIndex: number | null; body: Record<string, unknown>; wire: unknown }>;
+	/** For a PDF sent as a new file of the pages asked for: the original index of each of its pages. */
+	originalIndexes: number[] | null;
 	warnings: string[];
 }
 
@@ -139,20 +143,25 @@ export class MistralCompatibleSession implements OcrSession {
 		};
 	}
 
-	/** PDFs go whole with the asked pages; images one page (frame) at a time. */
+	/** PDFs go whole with the asked pages (or as a decrypted copy of them); images one page (frame) at a time. */
 	private async documentChunks(
 		document: DocumentInput,
+		file: FileToUpload,
 		renderDpi: number,
 	): Promise<Array<{ pageIndex: number | null; chunk: DocumentChunk }>> {
-		// A public https document goes as its address: the service fetches it, nothing is uploaded.
-		const remote = document.sourceUrl?.startsWith('https://') ? document.sourceUrl : undefined;
+		// A public https document goes as its address: the service fetches it, nothing is uploaded. Not a
+		// PDF that needed a password: the service could not open what it fetched, so the copy goes instead.
+		const remote =
+			document.sourceUrl?.startsWith('https://') && file.originalIndexes === null
+				? document.sourceUrl
+				: undefined;
 		if (document.fileType.kind === 'pdf') {
 			return [
 				{
 					pageIndex: null,
 					chunk: {
 						type: 'document_url',
-						document_url: remote ?? dataUrl('application/pdf', document.bytes),
+						document_url: remote ?? dataUrl('application/pdf', file.bytes),
 						document_name: document.fileName,
 					},
 				},
@@ -177,9 +186,14 @@ export class MistralCompatibleSession implements OcrSession {
 
 	/** The request bodies for one document (one per image frame, one for a PDF), and what could not be sent. */
 	async prepare(document: DocumentInput, request: OcrRequest): Promise<PreparedDocument> {
-		if (document.bytes.length > this.config.maxFileBytes) {
+		// A PDF opened with a password goes as a decrypted copy of the pages asked for.
+		const file = await fileToUpload(document, {
+			pdfPassword: request.pdfPassword,
+			cutToPages: false,
+		});
+		if (file.bytes.length > this.config.maxFileBytes) {
 			throw new DocumentError(
-				`The file is ${megabytes(document.bytes.length)}, over ${this.config.displayName}'s limit of ${megabytes(this.config.maxFileBytes)}`,
+				`The file is ${megabytes(file.bytes.length)}, over ${this.config.displayName}'s limit of ${megabytes(this.config.maxFileBytes)}`,
 				'Send fewer pages (split the PDF) or a smaller file.',
 			);
 		}
@@ -190,23 +204,28 @@ export class MistralCompatibleSession implements OcrSession {
 			for (const warning of more) if (!warnings.includes(warning)) warnings.push(warning);
 		};
 		const requests: PreparedDocument['requests'] = [];
-		for (const { pageIndex, chunk } of await this.documentChunks(document, request.renderDpi)) {
+		const chunks = await this.documentChunks(document, file, request.renderDpi);
+		for (const { pageIndex, chunk } of chunks) {
 			const built = buildOcrBody({
 				model,
 				document: chunk,
-				// Page lists are 0-based integers: the only form every service of the family accepts.
-				pageIndexes: pageIndex === null && !allPages ? document.pageIndexes : null,
+				// Page lists are 0-based integers: the only form every service of the family accepts. A copy
+				// holds just the pages asked for.
+				pageIndexes:
+					pageIndex === null && !allPages && file.originalIndexes === null
+						? document.pageIndexes
+						: null,
 				features: request.features,
 				dialect: this.config,
 			});
 			if (!model) delete built.body.model;
 			this.config.decorateBody?.(built.body, document, request);
 			addWarnings(built.warnings);
-			const encoded = this.config.encodeBody?.(built.body, document);
+			const encoded = this.config.encodeBody?.(built.body, document, file);
 			addWarnings(encoded?.warnings ?? []);
 			requests.push({ pageIndex, body: built.body, wire: encoded?.body ?? built.body });
 		}
-		return { model, requests, warnings };
+		return { model, requests, originalIndexes: file.originalIndexes, warnings };
 	}
 
 	/** The service's answers for one document, in request order, as one normalised result. */
@@ -236,8 +255,11 @@ export class MistralCompatibleSession implements OcrSession {
 			answeredModel ??= response.model;
 			for (const page of response.pages) {
 				const mapped = mapMistralPage(page, { inlineImages: request.features.inlineImages });
-				// An image is always page 0 for the service; it is the frame that was sent.
+				// An image is always page 0 for the service; it is the frame that was sent. A copy's pages are
+				// numbered back as in the original (-1, dropped by the result checks, for one it never had).
 				if (pageIndex !== null) mapped.index = pageIndex;
+				else if (prepared.originalIndexes)
+					mapped.index = prepared.originalIndexes[mapped.index] ?? -1;
 				pages.push(mapped);
 			}
 			usage.pagesProcessed += response.usage_info.pages_processed ?? response.pages.length;

@@ -24,6 +24,7 @@ import {
 	type OcrRequest,
 	type OcrSession,
 } from '../provider';
+import { fileToUpload } from '../file-to-upload';
 import { mapOcrChatJob, type SentFile } from './map-ocrchat-job';
 import {
 	citationPagesFromOne,
@@ -111,11 +112,15 @@ const reading = (parse: (body: unknown) => unknown) => ({
 async function fileToSend(document: DocumentInput, request: OcrRequest) {
 	const { opened, pageIndexes, fileType } = document;
 	const subset = pageIndexes.length < opened.pageCount;
-	if (fileType.kind === 'pdf' && (subset || request.pdfPassword) && opened.extractPages) {
+	const file = await fileToUpload(document, {
+		pdfPassword: request.pdfPassword,
+		cutToPages: true,
+	});
+	if (file.originalIndexes) {
 		return {
-			bytes: await opened.extractPages(pageIndexes),
-			mimeType: 'application/pdf',
-			sent: { originalIndexes: pageIndexes, keep: null, imageSize: null },
+			bytes: file.bytes,
+			mimeType: file.mimeType,
+			sent: { originalIndexes: file.originalIndexes, keep: null, imageSize: null },
 			warnings: [] as string[],
 		};
 	}

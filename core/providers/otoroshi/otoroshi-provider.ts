@@ -25,7 +25,9 @@ function readOtoroshiError(
 /**
  * Otoroshi LLM extension OCR route (`{route}/ocr`): forwards only model, document and pages to its
  * backend and answers text-only pages. It labels a document by `content_type` (an image without it is
- * sent to Mistral as a PDF), so that field always goes, with the file name and a PDF password.
+ * sent to Mistral as a PDF), so that field always goes, with the file name. An encrypted PDF goes
+ * decrypted like everywhere else (the Mistral backend gets no password), and its password goes as
+ * `pdf_password`, which Otoroshi documents for backends that open the file themselves.
  */
 export const otoroshiProvider = createMistralCompatibleProvider({
 	id: 'otoroshi',
@@ -47,11 +49,11 @@ export const otoroshiProvider = createMistralCompatibleProvider({
 		body.filename = document.fileName;
 		if (request.pdfPassword) body.pdf_password = request.pdfPassword;
 	},
-	encodeBody(body, document) {
-		if (document.bytes.length <= MULTIPART_ABOVE_BYTES || document.fileType.kind !== 'pdf')
+	encodeBody(body, document, file) {
+		if (file.bytes.length <= MULTIPART_ABOVE_BYTES || document.fileType.kind !== 'pdf')
 			return undefined;
 		const form = new FormData();
-		form.append('file', new Blob([document.bytes], { type: 'application/pdf' }), document.fileName);
+		form.append('file', new Blob([file.bytes], { type: 'application/pdf' }), document.fileName);
 		for (const [key, value] of Object.entries(body)) {
 			if (key === 'document' || key === 'pages' || value === undefined) continue;
 			form.append(key, String(value));
