@@ -32,7 +32,7 @@ export interface DocumentEngine {
 		bytes: Uint8Array,
 		fileType: FileType,
 		options: EngineOpenOptions,
-	): Promise<{ pageCount: number; warnings: string[] }>;
+	): Promise<{ pageCount: number; warnings: string[]; encrypted: boolean }>;
 	/** One page (0-based) of the open document as a PNG (or an image passed through as it is). */
 	renderPage(pageIndex: number, dpi: number): Promise<PageImage>;
 	/** PDFs only: a new, unencrypted PDF holding just these pages, in this order. */

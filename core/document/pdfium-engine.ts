@@ -166,7 +166,8 @@ export class PdfiumEngine implements DocumentEngine {
 			warnings.push('The PDF was damaged and has been repaired: some content may be missing.');
 		}
 		this.state = { kind: 'pdf', document, bytesPointer, maxPixels: options.maxPixels };
-		return { pageCount, warnings };
+		const encrypted = this.pdfium.FPDF_GetSecurityHandlerRevision(document) !== -1;
+		return { pageCount, warnings, encrypted };
 	}
 
 	private loadPdf(
@@ -213,7 +214,7 @@ export class PdfiumEngine implements DocumentEngine {
 		const frames = sized.value;
 		checkPixelBound(frames[0].width, frames[0].height, options.maxPixels);
 		this.state = { kind: 'image', fileType, bytes, frames, maxPixels: options.maxPixels };
-		return { pageCount: frames.length, warnings: [] };
+		return { pageCount: frames.length, warnings: [], encrypted: false };
 	}
 
 	private openState(): OpenPdf | OpenImage {

@@ -16,6 +16,8 @@ export interface Pdfium {
 	FPDF_GetLastError(): number;
 	FPDF_CloseDocument(document: number): void;
 	FPDF_GetPageCount(document: number): number;
+	/** -1 for a PDF without security; the standard handler's revision otherwise. */
+	FPDF_GetSecurityHandlerRevision(document: number): number;
 	FPDF_DocumentHasValidCrossReferenceTable(document: number): boolean;
 	FPDF_GetPageSizeByIndexF(document: number, pageIndex: number, size: number): boolean;
 	FPDF_LoadPage(document: number, pageIndex: number): number;

@@ -27,6 +27,8 @@ export interface OpenedDocument {
 	fileType: FileType;
 	pageCount: number;
 	warnings: string[];
+	/** A PDF with security (a user or an owner password), which many services cannot open. */
+	encrypted: boolean;
 	/** Renders one page (0-based). Only that page's raster is alive while the caller holds the result. */
 	renderPage(pageIndex: number, options: { dpi: number }): Promise<PageImage>;
 	/**
@@ -131,6 +133,7 @@ export async function openDocument(
 		fileType,
 		pageCount: opened.value.pageCount,
 		warnings: opened.value.warnings,
+		encrypted: opened.value.encrypted,
 		async renderPage(pageIndex, { dpi }) {
 			const what = `Rendering page ${pageIndex + 1} of ${subject}`;
 			const [timeoutMs, overTime] = stepBound();

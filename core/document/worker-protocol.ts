@@ -21,7 +21,7 @@ export type EngineRequest =
 	| { type: 'draw'; png: Uint8Array; boxes: BBox[]; thickness: number };
 
 export interface EngineResults {
-	open: { pageCount: number; warnings: string[] };
+	open: { pageCount: number; warnings: string[]; encrypted: boolean };
 	render: Omit<PageImage, 'data'> & { data: Uint8Array };
 	extract: Uint8Array;
 	close: null;

@@ -13,19 +13,19 @@ export interface FileToUpload {
 }
 
 /**
- * What to upload for a document. A PDF opened with a password goes as a new, unencrypted PDF of just the
- * pages asked for: few services can open an encrypted PDF, and the password stays in n8n. With
+ * What to upload for a document. An encrypted PDF (opened with its password, or with an owner password
+ * only) goes as a new, unencrypted PDF of just the pages asked for: few services can open an encrypted
+ * PDF, and the password stays in n8n. With
  * `cutToPages`, a PDF is cut to the pages asked for even when it is not encrypted (for services that read
  * every page of what they are sent). Anything else goes as it came.
  */
 export async function fileToUpload(
 	document: DocumentInput,
-	options: { pdfPassword: string; cutToPages: boolean },
+	options: { cutToPages: boolean },
 ): Promise<FileToUpload> {
 	const { opened, pageIndexes, fileType } = document;
 	const subset = pageIndexes.length < opened.pageCount;
-	const copy =
-		fileType.kind === 'pdf' && (options.pdfPassword !== '' || (options.cutToPages && subset));
+	const copy = fileType.kind === 'pdf' && (opened.encrypted || (options.cutToPages && subset));
 	if (!copy) return { bytes: document.bytes, mimeType: fileType.mimeType, originalIndexes: null };
 	if (!opened.extractPages) {
 		// Never the whole or encrypted file instead: the service would read pages or bytes it should not.

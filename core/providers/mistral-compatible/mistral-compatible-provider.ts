@@ -186,11 +186,8 @@ export class MistralCompatibleSession implements OcrSession {
 
 	/** The request bodies for one document (one per image frame, one for a PDF), and what could not be sent. */
 	async prepare(document: DocumentInput, request: OcrRequest): Promise<PreparedDocument> {
-		// A PDF opened with a password goes as a decrypted copy of the pages asked for.
-		const file = await fileToUpload(document, {
-			pdfPassword: request.pdfPassword,
-			cutToPages: false,
-		});
+		// An encrypted PDF goes as a decrypted copy of the pages asked for.
+		const file = await fileToUpload(document, { cutToPages: false });
 		if (file.bytes.length > this.config.maxFileBytes) {
 			throw new DocumentError(
 				`The file is ${megabytes(file.bytes.length)}, over ${this.config.displayName}'s limit of ${megabytes(this.config.maxFileBytes)}`,

@@ -112,10 +112,7 @@ const reading = (parse: (body: unknown) => unknown) => ({
 async function fileToSend(document: DocumentInput, request: OcrRequest) {
 	const { opened, pageIndexes, fileType } = document;
 	const subset = pageIndexes.length < opened.pageCount;
-	const file = await fileToUpload(document, {
-		pdfPassword: request.pdfPassword,
-		cutToPages: true,
-	});
+	const file = await fileToUpload(document, { cutToPages: true });
 	if (file.originalIndexes) {
 		return {
 			bytes: file.bytes,
