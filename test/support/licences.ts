@@ -1,0 +1,89 @@
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+/** Licences that let a company run, change and ship the pack without opening its own code. */
+const PERMISSIVE = new Set([
+	'0BSD',
+	'Apache-2.0',
+	'BlueOak-1.0.0',
+	'BSD-2-Clause',
+	'BSD-3-Clause',
+	'CC0-1.0',
+	'ISC',
+	'MIT',
+	'Unlicense',
+	'Zlib',
+]);
+
+/**
+ * Whether an SPDX expression is permissive: every part of an AND, at least one part of an OR. Anything
+ * not understood (no licence, UNLICENSED, "SEE LICENSE IN", WITH exceptions) is not.
+ */
+export function isPermissive(expression: string): boolean {
+	const tokens = expression.match(/\(|\)|[^\s()]+/g) ?? [];
+	let position = 0;
+	const parseOr = (): boolean => {
+		let result = parseAnd();
+		while (tokens[position] === 'OR') {
+			position++;
+			result = parseAnd() || result;
+		}
+		return result;
+	};
+	const parseAnd = (): boolean => {
+		let result = parseTerm();
+		while (tokens[position] === 'AND') {
+			position++;
+			result = parseTerm() && result;
+		}
+		return result;
+	};
+	const parseTerm = (): boolean => {
+		const token = tokens[position++];
+		if (token === '(') {
+			const inner = parseOr();
+			if (tokens[position++] !== ')') throw new Error(`unbalanced: ${expression}`);
+			return inner;
+		}
+		if (token === undefined || token === 'WITH') throw new Error(`unreadable: ${expression}`);
+		return PERMISSIVE.has(token);
+	};
+	try {
+		const result = parseOr();
+		return position === tokens.length && result;
+	} catch {
+		return false;
+	}
+}
+
+export interface ProductionPackage {
+	name: string;
+	version: string;
+	/** The SPDX expression from its package.json, or what it gave instead ("(none)"). */
+	license: string;
+}
+
+/** Every package `npm ls` lists in the production tree (what an n8n instance installs with the pack). */
+export function productionPackages(root: string): ProductionPackage[] {
+	const listing = execFileSync('npm', ['ls', '--omit=dev', '--all', '--parseable'], {
+		cwd: root,
+		encoding: 'utf8',
+	});
+	const folders = listing.split('\n').filter((line) => line.trim() !== '');
+	return folders.slice(1).map((folder) => {
+		const manifest = JSON.parse(readFileSync(join(folder, 'package.json'), 'utf8')) as {
+			name: string;
+			version: string;
+			license?: unknown;
+			licenses?: Array<{ type?: string }>;
+		};
+		const license =
+			typeof manifest.license === 'string'
+				? manifest.license
+				: Array.isArray(manifest.licenses)
+					? manifest.licenses.map((entry) => entry.type ?? '?').join(' OR ')
+					: '(none)';
+		return { name: manifest.name, version: manifest.version, license };
+	});
+}
