@@ -3,7 +3,8 @@ import { readFileSync } from 'node:fs';
 import { init } from '@embedpdf/pdfium';
 
 /**
- * The parts of PDFium's C API the engine calls, as the WebAssembly build exports them. Pointers and
+ * The parts of PDFium's C API the engine (and the tests' fixtures) call, as the WebAssembly build
+ * exports them. Pointers and
  * handles are plain numbers into the module's memory.
  */
 export interface Pdfium {
@@ -81,6 +82,17 @@ export interface Pdfium {
 	PDFiumExt_GetFileWriterSize(writer: number): number;
 	PDFiumExt_GetFileWriterData(writer: number, buffer: number, size: number): number;
 	PDFiumExt_CloseFileWriter(writer: number): void;
+	EPDF_SetEncryption(
+		document: number,
+		userPassword: string,
+		ownerPassword: string,
+		permissions: number,
+	): boolean;
+	FPDFText_LoadPage(page: number): number;
+	FPDFText_ClosePage(textPage: number): void;
+	FPDFText_CountChars(textPage: number): number;
+	FPDFText_GetUnicode(textPage: number, index: number): number;
+	FPDFText_GetLooseCharBox(textPage: number, index: number, rect: number): boolean;
 }
 
 interface EmscriptenRuntime {
@@ -101,7 +113,10 @@ export async function loadPdfium(): Promise<Pdfium> {
 		wasmBinary,
 		print: quiet,
 		printErr: quiet,
-	} as never)) as unknown as Omit<Pdfium, 'heap' | 'malloc' | 'free' | 'getInt32' | 'getFloat32'> & {
+	} as never)) as unknown as Omit<
+		Pdfium,
+		'heap' | 'malloc' | 'free' | 'getInt32' | 'getFloat32'
+	> & {
 		pdfium: EmscriptenRuntime;
 		PDFiumExt_Init(): void;
 	};
