@@ -4,8 +4,7 @@ import { init } from '@embedpdf/pdfium';
 
 /**
  * The parts of PDFium's C API the engine (and the tests' fixtures) call, as the WebAssembly build
- * exports them. Pointers and
- * handles are plain numbers into the module's memory.
+ * exports them. Pointers and handles are plain numbers into the module's memory.
  */
 export interface Pdfium {
 	heap(): Uint8Array;
