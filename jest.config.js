@@ -5,7 +5,7 @@ module.exports = {
 	testMatch: ['**/*.test.ts'],
 	transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.test.json', diagnostics: false }] },
 	testTimeout: 120_000,
-	// Tesseract and mupdf are heavy: two workers match the two cores CI has.
+	// Tesseract and PDFium are heavy: two workers match the two cores CI has.
 	maxWorkers: 2,
 	reporters: ['default', '<rootDir>/test/support/summary-reporter.js'],
 };

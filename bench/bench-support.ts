@@ -1,13 +1,13 @@
 import { PDFDocument, StandardFonts } from 'pdf-lib';
 
-import { loadMupdf } from '../core/document/mupdf-loader';
-
 import {
 	startFakeServer,
 	type FakeAnswer,
 	type FakeServer,
 	type RecordedRequest,
 } from '../test/harness/fake-server';
+import { withPage, withPdf } from '../test/support/pdfium';
+import { encodeGreyJpeg } from './grey-jpeg';
 
 /** One JSON line on stdout: how a benchmark step hands its figures to `bench/run.mjs`. */
 export function report(figures: Record<string, unknown>): void {
@@ -53,7 +53,7 @@ export async function textPdf(count: number): Promise<Buffer> {
 const A4 = [595.28, 841.89] as const;
 
 /** Grey paper with grain, the same for the same seed; ink stays dark. */
-function addGrain(pixels: Uint8ClampedArray, seed: number, ink: (index: number) => boolean): void {
+function addGrain(pixels: Uint8Array, seed: number, ink: (index: number) => boolean): void {
 	let state = seed * 2654435761;
 	for (let index = 0; index < pixels.length; index++) {
 		state = (state * 1103515245 + 12345) >>> 0;
@@ -61,37 +61,77 @@ function addGrain(pixels: Uint8ClampedArray, seed: number, ink: (index: number) 
 	}
 }
 
+/** PDFium's 24-bit bitmap format and its render flag for red-green-blue byte order (fpdfview.h). */
+const BITMAP_BGR = 2;
+const RENDER_RGB_ORDER = 0x10;
+
+/** Every page of a PDF rendered in grey at `dpi`, white paper, the size rounded up to whole pixels. */
+async function greyPages(
+	source: Buffer,
+	dpi: number,
+): Promise<Array<{ pixels: Uint8Array; width: number; height: number }>> {
+	return await withPdf(source, async (pdfium, document) => {
+		const pages = [];
+		for (let index = 0; index < pdfium.FPDF_GetPageCount(document); index++) {
+			pages.push(
+				await withPage(pdfium, document, index, (page) => {
+					const sizePointer = pdfium.malloc(8);
+					pdfium.FPDF_GetPageSizeByIndexF(document, index, sizePointer);
+					const width = Math.ceil((pdfium.getFloat32(sizePointer) * dpi) / 72);
+					const height = Math.ceil((pdfium.getFloat32(sizePointer + 4) * dpi) / 72);
+					pdfium.free(sizePointer);
+					const bitmap = pdfium.FPDFBitmap_CreateEx(width, height, BITMAP_BGR, 0, 0);
+					try {
+						pdfium.FPDFBitmap_FillRect(bitmap, 0, 0, width, height, 0xffffffff);
+						pdfium.FPDF_RenderPageBitmap(bitmap, page, 0, 0, width, height, 0, RENDER_RGB_ORDER);
+						const stride = pdfium.FPDFBitmap_GetStride(bitmap);
+						const start = pdfium.FPDFBitmap_GetBuffer(bitmap);
+						const rgb = pdfium.heap().subarray(start, start + stride * height);
+						const pixels = new Uint8Array(width * height);
+						for (let y = 0; y < height; y++) {
+							for (let x = 0; x < width; x++) {
+								const at = y * stride + x * 3;
+								pixels[y * width + x] = Math.round(
+									0.299 * rgb[at] + 0.587 * rgb[at + 1] + 0.114 * rgb[at + 2],
+								);
+							}
+						}
+						return { pixels, width, height };
+					} finally {
+						pdfium.FPDFBitmap_Destroy(bitmap);
+					}
+				}),
+			);
+		}
+		return pages;
+	});
+}
+
 /**
- * A PDF of `count` scanned A4 pages: grey JPEG images with grain, of the size and weight of real scanned
- * invoices. With `source`, each page is that PDF's page printed and scanned at 150 dpi (text to read);
- * without, bars of ink at about 100 dpi.
+ * A PDF of `count` scanned A4 pages: grey JPEG images (quality 70) with grain, of the size and weight
+ * of real scanned invoices. With `source`, each page is that PDF's page printed and scanned at 150 dpi
+ * (text to read); without, bars of ink at about 100 dpi.
  */
 export async function scannedPdf(count: number, source?: Buffer): Promise<Uint8Array> {
-	const mupdf = await loadMupdf();
-	const original = source ? mupdf.Document.openDocument(source, 'application/pdf') : undefined;
+	const printed = source ? await greyPages(source, 150) : [];
 	const pdf = await PDFDocument.create();
 	for (let index = 0; index < count; index++) {
-		let pixmap;
-		if (original) {
-			const page = original.loadPage(index % original.countPages());
-			pixmap = page.toPixmap(mupdf.Matrix.scale(150 / 72, 150 / 72), mupdf.ColorSpace.DeviceGray);
-			page.destroy();
-			const pixels = pixmap.getPixels();
-			addGrain(pixels, index + 1, (position) => pixels[position] < 128);
+		let scan: { pixels: Uint8Array; width: number; height: number };
+		if (printed.length) {
+			const { pixels, width, height } = printed[index % printed.length];
+			scan = { pixels: new Uint8Array(width * height), width, height };
+			addGrain(scan.pixels, index + 1, (position) => pixels[position] < 128);
 		} else {
 			const [width, height] = [850, 1200];
-			pixmap = new mupdf.Pixmap(mupdf.ColorSpace.DeviceGray, [0, 0, width, height], false);
-			addGrain(pixmap.getPixels(), index + 1, (position) => {
+			scan = { pixels: new Uint8Array(width * height), width, height };
+			addGrain(scan.pixels, index + 1, (position) => {
 				const row = Math.floor(position / width);
 				return row % 40 < 12 && (position % width) % 97 < 80;
 			});
 		}
-		const jpeg = new Uint8Array(pixmap.asJPEG(70));
-		pixmap.destroy();
-		const image = await pdf.embedJpg(jpeg);
+		const image = await pdf.embedJpg(encodeGreyJpeg(scan.pixels, scan.width, scan.height, 70));
 		const page = pdf.addPage([...A4]);
 		page.drawImage(image, { x: 0, y: 0, width: A4[0], height: A4[1] });
 	}
-	original?.destroy();
 	return await pdf.save();
 }

@@ -5,12 +5,14 @@
 //   samples/email-logo.png    a 160×40 signature logo, the kind of image a mail carries beside its invoice
 //   samples/email-invite.ics  a calendar invitation, another attachment that is not a document
 // Run with `npm run samples`; the output is committed so the demo and tests need no build step.
-import { writeFileSync, mkdirSync } from 'node:fs';
+import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { crc32, deflateSync } from 'node:zlib';
 
+import { init } from '@embedpdf/pdfium';
 import { PDFDocument, StandardFonts, rgb } from 'pdf-lib';
-import * as mupdf from 'mupdf';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const out = join(root, 'samples');
@@ -155,13 +157,108 @@ function prng(seed) {
 	};
 }
 
+const pdfium = await init({
+	wasmBinary: readFileSync(createRequire(import.meta.url).resolve('@embedpdf/pdfium/pdfium.wasm')),
+	print: () => undefined,
+	printErr: () => undefined,
+});
+pdfium.PDFiumExt_Init();
+
+/** PDFium's 24-bit bitmap format and render flags (fpdfview.h). */
+const BITMAP_BGR = 2;
+const RENDER_ANNOTATIONS = 0x01;
+const RENDER_RGB_ORDER = 0x10;
+
+/**
+ * Page 1 of a PDF rendered on white at `scale` pixels per point, turned `degrees` clockwise around its
+ * top-left corner and framed to fit, as `channels` 1 (grey) or 3 (RGB) bytes a pixel.
+ */
+function renderFirstPage(pdfBytes, { scale, degrees = 0, channels }) {
+	const { pdfium: runtime } = pdfium;
+	const bytes = runtime.wasmExports.malloc(pdfBytes.length);
+	runtime.HEAPU8.set(pdfBytes, bytes);
+	const document = pdfium.FPDF_LoadMemDocument(bytes, pdfBytes.length, '');
+	const page = pdfium.FPDF_LoadPage(document, 0);
+	const [pageWidth, pageHeight] = [
+		pdfium.FPDF_GetPageWidthF(page),
+		pdfium.FPDF_GetPageHeightF(page),
+	];
+	const [cos, sin] = [Math.cos((degrees * Math.PI) / 180), Math.sin((degrees * Math.PI) / 180)];
+	// Device space has y down: turned clockwise, the bottom-left corner swings left of the origin. The
+	// frame is the turned page's bounds out to whole pixels.
+	const left = Math.floor(-scale * pageHeight * sin + 0.001);
+	const width = Math.ceil(scale * pageWidth * cos - 0.001) - left;
+	const height = Math.ceil(scale * (pageWidth * sin + pageHeight * cos) - 0.001);
+	const matrix = [scale * cos, scale * sin, -scale * sin, scale * cos, -left, 0];
+	const matrixPointer = runtime.wasmExports.malloc(24 + 16);
+	matrix.forEach((value, index) => runtime.setValue(matrixPointer + index * 4, value, 'float'));
+	[0, 0, width, height].forEach((value, index) =>
+		runtime.setValue(matrixPointer + 24 + index * 4, value, 'float'),
+	);
+	const bitmap = pdfium.FPDFBitmap_CreateEx(width, height, BITMAP_BGR, 0, 0);
+	pdfium.FPDFBitmap_FillRect(bitmap, 0, 0, width, height, 0xffffffff);
+	pdfium.FPDF_RenderPageBitmapWithMatrix(
+		bitmap,
+		page,
+		matrixPointer,
+		matrixPointer + 24,
+		RENDER_ANNOTATIONS | RENDER_RGB_ORDER,
+	);
+	const stride = pdfium.FPDFBitmap_GetStride(bitmap);
+	const start = pdfium.FPDFBitmap_GetBuffer(bitmap);
+	const source = runtime.HEAPU8.subarray(start, start + stride * height);
+	const pixels = new Uint8Array(width * height * channels);
+	for (let y = 0; y < height; y++) {
+		for (let x = 0; x < width; x++) {
+			const from = y * stride + x * 3;
+			const to = (y * width + x) * channels;
+			if (channels === 3) pixels.set(source.subarray(from, from + 3), to);
+			else
+				pixels[to] = Math.round(
+					0.299 * source[from] + 0.587 * source[from + 1] + 0.114 * source[from + 2],
+				);
+		}
+	}
+	pdfium.FPDFBitmap_Destroy(bitmap);
+	runtime.wasmExports.free(matrixPointer);
+	pdfium.FPDF_ClosePage(page);
+	pdfium.FPDF_CloseDocument(document);
+	runtime.wasmExports.free(bytes);
+	return { width, height, channels, pixels };
+}
+
+function pngChunk(type, data) {
+	const length = Buffer.alloc(4);
+	length.writeUInt32BE(data.length);
+	const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
+	const checksum = Buffer.alloc(4);
+	checksum.writeUInt32BE(crc32(body));
+	return Buffer.concat([length, body, checksum]);
+}
+
+/** An 8-bit grey or RGB PNG of packed rows. */
+function encodePng({ width, height, channels, pixels }) {
+	const header = Buffer.alloc(13);
+	header.writeUInt32BE(width, 0);
+	header.writeUInt32BE(height, 4);
+	header[8] = 8;
+	header[9] = channels === 3 ? 2 : 0;
+	const rowBytes = width * channels;
+	const rows = Buffer.alloc((rowBytes + 1) * height);
+	for (let y = 0; y < height; y++) {
+		rows.set(pixels.subarray(y * rowBytes, (y + 1) * rowBytes), y * (rowBytes + 1) + 1);
+	}
+	return Buffer.concat([
+		Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+		pngChunk('IHDR', header),
+		pngChunk('IDAT', deflateSync(rows, { level: 9 })),
+		pngChunk('IEND', Buffer.alloc(0)),
+	]);
+}
+
 function buildScan(pdfBytes) {
-	const document = mupdf.Document.openDocument(pdfBytes, 'application/pdf');
-	const page = document.loadPage(0);
-	const scale = 150 / 72;
-	const matrix = mupdf.Matrix.concat(mupdf.Matrix.scale(scale, scale), mupdf.Matrix.rotate(0.8));
-	const pixmap = page.toPixmap(matrix, mupdf.ColorSpace.DeviceGray, false, true);
-	const pixels = pixmap.getPixels();
+	const scan = renderFirstPage(pdfBytes, { scale: 150 / 72, degrees: 0.8, channels: 1 });
+	const pixels = scan.pixels;
 	const random = prng(20261114);
 	for (let index = 0; index < pixels.length; index++) {
 		// Paper tone, sensor noise and a few specks, like a cheap office scanner.
@@ -171,11 +268,7 @@ function buildScan(pdfBytes) {
 		else if (roll < 0.0615) value = 40 + random() * 60;
 		pixels[index] = Math.max(0, Math.min(255, Math.round(value)));
 	}
-	const png = pixmap.asPNG();
-	pixmap.destroy();
-	page.destroy();
-	document.destroy();
-	return png;
+	return encodePng(scan);
 }
 
 /** A small signature logo: a coloured band with the sender's name, rendered at 72 dpi (1 px per point). */
@@ -185,14 +278,7 @@ async function buildLogo() {
 	const band = pdf.addPage([160, 40]);
 	band.drawRectangle({ x: 0, y: 0, width: 160, height: 40, color: rgb(0.16, 0.33, 0.55) });
 	band.drawText('Atelier Lumière', { x: 12, y: 14, size: 15, font, color: rgb(1, 1, 1) });
-	const document = mupdf.Document.openDocument(await pdf.save(), 'application/pdf');
-	const page = document.loadPage(0);
-	const rendered = page.toPixmap(mupdf.Matrix.identity, mupdf.ColorSpace.DeviceRGB);
-	const png = rendered.asPNG();
-	rendered.destroy();
-	page.destroy();
-	document.destroy();
-	return png;
+	return encodePng(renderFirstPage(await pdf.save(), { scale: 1, channels: 3 }));
 }
 
 const INVITE = [

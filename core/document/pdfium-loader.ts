@@ -3,8 +3,8 @@ import { readFileSync } from 'node:fs';
 import { init } from '@embedpdf/pdfium';
 
 /**
- * The parts of PDFium's C API the engine calls, as the WebAssembly build exports them. Pointers and
- * handles are plain numbers into the module's memory.
+ * The parts of PDFium's C API the engine (and the tests' fixtures) call, as the WebAssembly build
+ * exports them. Pointers and handles are plain numbers into the module's memory.
  */
 export interface Pdfium {
 	heap(): Uint8Array;
@@ -83,6 +83,17 @@ export interface Pdfium {
 	PDFiumExt_GetFileWriterSize(writer: number): number;
 	PDFiumExt_GetFileWriterData(writer: number, buffer: number, size: number): number;
 	PDFiumExt_CloseFileWriter(writer: number): void;
+	EPDF_SetEncryption(
+		document: number,
+		userPassword: string,
+		ownerPassword: string,
+		permissions: number,
+	): boolean;
+	FPDFText_LoadPage(page: number): number;
+	FPDFText_ClosePage(textPage: number): void;
+	FPDFText_CountChars(textPage: number): number;
+	FPDFText_GetUnicode(textPage: number, index: number): number;
+	FPDFText_GetLooseCharBox(textPage: number, index: number, rect: number): boolean;
 }
 
 interface EmscriptenRuntime {

@@ -171,7 +171,7 @@ function packProblems(lines) {
 }
 
 /**
- * Lines Tesseract (its notes) and mupdf (its warnings) print when nothing keeps them quiet. Anchored at
+ * Lines Tesseract (its notes) and a PDF engine (its warnings) print when nothing keeps them quiet. Anchored at
  * the line start, where they print them, so an error message quoted in a result's JSON does not count.
  */
 function engineLines(lines) {
@@ -353,7 +353,7 @@ async function main() {
 		loadProblems.join('\n'),
 	);
 	check(
-		'no line printed by Tesseract or mupdf in the runs’ output',
+		'no line printed by Tesseract or the document engine in the runs’ output',
 		printedByEngines.length === 0,
 		printedByEngines.slice(0, 10).join('\n'),
 	);

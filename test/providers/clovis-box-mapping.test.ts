@@ -1,7 +1,7 @@
-import { loadMupdf } from '../../core/document/mupdf-loader';
 import { startFakeServer } from '../harness/fake-server';
 import { runWorkflow } from '../harness/run-workflow';
 import { textPdf } from '../support/documents';
+import { withPage, withPdf } from '../support/pdfium';
 import { fixtureWorkflow, TARGET } from '../support/workflows';
 
 type Box = [number, number, number, number];
@@ -13,21 +13,57 @@ const iou = (a: Box, b: Box) => {
 	return (width * height) / (area(a) + area(b) - width * height);
 };
 
-/** Line boxes of a PDF page in points, from mupdf's own text layout: the truth the model should find. */
+const LINE_BREAKS = new Set([0x0a, 0x0d]);
+
+/**
+ * Line boxes of a PDF page in points (origin top left), from PDFium's text layer: each character's box
+ * spans its advance and the font's ascent to descent, and characters on one baseline make a line.
+ * The truth the model should find.
+ */
 async function lineBoxes(pdf: Buffer): Promise<Array<{ text: string; box: Box }>> {
-	const mupdf = await loadMupdf();
-	const page = mupdf.Document.openDocument(pdf, 'application/pdf').loadPage(0);
-	const layout = JSON.parse(page.toStructuredText('preserve-whitespace').asJSON()) as {
-		blocks: Array<{
-			lines?: Array<{ text: string; bbox: { x: number; y: number; w: number; h: number } }>;
-		}>;
-	};
-	return layout.blocks.flatMap((block) =>
-		(block.lines ?? []).map((line) => ({
-			text: line.text,
-			box: [line.bbox.x, line.bbox.y, line.bbox.x + line.bbox.w, line.bbox.y + line.bbox.h] as Box,
-		})),
-	);
+	return await withPdf(pdf, async (pdfium, document) => {
+		const sizePointer = pdfium.malloc(8);
+		pdfium.FPDF_GetPageSizeByIndexF(document, 0, sizePointer);
+		const pageHeight = pdfium.getFloat32(sizePointer + 4);
+		pdfium.free(sizePointer);
+		return await withPage(pdfium, document, 0, (page) => {
+			const textPage = pdfium.FPDFText_LoadPage(page);
+			const rect = pdfium.malloc(16);
+			const lines: Array<{ text: string; box: Box }> = [];
+			let line: { text: string; box: Box } | undefined;
+			try {
+				for (let index = 0; index < pdfium.FPDFText_CountChars(textPage); index++) {
+					const code = pdfium.FPDFText_GetUnicode(textPage, index);
+					if (LINE_BREAKS.has(code)) {
+						line = undefined;
+						continue;
+					}
+					if (!pdfium.FPDFText_GetLooseCharBox(textPage, index, rect)) continue;
+					// FS_RECTF: left, top, right, bottom, in page space (y up).
+					const [left, top, right, bottom] = [0, 4, 8, 12].map((offset) =>
+						pdfium.getFloat32(rect + offset),
+					);
+					const box: Box = [left, pageHeight - top, right, pageHeight - bottom];
+					const middle = (box[1] + box[3]) / 2;
+					if (!line || middle < line.box[1] || middle > line.box[3]) {
+						line = { text: '', box };
+						lines.push(line);
+					}
+					line.text += String.fromCodePoint(code);
+					line.box = [
+						Math.min(line.box[0], box[0]),
+						Math.min(line.box[1], box[1]),
+						Math.max(line.box[2], box[2]),
+						Math.max(line.box[3], box[3]),
+					];
+				}
+			} finally {
+				pdfium.free(rect);
+				pdfium.FPDFText_ClosePage(textPage);
+			}
+			return lines;
+		});
+	});
 }
 
 describe('Clovis box mapping on a page with known text positions', () => {
@@ -35,6 +71,10 @@ describe('Clovis box mapping on a page with known text positions', () => {
 		const pdf = await textPdf(['Invoice total 2 574,00 EUR']);
 		const truth = await lineBoxes(pdf);
 		expect(truth.map((line) => line.text)).toEqual(['Invoice total 2 574,00 EUR']);
+		// Where textPdf drew it: from x 60, on a baseline 100 pt below the top.
+		expect(truth[0].box[0]).toBeCloseTo(60, 0);
+		expect(truth[0].box[1]).toBeLessThan(100);
+		expect(truth[0].box[3]).toBeGreaterThan(100);
 		const pageWidthPoints = 595.28;
 		// A model that answers exactly: the true boxes in DeepSeek's 0–999 space of the image it received.
 		const server = await startFakeServer((request) => {

@@ -4,8 +4,8 @@ import { deflateSync } from 'node:zlib';
 
 import { degrees, PDFDocument, StandardFonts } from 'pdf-lib';
 
-import { loadMupdf } from '../../core/document/mupdf-loader';
 import { PACKAGE_ROOT } from '../harness/package-root';
+import { savePdf, withPdf } from './pdfium';
 
 export const SAMPLES = join(PACKAGE_ROOT, 'samples');
 export const IMAGES = join(PACKAGE_ROOT, 'test', 'fixtures', 'images');
@@ -101,15 +101,20 @@ export function emptyPdf(): Buffer {
 	return Buffer.from(body, 'latin1');
 }
 
-/** Encrypts a PDF with mupdf (AES-256) so it needs `password` to open. */
+/** Every permission granted (PDF /P with the two low reserved bits clear). */
+const ALL_PERMISSIONS = 0xfffffffc;
+
+/**
+ * Encrypts a PDF with PDFium so it needs `password` to open (owner password `${password}-owner`):
+ * AES-256 (/V 5 /R 6, crypt filter AESV3), as current PDF writers encrypt.
+ */
 export async function encryptedPdf(source: Buffer, password: string): Promise<Buffer> {
-	const mupdf = await loadMupdf();
-	const document = mupdf.Document.openDocument(source, 'application/pdf').asPDF();
-	if (!document) throw new Error('not a PDF');
-	const bytes = document
-		.saveToBuffer(`encrypt=aes-256,user-password=${password},owner-password=${password}-owner`)
-		.asUint8Array();
-	return Buffer.from(bytes);
+	return await withPdf(source, (pdfium, document) => {
+		if (!pdfium.EPDF_SetEncryption(document, password, `${password}-owner`, ALL_PERMISSIONS)) {
+			throw new Error('PDFium could not encrypt the PDF');
+		}
+		return savePdf(pdfium, document);
+	});
 }
 
 function crc32(bytes: Buffer): number {

@@ -17,7 +17,7 @@ const refusal = async (promise: Promise<unknown>): Promise<DocumentError> => {
 
 const pngSize = (png: Buffer) => ({ width: png.readUInt32BE(16), height: png.readUInt32BE(20) });
 
-describe('rasterizer (mupdf)', () => {
+describe('rasterizer (PDFium document engine)', () => {
 	it('counts PDF pages and renders one page at the asked DPI', async () => {
 		const document = await open(samplePdf());
 		expect(document.pageCount).toBe(2);
@@ -48,7 +48,7 @@ describe('rasterizer (mupdf)', () => {
 			await document.renderPage(0, { dpi: 72 }),
 			await document.renderPage(1, { dpi: 72 }),
 		];
-		// mupdf covers partial pixels: 595.28 pt → 596 px at 72 dpi.
+		// A partial pixel is rendered whole (the size is rounded up): 595.28 pt → 596 px at 72 dpi.
 		expect([first.width, first.height]).toEqual([596, 842]);
 		expect([second.width, second.height]).toEqual([842, 596]);
 		document.close();
@@ -69,6 +69,8 @@ describe('rasterizer (mupdf)', () => {
 
 	it('opens an encrypted PDF with its password and refuses it without or with a wrong one', async () => {
 		const locked = await encryptedPdf(samplePdf(), 's3cret');
+		// AES-256, the scheme of today's PDF writers.
+		expect(locked.toString('latin1')).toMatch(/\/CFM\s*\/AESV3/);
 		expect((await refusal(open(locked))).message).toBe('The PDF is encrypted and needs a password');
 		expect((await refusal(open(locked, { password: 'nope' }))).message).toBe(
 			'The PDF password is wrong: the PDF could not be opened with it',

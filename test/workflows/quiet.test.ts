@@ -7,7 +7,10 @@ import { runWorkflow } from '../harness/run-workflow';
 import { longTextPdf, samplePdf, sampleScan } from '../support/documents';
 import { fixtureWorkflow, TARGET } from '../support/workflows';
 
-/** What Tesseract and mupdf print when nothing stops them. */
+/**
+ * What Tesseract prints when nothing stops it, and the warnings PDF engines print about damaged files
+ * (the document engine's own output goes nowhere; a cut PDF below gives it a reason to speak).
+ */
 const ENGINE_LINE =
 	/Estimating resolution|Detected \d+ diacritics|Invalid resolution|^(warning|error): |repair|startxref/i;
 
@@ -52,7 +55,7 @@ const base64File = (bytes: Buffer, fileName: string, mimeType: string) => ({
 });
 
 describe('a Local OCR run prints nothing', () => {
-	it('no Tesseract or mupdf line reaches stdout or stderr, the document workers’ included', async () => {
+	it('no Tesseract or document engine line reaches stdout or stderr, the document workers’ included', async () => {
 		const capture = captureOutput();
 		try {
 			const run = await runWorkflow(
