@@ -1,7 +1,8 @@
 /**
- * Reads width and height from an image's header without decoding it: the rasteriser needs it for
- * formats it hands over undecoded (WEBP, and BMP variants mupdf refuses), and attachment intake uses it
- * to pass over signature logos and tracking pixels. Null when the header does not say (TIFF, damage).
+ * Reads width and height from an image's header without decoding it: the document engine checks the
+ * size against its bound before decoding anything, services are told an image's size, and attachment
+ * intake uses it to pass over signature logos and tracking pixels. Null when the header does not say
+ * (TIFF, damage).
  */
 export function readImageSize(
 	bytes: Uint8Array,

@@ -41,7 +41,7 @@ export function pngRows(image: RawImage): Buffer {
 
 /**
  * A PNG from filtered rows. zlib runs in Node's thread pool, so pages of several items compress in
- * parallel; level 3 gives files as small as mupdf's own encoder at a few times its speed.
+ * parallel; level 3 keeps rendered pages small at a few times the speed of the default level.
  */
 export async function encodePng(
 	rows: Buffer,
