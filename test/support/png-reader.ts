@@ -6,7 +6,7 @@ export interface PngPixels {
 	height: number;
 	channels: 1 | 3;
 	data: Buffer;
-	/** The pixel at (x, y) as its samples: [grey] or [red, green, blue]. */
+	/** The pixel at (x, y) as [red, green, blue]; a grey sample is repeated three times. */
 	at: (x: number, y: number) => number[];
 }
 
@@ -85,7 +85,11 @@ export function readPng(png: Buffer): PngPixels {
 		height,
 		channels,
 		data,
-		at: (x, y) =>
-			Array.from(data.subarray((y * width + x) * channels, (y * width + x + 1) * channels)),
+		at: (x, y) => {
+			const samples = Array.from(
+				data.subarray((y * width + x) * channels, (y * width + x + 1) * channels),
+			);
+			return channels === 1 ? [samples[0], samples[0], samples[0]] : samples;
+		},
 	};
 }
