@@ -9,8 +9,8 @@ import { report, scannedPdf, startSlowServer } from './bench-support';
 const PAGES = 300;
 const KEY = `bench-${process.pid}`;
 
-async function make(file: string): Promise<void> {
-	writeFileSync(file, await scannedPdf(PAGES));
+async function make(file: string, pages = PAGES): Promise<void> {
+	writeFileSync(file, await scannedPdf(pages));
 }
 
 async function run(file: string): Promise<void> {
@@ -60,10 +60,12 @@ async function run(file: string): Promise<void> {
 	}
 }
 
-const [mode, file] = process.argv.slice(2);
-(mode === 'make' ? make(file) : run(file)).catch((error: unknown) => {
-	process.stderr.write(
-		`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
-	);
-	process.exitCode = 1;
-});
+const [mode, file, pages] = process.argv.slice(2);
+(mode === 'make' ? make(file, pages ? Number(pages) : undefined) : run(file)).catch(
+	(error: unknown) => {
+		process.stderr.write(
+			`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+		);
+		process.exitCode = 1;
+	},
+);

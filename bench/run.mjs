@@ -1,4 +1,4 @@
-// npm run bench: P1–P4 and P6 against their targets. Each step runs in a fresh Node process (so memory is
+// npm run bench: P1–P4, P6 and P7 against their targets. Each step runs in a fresh Node process (so memory is
 // its own); the reference tools (n8n's Mistral AI node, pdftoppm, the tesseract CLI) run on the same inputs.
 // `npm run bench -- p6` (or `p2 p4`, …) runs only those steps.
 import { spawnSync } from 'node:child_process';
@@ -37,6 +37,13 @@ function timed(command, args, env = {}) {
 	if (result.error || result.status !== 0) return null;
 	return (performance.now() - started) / 1000;
 }
+
+/**
+ * The pack and its production tree when PDFs went through mupdf 1.28.1 (14.3 MB of it), measured as P7
+ * does on 2026-12-02 (pack 459 913 bytes, production tree 87 073 958): the bound the document core's
+ * permissive libraries must stay within.
+ */
+const INSTALL_BEFORE_BYTES = 87_533_871;
 
 const have = (command) => spawnSync('sh', ['-c', `command -v ${command}`]).status === 0;
 
@@ -120,12 +127,17 @@ if (runs('P2')) {
 	const bigPdf = join(work, 'scans.pdf');
 	step('p2-memory.js', ['make', bigPdf]);
 	const p2 = step('p2-memory.js', ['run', bigPdf]);
-	const p2Target = 2 * p2.pdfBytes + 150 * 1024 * 1024;
+	// The same run on one page: what n8n-core, the harness and the loaded engines hold whatever the file.
+	const onePagePdf = join(work, 'scan.pdf');
+	step('p2-memory.js', ['make', onePagePdf, '1']);
+	const p2Base = step('p2-memory.js', ['run', onePagePdf]);
+	const growth = p2.maxRssBytes - p2Base.maxRssBytes;
+	const p2Target = p2.pdfBytes + 50 * 1024 * 1024;
 	rows.push([
-		'P2 peak memory, 300 pages',
-		`${mb(p2.maxRssBytes)} peak RSS for a ${mb(p2.pdfBytes)} PDF (${p2.pages} pages in ${p2.seconds.toFixed(0)} s)`,
-		`< ${mb(p2Target)} (2× PDF + 150 MB)`,
-		p2.maxRssBytes < p2Target && p2.pages === 300 ? 'met' : 'not met',
+		'P2 memory growth, 300 pages',
+		`${mb(growth)} = ${mb(p2.maxRssBytes)} peak RSS for a ${mb(p2.pdfBytes)} PDF (${p2.pages} pages in ${p2.seconds.toFixed(0)} s) − ${mb(p2Base.maxRssBytes)} for 1 page`,
+		`< ${mb(p2Target)} (PDF + 50 MB)`,
+		growth < p2Target && p2.pages === 300 ? 'met' : 'not met',
 	]);
 }
 
@@ -141,9 +153,9 @@ if (runs('P3')) {
 		const ratio = theirs / p3.pagesPerSecond;
 		rows.push([
 			'P3 rasterisation, 40 text pages',
-			`${p3.pagesPerSecond.toFixed(1)} pages/s · pdftoppm ${theirs.toFixed(1)} pages/s · ${ratio.toFixed(2)}× slower`,
-			'within 1.3× of pdftoppm',
-			ratio <= 1.3 ? 'met' : 'not met',
+			`${p3.pagesPerSecond.toFixed(1)} pages/s · pdftoppm ${theirs.toFixed(1)} pages/s · ${(1 / ratio).toFixed(1)}× pdftoppm's speed`,
+			'no slower than pdftoppm',
+			ratio <= 1 ? 'met' : 'not met',
 		]);
 	} else notes.push('P3: pdftoppm is missing (apt-get install poppler-utils).');
 }
@@ -210,6 +222,33 @@ if (runs('P6')) {
 	notes.push(
 		`P6: ${p6.pages} scanned pages (${mb(p6.pdfBytes)} PDF), bytes of JSON.stringify of the items' json, as n8n stores them in its execution data; binaries are not counted.`,
 	);
+}
+
+// P7 — what installing the pack adds to an n8n instance: the packed pack and its production tree.
+if (runs('P7')) {
+	say('P7: install size of the pack and its production dependencies…');
+	const packed = spawnSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], {
+		cwd: root,
+		encoding: 'utf8',
+	});
+	const pack = JSON.parse(packed.stdout)[0];
+	const listing = spawnSync('npm', ['ls', '--omit=dev', '--all', '--parseable'], {
+		cwd: root,
+		encoding: 'utf8',
+	});
+	const folders = [...new Set(listing.stdout.split('\n').filter(Boolean).slice(1))];
+	const sizes = spawnSync('du', ['-sb', ...folders], { encoding: 'utf8' });
+	const dependencies = sizes.stdout
+		.split('\n')
+		.filter(Boolean)
+		.reduce((sum, line) => sum + Number(line.split('\t')[0]), 0);
+	const total = pack.unpackedSize + dependencies;
+	rows.push([
+		'P7 install size',
+		`${mb(total)} = pack ${mb(pack.unpackedSize)} + ${folders.length} production packages ${mb(dependencies)}`,
+		`≤ ${mb(INSTALL_BEFORE_BYTES)} (with mupdf)`,
+		total <= INSTALL_BEFORE_BYTES ? 'met' : 'not met',
+	]);
 }
 
 rmSync(work, { recursive: true, force: true });
