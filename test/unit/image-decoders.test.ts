@@ -444,6 +444,33 @@ describe('decodeGif', () => {
 	});
 });
 
+/** TIFF LZW (9-bit codes suffice for the short strips here), most significant bit first. */
+function lzwEncode(input: Uint8Array): Buffer {
+	const codes: number[] = [256];
+	const table = new Map<string, number>();
+	let next = 258;
+	let word = '';
+	for (const byte of input) {
+		const extended = word + String.fromCharCode(byte);
+		if (extended.length === 1 || table.has(extended)) {
+			word = extended;
+			continue;
+		}
+		codes.push(word.length === 1 ? word.charCodeAt(0) : (table.get(word) as number));
+		table.set(extended, next++);
+		word = String.fromCharCode(byte);
+	}
+	codes.push(word.length === 1 ? word.charCodeAt(0) : (table.get(word) as number), 257);
+	expect(next).toBeLessThan(511);
+	const bits = codes.map((code) => code.toString(2).padStart(9, '0')).join('');
+	const padded = bits.padEnd(Math.ceil(bits.length / 8) * 8, '0');
+	return Buffer.from(
+		Array.from({ length: padded.length / 8 }, (_, index) =>
+			parseInt(padded.slice(index * 8, index * 8 + 8), 2),
+		),
+	);
+}
+
 describe('TIFF frames', () => {
 	/** 16-bit samples of a known ramp, in the file's byte order. */
 	function ramp16(values: number[], littleEndian: boolean): Buffer {
@@ -506,6 +533,71 @@ describe('TIFF frames', () => {
 				expect([x, y, image.data[y * 16 + x]]).toEqual([x, y, black ? 0 : 255]);
 			}
 		}
+	});
+
+	it('decodes a CCITT Group 3 (one-dimensional) fax frame', () => {
+		// 16×16, same bar as above; every row starts with an EOL and codes its runs: white 16 "101010",
+		// or white 4 "1011", black 8 "000101", white 4 "1011".
+		const eol = '000000000001';
+		const white = eol + '101010';
+		const bar = eol + '1011' + '000101' + '1011';
+		const bits = white.repeat(4) + bar.repeat(8) + white.repeat(4);
+		const padded = bits.padEnd(Math.ceil(bits.length / 8) * 8, '0');
+		const strip = Buffer.from(
+			Array.from({ length: padded.length / 8 }, (_, index) =>
+				parseInt(padded.slice(index * 8, index * 8 + 8), 2),
+			),
+		);
+		const tiff = writeTiff([
+			{
+				width: 16,
+				height: 16,
+				bitsPerSample: [1],
+				photometric: 0,
+				compression: 3,
+				strip,
+				tags: { 292: [0] },
+			},
+		]);
+		const image = decodeTiffFrame(tiff, 0, MAX_PIXELS);
+		for (let y = 0; y < 16; y++) {
+			const row = Array.from(image.data.subarray(y * 16, y * 16 + 16));
+			const black = y >= 4 && y < 12;
+			expect([y, ...row]).toEqual([
+				y,
+				...Array.from({ length: 16 }, (_, x) => (black && x >= 4 && x < 12 ? 0 : 255)),
+			]);
+		}
+	});
+
+	it('decodes LZW and PackBits strips', () => {
+		const rows = Buffer.from(Array.from({ length: 16 * 4 }, (_, index) => (index * 37) % 256));
+		const lzw = writeTiff([
+			{
+				width: 16,
+				height: 4,
+				bitsPerSample: [8],
+				photometric: 1,
+				compression: 5,
+				strip: lzwEncode(rows),
+			},
+		]);
+		expect(Buffer.from(decodeTiffFrame(lzw, 0, MAX_PIXELS).data).equals(rows)).toBe(true);
+
+		// A replicate run of 20 × 200, then 44 literal bytes.
+		const packed = Buffer.concat([Buffer.from([257 - 20, 200, 43]), rows.subarray(20)]);
+		const packBits = writeTiff([
+			{
+				width: 16,
+				height: 4,
+				bitsPerSample: [8],
+				photometric: 1,
+				compression: 32773,
+				strip: packed,
+			},
+		]);
+		const expected = Buffer.concat([Buffer.alloc(20, 200), rows.subarray(20)]);
+		expect(Buffer.from(decodeTiffFrame(packBits, 0, MAX_PIXELS).data).equals(expected)).toBe(true);
 	});
 
 	it('decodes uncompressed bilevel (BlackIsZero), palette and Deflate frames', () => {

@@ -1,5 +1,5 @@
 import { DocumentError } from '../document-error';
-import { checkDeclaredSize, dropOpaqueAlpha, type ImageSize, type RawImage } from './raw-image';
+import { checkDeclaredSize, type ImageSize, type RawImage } from './raw-image';
 
 const FILE_HEADER_BYTES = 14;
 const CORE_HEADER_BYTES = 12;
@@ -171,7 +171,6 @@ function readPalette(bytes: Uint8Array, header: BmpHeader): Palette {
 /** Reads one colour channel out of a packed pixel, scaled to 8 bits. */
 interface Channel {
 	shift: number;
-	reduce: number;
 	mask: number;
 	scale: Uint8Array;
 }
@@ -191,11 +190,11 @@ function channelOf(mask: number): Channel | null {
 	const scale = new Uint8Array(1 << kept);
 	const top = (1 << kept) - 1;
 	for (let value = 0; value <= top; value++) scale[value] = Math.round((value * 255) / top);
-	return { shift: shift + reduce, reduce, mask: top, scale };
+	return { shift: shift + reduce, mask: top, scale };
 }
 
-const read = (channel: Channel | null, pixel: number) =>
-	channel ? channel.scale[(pixel >>> channel.shift) & channel.mask] : 0;
+/** A channel whose mask is zero reads as 0. */
+const NO_CHANNEL: Channel = { shift: 0, mask: 0, scale: new Uint8Array(1) };
 
 function decodeRows(bytes: Uint8Array, header: BmpHeader, palette: Palette | null): RawImage {
 	const { width, height, bitsPerPixel, pixelOffset } = header;
@@ -251,31 +250,45 @@ function decodeRows(bytes: Uint8Array, header: BmpHeader, palette: Palette | nul
 	}
 
 	const [red, green, blue, alpha] = (header.masks ?? [0, 0, 0, 0]).map(channelOf);
-	const channels = alpha ? 4 : 3;
-	const out = new Uint8Array(width * height * channels);
-	const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-	const pixelBytes = bitsPerPixel / 8;
-	let anyAlpha = false;
-	for (let y = 0; y < height; y++) {
-		let from = rowStart(y);
-		let to = y * width * channels;
-		for (let x = 0; x < width; x++, from += pixelBytes) {
-			const pixel = pixelBytes === 2 ? view.getUint16(from, true) : view.getUint32(from, true);
-			out[to++] = read(red, pixel);
-			out[to++] = read(green, pixel);
-			out[to++] = read(blue, pixel);
-			if (alpha) {
-				const value = read(alpha, pixel);
-				if (value !== 0) anyAlpha = true;
-				out[to++] = value;
+	const [r, g, b, a] = [red, green, blue, alpha].map((channel) => channel ?? NO_CHANNEL);
+	const sixteen = bitsPerPixel === 16;
+	const pixelAt = (from: number) =>
+		sixteen
+			? bytes[from] | (bytes[from + 1] << 8)
+			: (bytes[from] |
+					(bytes[from + 1] << 8) |
+					(bytes[from + 2] << 16) |
+					(bytes[from + 3] << 24)) >>>
+				0;
+	const step = sixteen ? 2 : 4;
+	// Alpha is kept only when it means something: writers that leave the alpha bits at zero mean an
+	// opaque image, not an invisible one, and all-opaque needs no channel.
+	let keepAlpha = false;
+	if (alpha) {
+		let anyVisible = false;
+		let anyTranslucent = false;
+		for (let y = 0; y < height && !(anyVisible && anyTranslucent); y++) {
+			for (let x = 0, from = rowStart(y); x < width; x++, from += step) {
+				const value = a.scale[(pixelAt(from) >>> a.shift) & a.mask];
+				if (value !== 0) anyVisible = true;
+				if (value !== 255) anyTranslucent = true;
 			}
 		}
+		keepAlpha = anyVisible && anyTranslucent;
 	}
-	if (alpha && !anyAlpha) {
-		// Writers that leave the alpha bits at zero mean an opaque image, not an invisible one.
-		for (let offset = 3; offset < out.length; offset += 4) out[offset] = 255;
+	const channels = keepAlpha ? 4 : 3;
+	const out = new Uint8Array(width * height * channels);
+	for (let y = 0; y < height; y++) {
+		let to = y * width * channels;
+		for (let x = 0, from = rowStart(y); x < width; x++, from += step) {
+			const pixel = pixelAt(from);
+			out[to++] = r.scale[(pixel >>> r.shift) & r.mask];
+			out[to++] = g.scale[(pixel >>> g.shift) & g.mask];
+			out[to++] = b.scale[(pixel >>> b.shift) & b.mask];
+			if (keepAlpha) out[to++] = a.scale[(pixel >>> a.shift) & a.mask];
+		}
 	}
-	return dropOpaqueAlpha({ width, height, channels, data: out });
+	return { width, height, channels, data: out };
 }
 
 /** Run-length encoded rows (RLE8, RLE4) into palette indexes; pixels the runs skip keep index 0. */

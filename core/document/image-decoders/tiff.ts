@@ -341,141 +341,133 @@ function decodeSamples(bytes: Uint8Array, directory: Directory, layout: Layout):
 	return ifd.data;
 }
 
-/** Reads sample `index` of a row as a value scaled to 0–255. */
-function sampleReader(
-	bitsPerSample: number,
-): (data: Uint8Array, row: number, index: number) => number {
-	switch (bitsPerSample) {
-		case 8:
-			return (data, row, index) => data[row + index];
-		case 16:
-			// utif2 hands 16-bit samples over little-endian whatever the file's byte order.
-			return (data, row, index) => {
-				const value = data[row + index * 2] | (data[row + index * 2 + 1] << 8);
-				return ((value * 255 + 32767) / 65535) | 0;
-			};
-		default: {
-			const perByte = 8 / bitsPerSample;
-			const mask = (1 << bitsPerSample) - 1;
-			const scale = 255 / mask;
-			return (data, row, index) =>
-				Math.round(
-					((data[row + Math.floor(index / perByte)] >>
-						(8 - bitsPerSample * ((index % perByte) + 1))) &
-						mask) *
-						scale,
-				);
-		}
+/**
+ * Every sample as one byte, rows packed: 16-bit samples scaled to 8 bits (utif2 hands them over
+ * little-endian whatever the file's byte order), 1/2/4-bit ones unpacked — scaled to 0–255, or left as
+ * they are for palette indexes. 8-bit rows come back as they are.
+ */
+function eightBitSamples(
+	data: Uint8Array,
+	directory: Directory,
+	layout: Layout,
+	scale: boolean,
+): Uint8Array {
+	const { width, height } = directory;
+	const { bitsPerSample, samples, rowBytes } = layout;
+	const perRow = width * samples;
+	const count = perRow * height;
+	if (bitsPerSample === 8) {
+		if (data.length >= count) return data.subarray(0, count);
+		// Missing strips read as zeros.
+		const padded = new Uint8Array(count);
+		padded.set(data);
+		return padded;
 	}
-}
-
-/** Raw palette index (not scaled). */
-function indexReader(
-	bitsPerSample: number,
-): (data: Uint8Array, row: number, index: number) => number {
+	const out = new Uint8Array(count);
+	if (bitsPerSample === 16) {
+		const available = Math.min(count, data.length >> 1);
+		for (let index = 0; index < available; index++) {
+			const value = data[index * 2] | (data[index * 2 + 1] << 8);
+			out[index] = ((value * 255 + 32767) / 65535) | 0;
+		}
+		return out;
+	}
 	const perByte = 8 / bitsPerSample;
 	const mask = (1 << bitsPerSample) - 1;
-	return (data, row, index) =>
-		(data[row + Math.floor(index / perByte)] >> (8 - bitsPerSample * ((index % perByte) + 1))) &
-		mask;
+	const levels = new Uint8Array(mask + 1).map((_, value) =>
+		scale ? Math.round((value * 255) / mask) : value,
+	);
+	for (let y = 0; y < height; y++) {
+		const row = y * rowBytes;
+		const to = y * perRow;
+		for (let index = 0; index < perRow; index++) {
+			const byte = data[row + Math.floor(index / perByte)] ?? 0;
+			out[to + index] = levels[(byte >> (8 - bitsPerSample * ((index % perByte) + 1))) & mask];
+		}
+	}
+	return out;
 }
 
 function toRawImage(data: Uint8Array, directory: Directory, layout: Layout): RawImage {
 	const { width, height } = directory;
-	const { samples, photometric, rowBytes, bitsPerSample } = layout;
+	const { samples, photometric } = layout;
+	const pixels = width * height;
 	const extra = directory.tags.get(TAG.extraSamples)?.[0];
 	// 1 = premultiplied alpha, 2 = straight alpha; anything else is not transparency.
 	const alphaKind = extra === 1 || extra === 2 ? extra : 0;
-	const sample = sampleReader(bitsPerSample);
+	const source = eightBitSamples(data, directory, layout, photometric !== PHOTOMETRIC.palette);
 
 	if (photometric === PHOTOMETRIC.whiteIsZero || photometric === PHOTOMETRIC.blackIsZero) {
 		const invert = photometric === PHOTOMETRIC.whiteIsZero;
 		const hasAlpha = samples === 2 && alphaKind !== 0;
-		const out = new Uint8Array(width * height);
-		for (let y = 0, to = 0; y < height; y++) {
-			const row = y * rowBytes;
-			for (let x = 0; x < width; x++) {
-				let grey = sample(data, row, x * samples);
-				if (invert) grey = 255 - grey;
-				if (hasAlpha) {
-					// Grey with alpha is shown on white here already: one channel is all a reader wants.
-					const alpha = sample(data, row, x * samples + 1);
-					grey =
-						alphaKind === 1
-							? Math.min(255, grey + 255 - alpha)
-							: Math.round((grey * alpha + 255 * (255 - alpha)) / 255);
-				}
-				out[to++] = grey;
+		if (samples === 1 && !invert) return { width, height, channels: 1, data: source };
+		const out = new Uint8Array(pixels);
+		for (let pixel = 0, from = 0; pixel < pixels; pixel++, from += samples) {
+			let grey = invert ? 255 - source[from] : source[from];
+			if (hasAlpha) {
+				// Grey with alpha is shown on white here already: one channel is all a reader wants.
+				const alpha = source[from + 1];
+				grey =
+					alphaKind === 1
+						? Math.min(255, grey + 255 - alpha)
+						: Math.round((grey * alpha + 255 * (255 - alpha)) / 255);
 			}
+			out[pixel] = grey;
 		}
 		return { width, height, channels: 1, data: out };
 	}
 
 	if (photometric === PHOTOMETRIC.palette) {
 		const map = directory.tags.get(TAG.colorMap) ?? [];
-		const size = 1 << bitsPerSample;
+		const size = 1 << layout.bitsPerSample;
 		if (map.length < size * 3) throw damaged('its colour map is missing or too short');
-		const grey = map
-			.slice(0, size)
-			.every(
-				(red, index) =>
-					red >> 8 === map[size + index] >> 8 && red >> 8 === map[2 * size + index] >> 8,
-			);
+		const rgb = new Uint8Array(size * 3);
+		let grey = true;
+		for (let entry = 0; entry < size; entry++) {
+			rgb.set([map[entry] >> 8, map[size + entry] >> 8, map[2 * size + entry] >> 8], entry * 3);
+			if (rgb[entry * 3] !== rgb[entry * 3 + 1] || rgb[entry * 3] !== rgb[entry * 3 + 2])
+				grey = false;
+		}
 		const channels = grey ? 1 : 3;
-		const index = indexReader(bitsPerSample);
-		const out = new Uint8Array(width * height * channels);
-		for (let y = 0, to = 0; y < height; y++) {
-			const row = y * rowBytes;
-			for (let x = 0; x < width; x++) {
-				const entry = index(data, row, x);
-				out[to++] = map[entry] >> 8;
-				if (!grey) {
-					out[to++] = map[size + entry] >> 8;
-					out[to++] = map[2 * size + entry] >> 8;
-				}
+		const out = new Uint8Array(pixels * channels);
+		for (let pixel = 0, to = 0; pixel < pixels; pixel++) {
+			const entry = source[pixel] * 3;
+			out[to++] = rgb[entry];
+			if (!grey) {
+				out[to++] = rgb[entry + 1];
+				out[to++] = rgb[entry + 2];
 			}
 		}
 		return { width, height, channels, data: out };
 	}
 
 	if (photometric === PHOTOMETRIC.cmyk) {
-		const out = new Uint8Array(width * height * 3);
-		for (let y = 0, to = 0; y < height; y++) {
-			const row = y * rowBytes;
-			for (let x = 0; x < width; x++) {
-				const at = row + x * samples;
-				const white = 255 - data[at + 3];
-				out[to++] = Math.round(((255 - data[at]) * white) / 255);
-				out[to++] = Math.round(((255 - data[at + 1]) * white) / 255);
-				out[to++] = Math.round(((255 - data[at + 2]) * white) / 255);
-			}
+		const out = new Uint8Array(pixels * 3);
+		for (let pixel = 0, from = 0, to = 0; pixel < pixels; pixel++, from += samples) {
+			const white = 255 - source[from + 3];
+			out[to++] = Math.round(((255 - source[from]) * white) / 255);
+			out[to++] = Math.round(((255 - source[from + 1]) * white) / 255);
+			out[to++] = Math.round(((255 - source[from + 2]) * white) / 255);
 		}
 		return { width, height, channels: 3, data: out };
 	}
 
 	const hasAlpha = samples >= 4 && alphaKind !== 0;
+	if (samples === 3) return { width, height, channels: 3, data: source };
 	const channels = hasAlpha ? 4 : 3;
-	const out = new Uint8Array(width * height * channels);
-	for (let y = 0, to = 0; y < height; y++) {
-		const row = y * rowBytes;
-		for (let x = 0; x < width; x++) {
-			const first = x * samples;
-			if (!hasAlpha) {
-				out[to++] = sample(data, row, first);
-				out[to++] = sample(data, row, first + 1);
-				out[to++] = sample(data, row, first + 2);
-				continue;
-			}
-			const alpha = sample(data, row, first + 3);
-			for (let channel = 0; channel < 3; channel++) {
-				const value = sample(data, row, first + channel);
-				out[to++] =
-					alphaKind === 1 && alpha > 0 && alpha < 255
-						? Math.min(255, Math.round((value * 255) / alpha))
-						: value;
-			}
-			out[to++] = alpha;
+	const out = new Uint8Array(pixels * channels);
+	for (let pixel = 0, from = 0, to = 0; pixel < pixels; pixel++, from += samples) {
+		const alpha = hasAlpha ? source[from + 3] : 255;
+		if (alphaKind === 1 && alpha > 0 && alpha < 255) {
+			out[to++] = Math.min(255, Math.round((source[from] * 255) / alpha));
+			out[to++] = Math.min(255, Math.round((source[from + 1] * 255) / alpha));
+			out[to++] = Math.min(255, Math.round((source[from + 2] * 255) / alpha));
+		} else {
+			out[to++] = source[from];
+			out[to++] = source[from + 1];
+			out[to++] = source[from + 2];
 		}
+		if (hasAlpha) out[to++] = alpha;
 	}
 	return dropOpaqueAlpha({ width, height, channels, data: out });
 }
