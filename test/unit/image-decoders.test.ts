@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { deflateSync, inflateSync } from 'node:zlib';
 import { GifWriter } from 'omggif';
 import * as UTIF from 'utif2';
@@ -570,6 +572,34 @@ describe('TIFF frames', () => {
 		}
 	});
 
+	it('decodes tiled frames, tiles cut at the right and bottom edges', () => {
+		// 20×20 grey in four 16×16 tiles; each tile's pixels hold its number × 50 + its row.
+		const tiles = Buffer.concat(
+			[0, 1, 2, 3].map((tile) =>
+				Buffer.from(Array.from({ length: 256 }, (_, at) => tile * 50 + (at >> 4))),
+			),
+		);
+		const tiff = writeTiff([
+			{
+				width: 20,
+				height: 20,
+				bitsPerSample: [8],
+				photometric: 1,
+				strip: tiles,
+				tags: { 322: [16], 323: [16], 324: [8, 264, 520, 776], 325: [256, 256, 256, 256] },
+			},
+		]);
+		const image = decodeTiffFrame(tiff, 0, MAX_PIXELS);
+		expect([image.width, image.height, image.channels]).toEqual([20, 20, 1]);
+		expect([
+			pixelAt(image, 0, 0),
+			pixelAt(image, 15, 3),
+			pixelAt(image, 16, 3),
+			pixelAt(image, 19, 19),
+		]).toEqual([[0], [3], [53], [153]]);
+		expect(pixelAt(image, 2, 17)).toEqual([101]);
+	});
+
 	it('decodes LZW and PackBits strips', () => {
 		const rows = Buffer.from(Array.from({ length: 16 * 4 }, (_, index) => (index * 37) % 256));
 		const lzw = writeTiff([
@@ -901,5 +931,45 @@ describe('raw-pixel helpers', () => {
 		expect(Array.from(inflateSync(png.subarray(41, 41 + idatLength)))).toEqual([
 			0, 255, 255, 255, 10, 20, 30,
 		]);
+	});
+});
+
+describe('files written by another encoder (ImageMagick)', () => {
+	const fixture = (name: string) => readFileSync(join(__dirname, '../fixtures/images', name));
+	/** Per-pixel grey, whatever the channels, to compare formats with each other. */
+	const greyOf = (image: RawImage) => {
+		const rgb = toRgb(image);
+		return Array.from({ length: rgb.width * rgb.height }, (_, pixel) =>
+			Math.round((rgb.data[pixel * 3] + rgb.data[pixel * 3 + 1] + rgb.data[pixel * 3 + 2]) / 3),
+		);
+	};
+	const meanDifference = (a: number[], b: number[]) =>
+		a.reduce((sum, value, index) => sum + Math.abs(value - b[index]), 0) / a.length;
+
+	it('decodes the same drawing from BMP, GIF, TIFF (Deflate) and WEBP (lossy)', async () => {
+		const reference = greyOf(decodeBmp(fixture('sample.bmp'), MAX_PIXELS));
+		expect(reference.length).toBe(160 * 60);
+		// The words are there: a real share of dark pixels, not a blank page.
+		expect(reference.filter((value) => value < 100).length).toBeGreaterThan(300);
+		expect(
+			meanDifference(greyOf(decodeTiffFrame(fixture('sample.tiff'), 0, MAX_PIXELS)), reference),
+		).toBeLessThan(1);
+		expect(
+			meanDifference(greyOf(decodeGif(fixture('sample.gif'), 0, MAX_PIXELS)), reference),
+		).toBeLessThan(2);
+		expect(
+			meanDifference(greyOf(await decodeWebp(fixture('sample.webp'), MAX_PIXELS)), reference),
+		).toBeLessThan(8);
+	});
+
+	it('decodes each frame of a three-frame TIFF as its own picture', () => {
+		const tiff = fixture('three-frames.tiff');
+		expect(readTiffFrames(tiff)).toHaveLength(3);
+		const frames = [0, 1, 2].map((frame) => greyOf(decodeTiffFrame(tiff, frame, MAX_PIXELS)));
+		expect(
+			meanDifference(frames[0], greyOf(decodeBmp(fixture('sample.bmp'), MAX_PIXELS))),
+		).toBeLessThan(1);
+		expect(meanDifference(frames[1], frames[0])).toBeGreaterThan(5);
+		expect(meanDifference(frames[2], frames[1])).toBeGreaterThan(5);
 	});
 });

@@ -62,6 +62,7 @@ const PHOTOMETRIC = { whiteIsZero: 0, blackIsZero: 1, rgb: 2, palette: 3, cmyk: 
 
 interface Directory {
 	offset: number;
+	littleEndian: boolean;
 	width: number;
 	height: number;
 	tags: Map<number, number[]>;
@@ -145,7 +146,7 @@ function readDirectories(bytes: Uint8Array): Directory[] {
 		}
 		const width = tags.get(TAG.imageWidth)?.[0] ?? 0;
 		const height = tags.get(TAG.imageLength)?.[0] ?? 0;
-		directories.push({ offset, width, height, tags });
+		directories.push({ offset, littleEndian: reader.little, width, height, tags });
 		offset = reader.u32(offset + 2 + entries * 12);
 	}
 	if (!directories.length) throw damaged('it holds no image');
@@ -335,10 +336,83 @@ function decodeSamples(bytes: Uint8Array, directory: Directory, layout: Layout):
 		// utif2 views the whole ArrayBuffer (PackBits ignores byteOffset): it gets one of its own.
 		buffer = Uint8Array.from(bytes).buffer;
 	}
+	if (layout.tiled) return decodeTiles(new Uint8Array(buffer), ifd, directory, layout);
 	const decoded = attempt(() => UTIF.decodeImage(buffer, ifd));
 	if (!decoded.ok) throw damaged(`its pixels cannot be decoded (${reasonOf(decoded.error)})`);
 	if (!(ifd.data instanceof Uint8Array)) throw damaged('its pixels cannot be decoded');
 	return ifd.data;
+}
+
+type Decompress = (
+	ifd: UTIF.IFD,
+	ifds: UTIF.IFD[],
+	data: Uint8Array,
+	offset: number,
+	length: number,
+	compression: number,
+	target: Uint8Array,
+	targetOffset: number,
+	fillOrder: number,
+	width: number,
+	height: number,
+) => void;
+
+/**
+ * Tiles are decompressed one at a time with utif2's block decoder and copied into place here (its own
+ * tiled path prints to the console), into one tile buffer whose size was bounded with the frame's.
+ */
+function decodeTiles(
+	data: Uint8Array,
+	ifd: UTIF.IFD,
+	directory: Directory,
+	layout: Layout,
+): Uint8Array {
+	const decompress = (UTIF.decode as unknown as { _decompress: Decompress })._decompress;
+	const first = (tag: number) => directory.tags.get(tag)?.[0] ?? 0;
+	const tileWidth = first(TAG.tileWidth);
+	const tileLength = first(TAG.tileLength);
+	const bitsPerPixel = layout.bitsPerSample * layout.samples;
+	if ((tileWidth * bitsPerPixel) % 8 !== 0) throw damaged('its tiles do not end on a byte');
+	const tileRowBytes = (tileWidth * bitsPerPixel) / 8;
+	const across = Math.ceil(directory.width / tileWidth);
+	const compression = Number((ifd[`t${TAG.compression}`] as number[])[0]);
+	const fillOrder = first(TAG.fillOrder) || 1;
+	(ifd as unknown as { isLE: boolean }).isLE = directory.littleEndian;
+	const out = new Uint8Array(layout.rowBytes * directory.height);
+	const tile = new Uint8Array(tileRowBytes * tileLength);
+	const offsets = ifd[`t${TAG.tileOffsets}`] as number[];
+	const counts = ifd[`t${TAG.tileByteCounts}`] as number[];
+	const tiles = across * Math.ceil(directory.height / tileLength);
+	for (let index = 0; index < tiles; index++) {
+		tile.fill(0);
+		const decoded = attempt(() =>
+			decompress(
+				ifd,
+				[],
+				data,
+				offsets[index],
+				counts[index],
+				compression,
+				tile,
+				0,
+				fillOrder,
+				tileWidth,
+				tileLength,
+			),
+		);
+		if (!decoded.ok)
+			throw damaged(`tile ${index + 1} cannot be decoded (${reasonOf(decoded.error)})`);
+		const left = (index % across) * tileRowBytes;
+		const top = Math.floor(index / across) * tileLength;
+		const copied = Math.min(tileRowBytes, layout.rowBytes - left);
+		for (let row = 0; row < Math.min(tileLength, directory.height - top); row++) {
+			out.set(
+				tile.subarray(row * tileRowBytes, row * tileRowBytes + copied),
+				(top + row) * layout.rowBytes + left,
+			);
+		}
+	}
+	return out;
 }
 
 /**
