@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { deflateSync, inflateSync } from 'node:zlib';
-import { GifWriter } from 'omggif';
+import { GifReader, GifWriter } from 'omggif';
 import * as UTIF from 'utif2';
 import { DocumentError } from '../../core/document/document-error';
 import {
@@ -392,6 +392,11 @@ describe('decodeBmp', () => {
 	});
 });
 
+/** Where the first frame's LZW data starts (its minimum code size byte). */
+function readGifFrameDataOffset(gif: Buffer): number {
+	return new GifReader(gif).frameInfo(0).data_offset;
+}
+
 describe('decodeGif', () => {
 	function twoFrameGif(): Buffer {
 		const buffer = Buffer.alloc(4096);
@@ -421,6 +426,40 @@ describe('decodeGif', () => {
 		expect(refusal(() => decodeGif(gif, 2, MAX_PIXELS)).message).toMatch(
 			/has 2 frames: there is no frame 3/,
 		);
+	});
+
+	it('puts the rows of an interlaced frame back in order', () => {
+		const palette = [
+			0x000000, 0x202020, 0x404040, 0x606060, 0x808080, 0xa0a0a0, 0xc0c0c0, 0xe0e0e0,
+		];
+		const buffer = Buffer.alloc(1024);
+		const writer = new GifWriter(buffer, 2, 8, { palette });
+		// Rows stored in interlaced order (0, 4, 2, 6, 1, 3, 5, 7), each row r in colour r.
+		const stored = [0, 4, 2, 6, 1, 3, 5, 7].flatMap((row) => [row, row]);
+		writer.addFrame(0, 0, 2, 8, stored);
+		const gif = Buffer.from(buffer.subarray(0, writer.end()));
+		const descriptorFlags = readGifFrameDataOffset(gif) - 1;
+		gif[descriptorFlags] |= 0x40;
+		const image = decodeGif(gif, 0, MAX_PIXELS);
+		expect(Array.from({ length: 8 }, (_, row) => pixelAt(image, 1, row)[0])).toEqual([
+			0x00, 0x20, 0x40, 0x60, 0x80, 0xa0, 0xc0, 0xe0,
+		]);
+	});
+
+	it('stops on damaged LZW data instead of looping', () => {
+		const gif = Buffer.from(twoFrameGif());
+		const data = readGifFrameDataOffset(gif);
+		const badCodeSize = Buffer.from(gif);
+		badCodeSize[data] = 0xaf;
+		expect(refusal(() => decodeGif(badCodeSize, 0, MAX_PIXELS)).message).toMatch(
+			/declares 175-bit codes/,
+		);
+		// Codes past the table: the frame is drawn as far as it is valid, quickly.
+		const noisy = Buffer.from(gif);
+		for (let at = data + 2; at < data + 2 + noisy[data + 1]; at++) noisy[at] = 0xff;
+		const started = performance.now();
+		expect(decodeGif(noisy, 0, MAX_PIXELS).width).toBe(4);
+		expect(performance.now() - started).toBeLessThan(100);
 	});
 
 	it('refuses cut-off files, garbage and oversized screens', () => {
