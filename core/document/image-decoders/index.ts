@@ -12,6 +12,9 @@
  *   readTiffFrames(bytes): ImageSize[]                  decodeTiffFrame(bytes, frameIndex, maxPixels): RawImage
  *   readWebpSize(bytes): ImageSize                      decodeWebp(bytes, maxPixels): Promise<RawImage>
  *
+ * Libraries: utif2 (TIFF strips and fax codes), omggif (GIF block structure; the LZW is decoded
+ * here), @jsquash/webp (WEBP, WebAssembly); BMP is read here.
+ *
  * RawImage is 8 bits per channel, rows packed: 1 = grey (grey and bilevel scans stay grey), 3 = RGB,
  * 4 = RGBA (only when some pixel is not opaque). Helpers on it:
  *

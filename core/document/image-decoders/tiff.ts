@@ -333,8 +333,10 @@ function decodeSamples(bytes: Uint8Array, directory: Directory, layout: Layout):
 		ifd[`t${layout.tiled ? TAG.tileOffsets : TAG.stripOffsets}`] = inflated.offsets;
 		ifd[`t${layout.tiled ? TAG.tileByteCounts : TAG.stripByteCounts}`] = inflated.counts;
 	} else {
-		// utif2 views the whole ArrayBuffer (PackBits ignores byteOffset): it gets one of its own.
-		buffer = Uint8Array.from(bytes).buffer;
+		// utif2 views the whole ArrayBuffer (PackBits ignores byteOffset): a view into a larger buffer
+		// (Node's pooled Buffers) is copied into one of its own.
+		const whole = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength;
+		buffer = whole ? (bytes.buffer as ArrayBuffer) : Uint8Array.from(bytes).buffer;
 	}
 	if (layout.tiled) return decodeTiles(new Uint8Array(buffer), ifd, directory, layout);
 	const decoded = attempt(() => UTIF.decodeImage(buffer, ifd));
