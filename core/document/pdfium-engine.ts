@@ -2,6 +2,7 @@ import { attempt, attemptAsync, reasonOf } from '../attempt';
 import type { BBox } from '../model';
 import { DocumentError } from './document-error';
 import {
+	DEFAULT_MAX_PIXELS,
 	MAX_CROPS_PER_PAGE,
 	type DocumentEngine,
 	type EngineOpenOptions,
@@ -15,13 +16,17 @@ import {
 	decodeTiffFrame,
 	decodeWebp,
 	drawBoxesRaw,
-	flattenAlpha,
-	readFrameSizes,
+	encodeRawPng,
+	readBmpSize,
+	readGifInfo,
+	readTiffFrames,
+	readWebpSize,
+	type ImageSize,
 	type RawImage,
 } from './image-decoders';
+import { readImageSize } from './image-size';
 import { withRebuiltTrailer } from './pdf-trailer';
 import { loadPdfium, type Pdfium } from './pdfium-loader';
-import { encodePng, pngRows } from './png-encoder';
 import { webAssembly } from './webassembly';
 
 /** Below this many pixels on a side there is no text to read; engines fail on such images in odd ways. */
@@ -85,25 +90,25 @@ function checkPixelBound(
 	}
 }
 
-/** An RGB image whose every pixel is grey, as one channel: a third of the bytes to compress and send. */
-function greyWherePossible<T extends RawImage & { channels: 1 | 3 }>(
-	image: T,
-): T | (RawImage & { channels: 1 }) {
-	if (image.channels !== 3) return image;
-	const { data } = image;
-	for (let offset = 0; offset < data.length; offset += 3) {
-		if (data[offset] !== data[offset + 1] || data[offset] !== data[offset + 2]) return image;
+/**
+ * The pixel size of each frame (page) of an image, from its headers: nothing is decoded before its size
+ * is checked against the bound. A GIF is read as its first frame, as viewers show it.
+ */
+function frameSizes(bytes: Uint8Array, format: FileType['format']): ImageSize[] {
+	switch (format) {
+		case 'tiff':
+			return readTiffFrames(bytes);
+		case 'gif':
+			return [readGifInfo(bytes)].map(({ width, height }) => ({ width, height }));
+		case 'bmp':
+			return [readBmpSize(bytes)];
+		case 'webp':
+			return [readWebpSize(bytes)];
+		default: {
+			const size = readImageSize(bytes, format);
+			return size && size.width > 0 && size.height > 0 ? [size] : [];
+		}
 	}
-	const grey = new Uint8Array(image.width * image.height);
-	for (let pixel = 0; pixel < grey.length; pixel++) grey[pixel] = data[pixel * 3];
-	return { width: image.width, height: image.height, channels: 1, data: grey };
-}
-
-async function rawToPng(image: RawImage): Promise<Buffer> {
-	const flat = greyWherePossible(flattenAlpha(image));
-	const size = { width: flat.width, height: flat.height, channels: flat.channels };
-	const rows = pngRows({ ...size, stride: flat.width * flat.channels, pixels: flat.data });
-	return await encodePng(rows, size);
 }
 
 interface OpenPdf {
@@ -220,10 +225,15 @@ export class PdfiumEngine implements DocumentEngine {
 	private openImage(bytes: Uint8Array, fileType: FileType, options: EngineOpenOptions) {
 		const label = fileType.format.toUpperCase();
 		// Headers only: no frame is decoded before its size is checked against the bound.
-		const sized = guarded(() => readFrameSizes(bytes, fileType.format));
-		if (!sized.ok || !sized.value || sized.value.length === 0) {
-			const reason = sized.ok ? '' : ` (${reasonOf(sized.error)})`;
-			throw new DocumentError(`The ${label} image is damaged and cannot be read${reason}`);
+		const sized = guarded(() => frameSizes(bytes, fileType.format));
+		if (!sized.ok) {
+			if (sized.error instanceof DocumentError) throw sized.error;
+			throw new DocumentError(
+				`The ${label} image is damaged and cannot be read (${reasonOf(sized.error)})`,
+			);
+		}
+		if (sized.value.length === 0) {
+			throw new DocumentError(`The ${label} image is damaged and cannot be read`);
 		}
 		const frames = sized.value;
 		checkPixelBound(frames[0].width, frames[0].height, options.maxPixels);
@@ -311,7 +321,7 @@ export class PdfiumEngine implements DocumentEngine {
 				);
 				const raw = this.copyBitmap(bitmap, true);
 				return {
-					data: await rawToPng(raw),
+					data: await encodeRawPng(raw),
 					mimeType: 'image/png',
 					width,
 					height,
@@ -392,7 +402,7 @@ export class PdfiumEngine implements DocumentEngine {
 		const image = decoded.value;
 		checkPixelBound(image.width, image.height, state.maxPixels, subject);
 		return {
-			data: await rawToPng(image),
+			data: await encodeRawPng(image),
 			mimeType: 'image/png',
 			width: image.width,
 			height: image.height,
@@ -501,9 +511,7 @@ export class PdfiumEngine implements DocumentEngine {
 	private async decodeAny(bytes: Uint8Array): Promise<RawImage> {
 		const fileType = detectFileType(bytes);
 		if (fileType.kind !== 'image') throw new DocumentError('The page image is not an image');
-		const [size] = readFrameSizes(bytes, fileType.format) ?? [];
-		if (!size) throw new DocumentError('The page image is damaged and cannot be read');
-		return await this.decodeFrame(bytes, fileType, 0, Number.MAX_SAFE_INTEGER);
+		return await this.decodeFrame(bytes, fileType, 0, DEFAULT_MAX_PIXELS);
 	}
 
 	async cropImages(png: Uint8Array, boxes: BBox[]): Promise<Array<Buffer | null>> {
@@ -515,13 +523,13 @@ export class PdfiumEngine implements DocumentEngine {
 		const source = await this.decodeAny(png);
 		return await Promise.all(
 			boxes.map(async (box) => {
-				const crop = cropRaw(source, box);
-				return crop ? await rawToPng(crop) : null;
+				const crop = cropRaw(source, box[0], box[1], box[2], box[3]);
+				return crop ? await encodeRawPng(crop) : null;
 			}),
 		);
 	}
 
 	async drawBoxes(png: Uint8Array, boxes: BBox[], thickness: number): Promise<Buffer> {
-		return await rawToPng(drawBoxesRaw(await this.decodeAny(png), boxes, thickness));
+		return await encodeRawPng(drawBoxesRaw(await this.decodeAny(png), boxes, thickness));
 	}
 }
