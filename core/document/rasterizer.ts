@@ -100,9 +100,9 @@ export async function openDocument(
 	const subject =
 		fileType.kind === 'pdf' ? 'the PDF' : `the ${fileType.format.toUpperCase()} image`;
 	const signal = options.signal;
-	throwIfCancelled(signal, `Opening ${subject}`);
+	throwIfCancelled(signal);
 	const lease = leaseEngine(options.concurrency);
-	const onCancel = () => lease.stop(new ExecutionCancelledError(`Reading ${subject}`));
+	const onCancel = () => lease.stop(new ExecutionCancelledError());
 	signal?.addEventListener('abort', onCancel, { once: true });
 	const stepBound = documentStepBound(options, subject);
 	const copy = transferableCopy(bytes);
