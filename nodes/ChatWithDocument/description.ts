@@ -19,6 +19,7 @@ const kept = new Set([
 	'renderDpi',
 	'timeout',
 	'maxRetries',
+	'maxAnswerSize',
 	'concurrency',
 	'includeRawResponse',
 	'allowUnauthorizedCerts',

@@ -11,6 +11,7 @@ const kept = new Set([
 	'renderDpi',
 	'timeout',
 	'maxRetries',
+	'maxAnswerSize',
 	'concurrency',
 	'includeRawResponse',
 	'allowUnauthorizedCerts',

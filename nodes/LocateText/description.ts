@@ -10,6 +10,7 @@ const kept = new Set([
 	'renderDpi',
 	'timeout',
 	'maxRetries',
+	'maxAnswerSize',
 	'concurrency',
 	'language',
 	'allowUnauthorizedCerts',

@@ -128,6 +128,7 @@ export class MistralCompatibleSession implements OcrSession {
 			body,
 			timeoutMs: request.timeoutMs,
 			maxRetries: request.maxRetries,
+			maxAnswerBytes: request.maxAnswerBytes,
 			read: {
 				parse: parseMistralOcrResponse,
 				hint: 'The service may be a different version than expected, or a proxy answered in its place; turn on Include Raw Response to see what it sent.',
@@ -325,6 +326,7 @@ async function describeImage(
 		itemIndex: request.itemIndex,
 		timeoutMs: request.timeoutMs,
 		maxRetries: request.maxRetries,
+		maxAnswerBytes: request.maxAnswerBytes,
 	});
 	return toModelAnswer(answered, model || 'default');
 }

@@ -155,6 +155,7 @@ async function submitJob(context: RequestContext, document: DocumentInput, reque
 		body: form,
 		timeoutMs: request.timeoutMs,
 		maxRetries: request.maxRetries,
+		maxAnswerBytes: request.maxAnswerBytes,
 		read: reading(readJob),
 	});
 	const job = response.parsed as OcrChatJob;
@@ -168,6 +169,7 @@ async function fetchJob(context: RequestContext, jobId: string, request: JobRequ
 		itemIndex: request.itemIndex,
 		timeoutMs: request.timeoutMs,
 		maxRetries: request.maxRetries,
+		maxAnswerBytes: request.maxAnswerBytes,
 		read: reading(readJob),
 	});
 	return {
@@ -298,6 +300,7 @@ const jobs: DocumentJobs = {
 						responseType: 'binary',
 						timeoutMs: request.timeoutMs,
 						maxRetries: request.maxRetries,
+						maxAnswerBytes: request.maxAnswerBytes,
 					}),
 			);
 			if (outcome.ok) return outcome.value;
@@ -340,6 +343,7 @@ const documentChat: NativeDocumentChat = {
 			},
 			timeoutMs: request.timeoutMs,
 			maxRetries: request.maxRetries,
+			maxAnswerBytes: request.maxAnswerBytes,
 			read: reading(readChatReply),
 		});
 		const reply = response.parsed as OcrChatReply;
@@ -362,6 +366,7 @@ const documentChat: NativeDocumentChat = {
 			itemIndex: request.itemIndex,
 			timeoutMs: request.timeoutMs,
 			maxRetries: request.maxRetries,
+			maxAnswerBytes: request.maxAnswerBytes,
 			read: reading(readHistory),
 		});
 		const turns = response.parsed as OcrChatTurn[];
