@@ -311,8 +311,9 @@ export async function providerRequest<T = unknown>(
 				cutOff = sent;
 				const code = networkCode(sent.error);
 				const stalled = deadline.aborted || code === 'ECONNABORTED' || code === 'ETIMEDOUT';
+				// Whatever broke the body off (a reset, a bad compressed stream), it ended like a dropped connection.
 				lastFailure = {
-					code: stalled ? 'ETIMEDOUT' : (code ?? 'ECONNRESET'),
+					code: stalled ? 'ETIMEDOUT' : 'ECONNRESET',
 					message: String((sent.error as Error)?.message ?? 'the answer was cut off'),
 				};
 				if (!isRetryableNetworkCode(lastFailure.code)) break;

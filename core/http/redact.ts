@@ -22,11 +22,10 @@ export function secretsOf(credentials: Record<string, unknown> | undefined): str
 	return [...new Set([...named, ...logins])].sort((a, b) => b.length - a.length);
 }
 
-/** Where the host part of an address starts and ends (after `scheme://`, before the path). */
-function authorityOf(address: string): { start: number; end: number } | undefined {
-	const schemeEnd = address.indexOf('://');
-	if (schemeEnd === -1) return undefined;
-	const start = schemeEnd + 3;
+/** Where the host part of an address starts and ends (after `scheme://` if any, before the path). */
+function authorityOf(address: string): { start: number; end: number } {
+	// Malformed addresses too: `https:/user:pw@host`, `user:pw@host`.
+	const start = /^[a-z][a-z0-9+.-]*:\/+/i.exec(address)?.[0].length ?? 0;
 	let end = address.length;
 	for (const stop of ['/', '?', '#']) {
 		const at = address.indexOf(stop, start);
@@ -38,7 +37,6 @@ function authorityOf(address: string): { start: number; end: number } | undefine
 /** The `user:password` of an address, valid or not (a malformed URL is what an error repeats). */
 export function userinfoOf(address: string): string | undefined {
 	const authority = authorityOf(address);
-	if (!authority) return undefined;
 	const at = address.lastIndexOf('@', authority.end - 1);
 	return at >= authority.start ? address.slice(authority.start, at) : undefined;
 }
@@ -47,7 +45,7 @@ export function userinfoOf(address: string): string | undefined {
 export function withoutUserinfo(address: string): string {
 	const login = userinfoOf(address);
 	if (login === undefined) return address;
-	const authority = authorityOf(address) as { start: number };
+	const authority = authorityOf(address);
 	return `${address.slice(0, authority.start)}${REDACTED}@${address.slice(authority.start + login.length + 1)}`;
 }
 
