@@ -1,8 +1,6 @@
 import type { Readable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
 
-import { attemptAsync } from '../attempt';
-
 /** How reading a body ended short of a whole body: stopped at the size cap, or cut off (deadline, stop, dropped connection). */
 export type ReadShort =
 	| { outcome: 'too large'; size: number }
@@ -22,22 +20,30 @@ async function readChunks(
 	keep: (chunk: Buffer) => void,
 ): Promise<{ outcome: 'complete'; size: number } | ReadShort> {
 	let size = 0;
-	const cutOff = () => body.destroy();
-	if (signal.aborted) cutOff();
-	signal.addEventListener('abort', cutOff, { once: true });
-	const read = await attemptAsync(async () => {
-		for await (const chunk of body) {
-			size += (chunk as Buffer).length;
-			if (size > maxBytes) return 'too large';
-			if (signal.aborted) return 'cut off';
-			keep(chunk as Buffer);
-		}
-		return signal.aborted ? 'cut off' : 'complete';
+	return await new Promise((resolve) => {
+		let settled = false;
+		const finish = (outcome: 'complete' | 'too large' | 'cut off', error?: unknown): void => {
+			if (settled) return;
+			settled = true;
+			signal.removeEventListener('abort', cutOff);
+			// A whole body leaves the connection to be reused; a refused or cut one is dropped.
+			if (outcome !== 'complete') body.destroy();
+			resolve(outcome === 'cut off' ? { outcome, size, error } : { outcome, size });
+		};
+		const cutOff = () => finish('cut off');
+		body.on('data', (chunk: Buffer) => {
+			if (settled) return;
+			size += chunk.length;
+			if (size > maxBytes) finish('too large');
+			else keep(chunk);
+		});
+		body.once('end', () => finish(signal.aborted ? 'cut off' : 'complete'));
+		body.once('error', (error) => finish('cut off', error));
+		// Closed without an end: the connection went before the body was whole.
+		body.once('close', () => finish('cut off'));
+		if (signal.aborted) cutOff();
+		else signal.addEventListener('abort', cutOff, { once: true });
 	});
-	signal.removeEventListener('abort', cutOff);
-	body.destroy();
-	if (!read.ok) return { outcome: 'cut off', size, error: read.error };
-	return { outcome: read.value, size };
 }
 
 /** A body's bytes, read up to the cap and the signal. */
