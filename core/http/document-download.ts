@@ -7,6 +7,7 @@ import { ExecutionCancelledError, throwIfCancelled } from '../cancellation';
 import { DocumentError } from '../document/document-error';
 import { resolveAllowedAddress, type AllowedNetworks, type Lookup } from './address-policy';
 import { describeNetworkFailure, networkErrorCode } from './network-failure';
+import { megabytes, readCapped } from './read-capped';
 
 export interface DownloadPolicy {
 	/** Bytes past which the download is stopped. */
@@ -30,7 +31,6 @@ export interface DownloadedFile {
 type StreamResponse = { statusCode: number; headers: Record<string, unknown>; body: Readable };
 export type HttpRequest = (options: IHttpRequestOptions) => Promise<unknown>;
 
-const megabytes = (bytes: number) => `${Math.round((bytes / 1024 / 1024) * 10) / 10} MB`;
 const where = (url: URL) => `${url.origin}${url.pathname}`;
 
 function checkAddress(url: URL): void {
@@ -43,43 +43,28 @@ function checkAddress(url: URL): void {
 }
 
 /** Reads a body up to the cap and the deadline; past either, the connection is dropped. */
-async function readCapped(
+async function readDocumentBody(
 	body: Readable,
 	url: URL,
 	policy: DownloadPolicy,
 	signal: AbortSignal,
 	cancelSignal: AbortSignal | undefined,
 ): Promise<Buffer> {
-	const chunks: Buffer[] = [];
-	let size = 0;
-	// A body that stalls between chunks is cut off when the deadline passes or the execution stops.
-	const cutOff = () => body.destroy();
-	signal.addEventListener('abort', cutOff, { once: true });
-	const read = await attemptAsync(async () => {
-		for await (const chunk of body) {
-			size += (chunk as Buffer).length;
-			if (size > policy.maxBytes) return 'too large';
-			if (signal.aborted) return 'timeout';
-			chunks.push(chunk as Buffer);
-		}
-		return 'done';
-	});
-	signal.removeEventListener('abort', cutOff);
-	body.destroy();
-	if (read.ok && read.value === 'too large') {
+	const read = await readCapped(body, policy.maxBytes, signal);
+	if (read.outcome === 'too large') {
 		throw new DocumentError(
 			`The document at ${where(url)} is larger than the ${megabytes(policy.maxBytes)} download limit: the download was stopped`,
 			'Raise Max Download Size (up to 100 MB), or fetch the file another way and pass it as a binary.',
 		);
 	}
 	throwIfCancelled(cancelSignal, `Stopped downloading the document from ${where(url)}`);
-	if (!read.ok || read.value === 'timeout') {
+	if (read.outcome === 'cut off') {
 		throw new DocumentError(
 			`Downloading the document from ${where(url)} did not finish within ${policy.timeoutMs / 1000} s`,
 			'Raise the Timeout option, or check that the server is up.',
 		);
 	}
-	return Buffer.concat(chunks);
+	return read.bytes;
 }
 
 /**
@@ -174,7 +159,7 @@ export async function downloadDocument(
 			);
 		}
 		return {
-			bytes: await readCapped(response.body, url, policy, signal, cancelSignal),
+			bytes: await readDocumentBody(response.body, url, policy, signal, cancelSignal),
 			url,
 			headers: response.headers,
 		};

@@ -1,5 +1,8 @@
+import type { Readable } from 'node:stream';
+
 import {
 	NodeApiError,
+	NodeOperationError,
 	type IDataObject,
 	type IExecuteFunctions,
 	type IHttpRequestMethods,
@@ -13,7 +16,15 @@ import { cancellableWait, cancelSignalOf, ExecutionCancelledError } from '../can
 import { describeNetworkFailure, networkErrorCode } from './network-failure';
 import { extractProviderMessage } from './provider-message';
 import { closeGateFor, waitAtGate } from './rate-gate';
-import { MAX_ANSWER_DEPTH, nestsDeeperThan, redactText, redactValue, secretsOf } from './redact';
+import { megabytes, readCapped, readCappedText } from './read-capped';
+import {
+	MAX_ANSWER_DEPTH,
+	nestsDeeperThan,
+	redactText,
+	redactValue,
+	secretsOf,
+	withoutUserinfo,
+} from './redact';
 import {
 	DEFAULT_RETRY_TIMING,
 	isRetryableNetworkCode,
@@ -53,6 +64,8 @@ export interface ProviderRequest {
 	responseType?: 'json' | 'binary';
 	timeoutMs: number;
 	maxRetries: number;
+	/** Bytes past which an answer is refused (its reading stops there); `DEFAULT_MAX_ANSWER_BYTES` if unset. */
+	maxAnswerBytes?: number;
 	retryTiming?: RetryTiming;
 	/**
 	 * Reads a 2xx answer where it enters. An answer it cannot read (cut off, an HTML page from a proxy)
@@ -70,6 +83,17 @@ export interface ProviderResponse<T = unknown> {
 	/** Attempts it took, for diagnostics and tests. */
 	attempts: number;
 }
+
+/**
+ * Largest answer read by default. A thousand-page OCR answer fits: about 20 KB a page of markdown,
+ * blocks and word confidences, plus the page's images when asked for (Mistral returns crops of the
+ * document's own images, and takes documents up to 50 MB); larger answers are refused before they
+ * can take the instance's memory (a parsed answer holds several times its size while it is read).
+ */
+export const DEFAULT_MAX_ANSWER_MB = 100;
+export const DEFAULT_MAX_ANSWER_BYTES = DEFAULT_MAX_ANSWER_MB * 1024 * 1024;
+/** Above a gigabyte an answer would take the instance down whatever the setting says. */
+export const MAX_ANSWER_MB = 1000;
 
 /**
  * Joins a credential's base URL and an API path. People paste base URLs with or without a trailing
@@ -160,18 +184,46 @@ function withAttemptSignal(context: RequestContext, signal: AbortSignal): Reques
 	}) as RequestContext;
 }
 
+/** How one attempt ended once the headers came: a whole answer, or a body refused or cut off. */
+type Sent =
+	| { outcome: 'answer'; response: RawResponse }
+	| { outcome: 'too large'; statusCode: number; size: number; declared: boolean }
+	| { outcome: 'cut off'; statusCode: number; size: number; error?: unknown };
+
+/** A JSON answer as n8n's helper would give it: parsed, or the text when it is not JSON (a proxy's page). */
+function decodeAnswer(text: string): unknown {
+	// A byte order mark is not JSON, and some servers send one.
+	const parsed = attempt(() => JSON.parse(text.replace(/^\uFEFF/, '')) as unknown);
+	return parsed.ok ? parsed.value : text;
+}
+
 async function sendOnce(
 	context: RequestContext,
 	provider: HttpProvider,
 	options: IHttpRequestOptions,
 	signal: AbortSignal,
-): Promise<RawResponse> {
+	maxBytes: number,
+): Promise<Sent> {
+	// The body comes as a stream, so its size is counted as it arrives and nothing past the cap is held.
 	const response = (await context.helpers.httpRequestWithAuthentication.call(
 		withAttemptSignal(context, signal),
 		provider.credentialType,
-		{ ...options, abortSignal: signal },
-	)) as { statusCode: number; headers: RawResponse['headers']; body: unknown };
-	return { statusCode: response.statusCode, headers: response.headers ?? {}, body: response.body };
+		{ ...options, encoding: 'stream', abortSignal: signal },
+	)) as { statusCode: number; headers: RawResponse['headers']; body: Readable };
+	const { statusCode } = response;
+	const headers = response.headers ?? {};
+	const declared = Number(headerValue(headers, 'content-length'));
+	if (Number.isFinite(declared) && declared > maxBytes) {
+		response.body.destroy();
+		return { outcome: 'too large', statusCode, size: declared, declared: true };
+	}
+	const read = options.json
+		? await readCappedText(response.body, maxBytes, signal)
+		: await readCapped(response.body, maxBytes, signal);
+	if (read.outcome === 'too large') return { ...read, statusCode, declared: false };
+	if (read.outcome === 'cut off') return { ...read, statusCode };
+	const body = 'text' in read ? decodeAnswer(read.text) : read.bytes;
+	return { outcome: 'answer', response: { statusCode, headers, body } };
 }
 
 /**
@@ -191,6 +243,20 @@ export async function providerRequest<T = unknown>(
 	const secrets = secretsOf(credentials);
 	const base = String(credentials.baseUrl ?? '');
 	const url = buildProviderUrl(provider.baseUrl ? provider.baseUrl(base) : base, request.path);
+	if (!attempt(() => new URL(url)).ok) {
+		throw new NodeOperationError(
+			this.getNode(),
+			redactText(
+				`The base URL in the ${provider.displayName} credential is not a valid address: "${withoutUserinfo(url)}"`,
+				secrets,
+			),
+			{
+				description: 'Use a full address such as https://api.example.com, without spaces.',
+				itemIndex: request.itemIndex,
+			},
+		);
+	}
+	const maxAnswerBytes = request.maxAnswerBytes ?? DEFAULT_MAX_ANSWER_BYTES;
 	const timing = request.retryTiming ?? DEFAULT_RETRY_TIMING;
 	const binary = request.responseType === 'binary';
 	const options: IHttpRequestOptions = {
@@ -204,12 +270,16 @@ export async function providerRequest<T = unknown>(
 		ignoreHttpStatusErrors: true,
 		// A redirect would carry the API key (and, on 307/308, the document) to another host.
 		disableFollowRedirect: true,
-		...(binary ? { encoding: 'arraybuffer' as const, json: false } : { json: true }),
+		json: !binary,
 	};
 	const cancelSignal = cancelSignalOf(this);
 	const stopped = `Stopped calling ${provider.displayName}`;
 	/** A provider asked for a wait longer than the node may spend on the call. */
 	let waitRefused: { retryAfterMs: number; limitMs: number } | undefined;
+	/** An answer over the size cap: refused, not retried (the same answer would come again). */
+	let tooLarge: { size: number; declared: boolean } | undefined;
+	/** An answer whose headers came but whose body stalled or broke off. */
+	let cutOff: { statusCode: number; size: number } | undefined;
 
 	let lastFailure: { status?: number; code?: string; body?: unknown; message: string } | undefined;
 	let unreadable: { error: unknown } | undefined;
@@ -223,72 +293,93 @@ export async function providerRequest<T = unknown>(
 		// drips a few bytes a second run on), and a stop aborts the call in flight.
 		const deadline = AbortSignal.timeout(request.timeoutMs);
 		try {
-			const response = await sendOnce(
+			const sent = await sendOnce(
 				this,
 				provider,
 				options,
 				cancelSignal ? AbortSignal.any([cancelSignal, deadline]) : deadline,
+				maxAnswerBytes,
 			);
 			unreadable = undefined;
-			if (response.statusCode >= 300 && response.statusCode < 400) {
-				lastFailure = {
-					status: response.statusCode,
-					message: redirectMessage(url, headerValue(response.headers, 'location')),
-				};
+			cutOff = undefined;
+			if (sent.outcome === 'too large') {
+				tooLarge = sent;
 				break;
 			}
-			if (response.statusCode < 400) {
-				const body = readableBody(response.body, secrets);
-				if (!body.ok) {
-					unreadable = { error: body.error };
-					lastFailure = { code: 'UNREADABLE', message: 'an answer the node cannot read' };
-					break;
-				}
-				if (!request.read) return { ...response, body: body.value as T, attempts: attemptsMade };
-				const read = request.read;
-				const parsed = attempt(() => read.parse(body.value));
-				if (parsed.ok) {
-					return {
-						...response,
-						body: body.value as T,
-						parsed: parsed.value,
-						attempts: attemptsMade,
-					};
-				}
-				unreadable = { error: parsed.error };
-				lastFailure = { code: 'UNREADABLE', message: 'an answer the node cannot read' };
-			} else {
-				const specific = provider.readError?.(response.statusCode, response.body);
+			if (sent.outcome === 'cut off') {
+				if (cancelSignal?.aborted) break;
+				cutOff = sent;
+				const code = networkCode(sent.error);
+				const stalled = deadline.aborted || code === 'ECONNABORTED' || code === 'ETIMEDOUT';
+				// Whatever broke the body off (a reset, a bad compressed stream), it ended like a dropped connection.
 				lastFailure = {
-					status: specific?.status ?? response.statusCode,
-					body: response.body,
-					message:
-						specific?.message ??
-						extractProviderMessage(response.body) ??
-						`HTTP ${response.statusCode}`,
+					code: stalled ? 'ETIMEDOUT' : 'ECONNRESET',
+					message: String((sent.error as Error)?.message ?? 'the answer was cut off'),
 				};
-				if (!isRetryableStatus(lastFailure.status as number)) break;
-				retryAfterMs = parseRetryAfter(headerValue(response.headers, 'retry-after'));
-				const limitMs = Math.min(timing.maxDelayMs, request.timeoutMs);
-				if (retryAfterMs !== undefined && retryAfterMs > limitMs && round < request.maxRetries) {
-					// Waiting would outlast the call: fail now with what the provider asked for.
-					waitRefused = { retryAfterMs, limitMs };
+				if (!isRetryableNetworkCode(lastFailure.code)) break;
+			} else {
+				const { response } = sent;
+				if (response.statusCode >= 300 && response.statusCode < 400) {
+					lastFailure = {
+						status: response.statusCode,
+						message: redirectMessage(url, headerValue(response.headers, 'location')),
+					};
 					break;
 				}
-				if (
-					lastFailure.status === 429 ||
-					(lastFailure.status === 503 && retryAfterMs !== undefined)
-				) {
-					// Never longer than a call may wait: a Retry-After of a week must not hold the other lanes.
-					closeGateFor(
-						this,
-						provider.credentialType,
-						Math.min(retryAfterMs ?? retryDelayMs(round, undefined, timing), limitMs),
-					);
+				if (response.statusCode < 400) {
+					const body = readableBody(response.body, secrets);
+					if (!body.ok) {
+						unreadable = { error: body.error };
+						lastFailure = { code: 'UNREADABLE', message: 'an answer the node cannot read' };
+						break;
+					}
+					if (!request.read) return { ...response, body: body.value as T, attempts: attemptsMade };
+					const read = request.read;
+					const parsed = attempt(() => read.parse(body.value));
+					if (parsed.ok) {
+						return {
+							...response,
+							body: body.value as T,
+							parsed: parsed.value,
+							attempts: attemptsMade,
+						};
+					}
+					unreadable = { error: parsed.error };
+					lastFailure = { code: 'UNREADABLE', message: 'an answer the node cannot read' };
+				} else {
+					const specific = provider.readError?.(response.statusCode, response.body);
+					lastFailure = {
+						status: specific?.status ?? response.statusCode,
+						body: response.body,
+						message:
+							specific?.message ??
+							extractProviderMessage(response.body) ??
+							`HTTP ${response.statusCode}`,
+					};
+					if (!isRetryableStatus(lastFailure.status as number)) break;
+					retryAfterMs = parseRetryAfter(headerValue(response.headers, 'retry-after'));
+					const limitMs = Math.min(timing.maxDelayMs, request.timeoutMs);
+					if (retryAfterMs !== undefined && retryAfterMs > limitMs && round < request.maxRetries) {
+						// Waiting would outlast the call: fail now with what the provider asked for.
+						waitRefused = { retryAfterMs, limitMs };
+						break;
+					}
+					if (
+						lastFailure.status === 429 ||
+						(lastFailure.status === 503 && retryAfterMs !== undefined)
+					) {
+						// Never longer than a call may wait: a Retry-After of a week must not hold the other lanes.
+						closeGateFor(
+							this,
+							provider.credentialType,
+							Math.min(retryAfterMs ?? retryDelayMs(round, undefined, timing), limitMs),
+						);
+					}
 				}
 			}
 		} catch (error) {
 			unreadable = undefined;
+			cutOff = undefined;
 			const code = deadline.aborted && !cancelSignal?.aborted ? 'ETIMEDOUT' : networkCode(error);
 			lastFailure = { code, message: String((error as Error)?.message ?? error) };
 			if (!isRetryableNetworkCode(code)) break;
@@ -304,6 +395,20 @@ export async function providerRequest<T = unknown>(
 	if (cancelSignal?.aborted) throw new ExecutionCancelledError(stopped);
 
 	const attempts = `after ${attemptsMade} attempt${attemptsMade === 1 ? '' : 's'}`;
+	if (tooLarge) {
+		const seen = tooLarge.declared
+			? `it announced ${megabytes(tooLarge.size)}`
+			: `reading stopped after ${megabytes(tooLarge.size)}`;
+		throw new NodeApiError(
+			this.getNode(),
+			{ message: `answer over ${megabytes(maxAnswerBytes)}`, size: tooLarge.size },
+			{
+				message: `${provider.displayName} sent an answer larger than the ${megabytes(maxAnswerBytes)} limit: ${seen}`,
+				description: `Raise the Max Answer Size (MB) option (up to ${MAX_ANSWER_MB} MB), or ask for fewer pages at once or without images.`,
+				itemIndex: request.itemIndex,
+			},
+		);
+	}
 	if (unreadable) {
 		const hint =
 			request.read?.hint ??
@@ -336,9 +441,9 @@ export async function providerRequest<T = unknown>(
 		});
 	}
 	const timedOut = lastFailure?.code === 'ECONNABORTED' || lastFailure?.code === 'ETIMEDOUT';
-	const reason = timedOut
-		? `no answer within ${Math.round(request.timeoutMs / 100) / 10} s`
-		: describeNetworkFailure(lastFailure?.code);
+	const within = `within ${Math.round(request.timeoutMs / 100) / 10} s`;
+	const reason = timedOut ? `no answer ${within}` : describeNetworkFailure(lastFailure?.code);
+	const origin = new URL(url).origin;
 	throw new NodeApiError(
 		this.getNode(),
 		// `networkCode`, not `code`: NodeApiError would swap the message for a generic one on known codes.
@@ -348,7 +453,9 @@ export async function providerRequest<T = unknown>(
 		},
 		{
 			message: redactText(
-				`Could not reach ${provider.displayName} at ${new URL(url).origin}: ${reason}`,
+				cutOff
+					? `The answer of ${provider.displayName} at ${origin} started (HTTP ${cutOff.statusCode}) but its body was cut off after ${bytesInWords(cutOff.size)}: ${timedOut ? `it did not finish ${within}` : describeNetworkFailure(lastFailure?.code)}`
+					: `Could not reach ${provider.displayName} at ${origin}: ${reason}`,
 				secrets,
 			),
 			description: timedOut
@@ -358,6 +465,9 @@ export async function providerRequest<T = unknown>(
 		},
 	);
 }
+
+const bytesInWords = (size: number) =>
+	size < 1024 * 1024 ? `${size} byte${size === 1 ? '' : 's'}` : megabytes(size);
 
 const seconds = (milliseconds: number) =>
 	milliseconds >= 86_400_000

@@ -5,12 +5,48 @@ const REDACTED = '[redacted]';
 /** Credential fields holding secrets; values shorter than 4 characters are not worth masking (and would mangle text). */
 export function secretsOf(credentials: Record<string, unknown> | undefined): string[] {
 	if (!credentials) return [];
-	return Object.entries(credentials)
+	const named = Object.entries(credentials)
 		.filter(
 			([key, value]) =>
 				typeof value === 'string' && value.length >= 4 && /key|token|secret|password/i.test(key),
 		)
 		.flatMap(([, value]) => spellingsOf(value as string));
+	// A base URL may carry a login (`https://user:password@host`); an error must not repeat it.
+	const logins = Object.values(credentials).flatMap((value) => {
+		const login = typeof value === 'string' ? userinfoOf(value) : undefined;
+		if (!login) return [];
+		const password = login.slice(login.indexOf(':') + 1);
+		return [login, password].filter((part) => part.length >= 4).flatMap(spellingsOf);
+	});
+	// Longest first, so a login is masked whole before its password alone.
+	return [...new Set([...named, ...logins])].sort((a, b) => b.length - a.length);
+}
+
+/** Where the host part of an address starts and ends (after `scheme://` if any, before the path). */
+function authorityOf(address: string): { start: number; end: number } {
+	// Malformed addresses too: `https:/user:pw@host`, `user:pw@host`.
+	const start = /^[a-z][a-z0-9+.-]*:\/+/i.exec(address)?.[0].length ?? 0;
+	let end = address.length;
+	for (const stop of ['/', '?', '#']) {
+		const at = address.indexOf(stop, start);
+		if (at !== -1 && at < end) end = at;
+	}
+	return { start, end };
+}
+
+/** The `user:password` of an address, valid or not (a malformed URL is what an error repeats). */
+export function userinfoOf(address: string): string | undefined {
+	const authority = authorityOf(address);
+	const at = address.lastIndexOf('@', authority.end - 1);
+	return at >= authority.start ? address.slice(authority.start, at) : undefined;
+}
+
+/** An address fit for a message: its login, if any, replaced. */
+export function withoutUserinfo(address: string): string {
+	const login = userinfoOf(address);
+	if (login === undefined) return address;
+	const authority = authorityOf(address);
+	return `${address.slice(0, authority.start)}${REDACTED}@${address.slice(authority.start + login.length + 1)}`;
 }
 
 /** A key as it may come back: plain, URL-encoded (in an echoed URL) or base64 (in an echoed Basic header). */

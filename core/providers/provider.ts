@@ -123,6 +123,8 @@ export interface OcrRequest {
 	renderDpi: number;
 	timeoutMs: number;
 	maxRetries: number;
+	/** Largest answer read from the provider; the HTTP door's default if unset. */
+	maxAnswerBytes?: number;
 	includeRawResponse: boolean;
 	/** Language hint, e.g. `fra+eng`; providers that detect language ignore it. */
 	language: string;
@@ -151,6 +153,8 @@ export interface DescribeRequest {
 	itemIndex: number;
 	timeoutMs: number;
 	maxRetries: number;
+	/** Largest answer read from the provider; the HTTP door's default if unset. */
+	maxAnswerBytes?: number;
 	/** DeepSeek's literal `<image>` token before the prompt (Clovis). */
 	imageToken: boolean;
 }
@@ -173,6 +177,8 @@ export interface LocateRequest {
 	itemIndex: number;
 	timeoutMs: number;
 	maxRetries: number;
+	/** Largest answer read from the provider; the HTTP door's default if unset. */
+	maxAnswerBytes?: number;
 	imageToken: boolean;
 }
 
@@ -218,6 +224,8 @@ export interface JobRequest {
 	itemIndex: number;
 	timeoutMs: number;
 	maxRetries: number;
+	/** Largest answer read from the provider; the HTTP door's default if unset. */
+	maxAnswerBytes?: number;
 	/** Longest wait for the job, in milliseconds. */
 	jobTimeoutMs: number;
 	includeRawResponse: boolean;
@@ -229,6 +237,7 @@ export function jobRequestOf(request: JobRequest): JobRequest {
 		itemIndex: request.itemIndex,
 		timeoutMs: request.timeoutMs,
 		maxRetries: request.maxRetries,
+		maxAnswerBytes: request.maxAnswerBytes,
 		jobTimeoutMs: request.jobTimeoutMs,
 		includeRawResponse: request.includeRawResponse,
 	};
@@ -266,6 +275,8 @@ export interface CompletionRequest {
 	itemIndex: number;
 	timeoutMs: number;
 	maxRetries: number;
+	/** Largest answer read from the provider; the HTTP door's default if unset. */
+	maxAnswerBytes?: number;
 }
 
 /** A question asked of a service that chats about its own OCR jobs, with page citations (OCR.chat). */
@@ -277,6 +288,8 @@ export interface DocumentChatRequest {
 	itemIndex: number;
 	timeoutMs: number;
 	maxRetries: number;
+	/** Largest answer read from the provider; the HTTP door's default if unset. */
+	maxAnswerBytes?: number;
 }
 
 export interface DocumentChatAnswer {

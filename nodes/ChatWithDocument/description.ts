@@ -21,6 +21,7 @@ const kept = new Set([
 	'timeout',
 	'documentTimeout',
 	'maxRetries',
+	'maxAnswerSize',
 	'concurrency',
 	'includeRawResponse',
 	'allowUnauthorizedCerts',

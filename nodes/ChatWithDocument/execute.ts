@@ -50,6 +50,7 @@ async function ocrDocument(item: ItemContext, session: OcrSession): Promise<Docu
 				renderDpi: options.renderDpi ?? provider.defaultRenderDpi,
 				timeoutMs: options.timeoutMs,
 				maxRetries: options.maxRetries,
+				maxAnswerBytes: options.maxAnswerBytes,
 				includeRawResponse: false,
 				language: options.language,
 				// The chat model is the node's Model; OCR uses the provider's default OCR model.
@@ -85,7 +86,12 @@ async function askNatively(
 ): Promise<IDataObject> {
 	const { context, provider, itemIndex, raw, options, question } = item;
 	const chat = provider.documentChat as NonNullable<OcrProvider['documentChat']>;
-	const limits = { itemIndex, timeoutMs: options.timeoutMs, maxRetries: options.maxRetries };
+	const limits = {
+		itemIndex,
+		timeoutMs: options.timeoutMs,
+		maxRetries: options.maxRetries,
+		maxAnswerBytes: options.maxAnswerBytes,
+	};
 	const conversationId = String(raw.conversationId ?? '').trim() || null;
 	const reply = await chat.ask(context, { ...limits, jobId, question, conversationId });
 	const history =
@@ -133,6 +139,7 @@ async function askModel(item: ItemContext, document: DocumentText): Promise<IDat
 		itemIndex,
 		timeoutMs: options.timeoutMs,
 		maxRetries: options.maxRetries,
+		maxAnswerBytes: options.maxAnswerBytes,
 	});
 	const { citations, unknownPages } = parseCitations(answer.description, selection.pages);
 	const warnings: string[] = [];

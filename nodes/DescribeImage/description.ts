@@ -13,6 +13,7 @@ const kept = new Set([
 	'timeout',
 	'documentTimeout',
 	'maxRetries',
+	'maxAnswerSize',
 	'concurrency',
 	'includeRawResponse',
 	'allowUnauthorizedCerts',

@@ -44,6 +44,7 @@ export async function executeDescribeImage(
 					itemIndex,
 					timeoutMs: options.timeoutMs,
 					maxRetries: options.maxRetries,
+					maxAnswerBytes: options.maxAnswerBytes,
 					imageToken: raw.imageToken !== false,
 				});
 				output.push({

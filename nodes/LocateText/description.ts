@@ -12,6 +12,7 @@ const kept = new Set([
 	'timeout',
 	'documentTimeout',
 	'maxRetries',
+	'maxAnswerSize',
 	'concurrency',
 	'language',
 	'allowUnauthorizedCerts',

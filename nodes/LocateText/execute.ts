@@ -74,6 +74,7 @@ async function askProvider(
 		itemIndex,
 		timeoutMs: options.timeoutMs,
 		maxRetries: options.maxRetries,
+		maxAnswerBytes: options.maxAnswerBytes,
 		imageToken: raw.imageToken !== false,
 	});
 	return hits.map((hit) => ({ ...hit, confidence: null }));
@@ -94,6 +95,7 @@ async function searchOcrWords(
 			renderDpi: dpi,
 			timeoutMs: options.timeoutMs,
 			maxRetries: options.maxRetries,
+			maxAnswerBytes: options.maxAnswerBytes,
 			includeRawResponse: false,
 			language: options.language,
 			model,

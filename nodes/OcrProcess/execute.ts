@@ -56,6 +56,7 @@ function prepareDocument(
 			renderDpi: options.renderDpi ?? provider.defaultRenderDpi,
 			timeoutMs: options.timeoutMs,
 			maxRetries: options.maxRetries,
+			maxAnswerBytes: options.maxAnswerBytes,
 			includeRawResponse: options.includeRawResponse,
 			language: options.language,
 			model: readModelName(context, itemIndex),

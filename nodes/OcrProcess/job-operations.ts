@@ -87,6 +87,7 @@ export async function runJobOperation(
 			itemIndex,
 			timeoutMs: options.timeoutMs,
 			maxRetries: options.maxRetries,
+			maxAnswerBytes: options.maxAnswerBytes,
 			jobTimeoutMs: jobTimeoutMs(raw, 10),
 			includeRawResponse: options.includeRawResponse,
 		};

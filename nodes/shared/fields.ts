@@ -1,5 +1,6 @@
 import type { INodeCredentialDescription, INodeProperties } from 'n8n-workflow';
 
+import { DEFAULT_MAX_ANSWER_MB, MAX_ANSWER_MB } from '../../core/http/provider-request';
 import { providersWith, providersWithJobs } from '../../core/providers/registry';
 import type { ProviderCapabilities, ProviderId } from '../../core/providers/provider';
 
@@ -177,6 +178,15 @@ export const documentOptions: INodeProperties[] = [
 			'How often a call is retried after a rate limit (429), a server error (5xx) or a dropped connection, waiting longer each time',
 	},
 	{
+		displayName: 'Max Answer Size (MB)',
+		name: 'maxAnswerSize',
+		type: 'number',
+		typeOptions: { minValue: 1, maxValue: MAX_ANSWER_MB },
+		default: DEFAULT_MAX_ANSWER_MB,
+		displayOptions: { hide: { '/provider': offlineProviders } },
+		description: `A provider answer larger than this is not read and the item fails. ${DEFAULT_MAX_ANSWER_MB} MB holds a 1000-page OCR answer with its images; an answer takes about 3.5 times its size in memory while it is read (at most ${MAX_ANSWER_MB} MB).`,
+	},
+	{
 		displayName: 'Concurrency',
 		name: 'concurrency',
 		type: 'number',
@@ -244,6 +254,8 @@ export interface DocumentOptions {
 	documentTimeoutMs: number;
 	maxPages: number;
 	maxRetries: number;
+	/** Largest provider answer read. */
+	maxAnswerBytes: number;
 	concurrency: number;
 	includeRawResponse: boolean;
 	language: string;
@@ -269,6 +281,11 @@ export function readDocumentOptions(raw: Record<string, unknown>): DocumentOptio
 			Math.max(1, Math.floor(number(raw.maxPages, DEFAULT_MAX_PAGES))),
 		),
 		maxRetries: Math.min(10, Math.max(0, Math.floor(number(raw.maxRetries, 3)))),
+		maxAnswerBytes: Math.round(
+			Math.min(MAX_ANSWER_MB, Math.max(1, number(raw.maxAnswerSize, DEFAULT_MAX_ANSWER_MB))) *
+				1024 *
+				1024,
+		),
 		concurrency: Math.min(32, Math.max(1, Math.floor(number(raw.concurrency, 4)))),
 		includeRawResponse: raw.includeRawResponse === true,
 		language: typeof raw.language === 'string' && raw.language ? raw.language : 'fra+eng',

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 
 import type { INodeParameters } from 'n8n-workflow';
 
+import { attempt } from '../../core/attempt';
 import { startFakeServer, type FakeHandler, type FakeServer } from '../harness/fake-server';
 import { HttpProbe, probeCredentialType } from '../harness/nodes/http-probe';
 import { runWorkflow } from '../harness/run-workflow';
@@ -48,6 +49,43 @@ async function probe(
 		},
 	);
 	return { run, elapsedMs: Date.now() - started, requests: server.requests };
+}
+
+/** A server written by hand, for answers the fake server cannot give (streamed, stalled, cut off). */
+async function withRawServer<T>(
+	handle: (request: IncomingMessage, response: ServerResponse) => void,
+	use: (baseUrl: string) => Promise<T>,
+): Promise<T> {
+	const raw: Server = createServer(handle);
+	await new Promise<void>((resolve) => raw.listen(0, '127.0.0.1', resolve));
+	const port = (raw.address() as { port: number }).port;
+	try {
+		return await use(`http://127.0.0.1:${port}`);
+	} finally {
+		raw.closeAllConnections();
+		await new Promise((resolve) => raw.close(resolve));
+	}
+}
+
+async function probeAt(baseUrl: string, parameters: INodeParameters, items = 1) {
+	const started = Date.now();
+	const run = await runWorkflow(
+		fixtureWorkflow(
+			Array.from({ length: items }, (_, index) => ({ json: { index } })),
+			{
+				type: 'ocr-test.httpProbe',
+				parameters,
+				credentials: { ocrProbeApi: { id: '1', name: 'probe' } },
+				continueOnFail: true,
+			},
+		),
+		{
+			nodes: { 'ocr-test.httpProbe': new HttpProbe() },
+			credentialTypes: [probeCredentialType],
+			credentials: { ocrProbeApi: { apiKey: API_KEY, baseUrl } },
+		},
+	);
+	return { run, elapsedMs: Date.now() - started };
 }
 
 describe('the HTTP door (providerRequest) against a loopback server', () => {
@@ -351,7 +389,9 @@ describe('the HTTP door (providerRequest) against a loopback server', () => {
 					},
 				);
 				expect(Date.now() - started).toBeLessThan(1500 + 2000);
-				expect(run.output(TARGET)[0].json.error).toMatch(/no answer within 1\.5 s/);
+				expect(run.output(TARGET)[0].json.error).toMatch(
+					/^The answer of Probe Provider at http:\/\/127\.0\.0\.1:\d+ started \(HTTP 200\) but its body was cut off after \d+ bytes: it did not finish within 1\.5 s \[item 0\]$/,
+				);
 			} finally {
 				for (const timer of drips) clearInterval(timer);
 				dripping.closeAllConnections();
@@ -409,5 +449,150 @@ describe('the HTTP door (providerRequest) against a loopback server', () => {
 			expect(succeeding.run.output(TARGET)[0].json.error).toMatch(/nests deeper than 64 levels/);
 			expect(() => JSON.stringify(succeeding.run.run)).not.toThrow();
 		});
+
+		it('an answer over Max Answer Size stops being read at the cap: memory stays near it, the item fails naming the limit', async () => {
+			const cap = 16 * 1024 * 1024;
+			const chunk = Buffer.alloc(64 * 1024, 'a');
+			let written = 0;
+			const rssBefore = process.memoryUsage().rss;
+			let rssPeak = rssBefore;
+			const sampler = setInterval(() => {
+				rssPeak = Math.max(rssPeak, process.memoryUsage().rss);
+			}, 5);
+			try {
+				const { run, elapsedMs } = await withRawServer(
+					(_, response) => {
+						// 300 MB of a JSON string, without a Content-Length: only counting shows the size.
+						response.writeHead(200, { 'content-type': 'application/json' });
+						response.write('{"pages":"');
+						const pump = () => {
+							while (written < 300 * 1024 * 1024 && !response.destroyed) {
+								written += chunk.length;
+								if (!response.write(chunk)) return void response.once('drain', pump);
+							}
+							response.end('"}');
+						};
+						response.on('close', () => response.removeAllListeners('drain'));
+						pump();
+					},
+					async (baseUrl) =>
+						await probeAt(baseUrl, { maxRetries: 2, timeoutMs: 60_000, maxAnswerBytes: cap }),
+				);
+				const [item] = run.output(TARGET);
+				expect(item.json.error).toMatch(
+					/^Probe Provider sent an answer larger than the 16 MB limit: reading stopped after 16(\.\d)? MB \[item 0\]$/,
+				);
+				expect(item.json.description).toMatch(
+					/^Raise the Max Answer Size \(MB\) option \(up to 1000 MB\)/,
+				);
+				expect(item.pairedItem).toEqual({ item: 0 });
+				// Not retried, and the server was cut off near the cap, not read to its end.
+				expect(written).toBeLessThan(cap + 32 * 1024 * 1024);
+				expect(rssPeak - rssBefore).toBeLessThan(cap + 64 * 1024 * 1024);
+				expect(elapsedMs).toBeLessThan(10_000);
+			} finally {
+				clearInterval(sampler);
+			}
+		});
+
+		it('an answer announcing more than Max Answer Size is refused before its body is read', async () => {
+			let requests = 0;
+			const { run } = await withRawServer(
+				(_, response) => {
+					requests++;
+					response.writeHead(200, {
+						'content-type': 'application/json',
+						'content-length': String(200 * 1024 * 1024),
+					});
+					response.write('{"pages":[');
+				},
+				async (baseUrl) =>
+					await probeAt(baseUrl, { maxRetries: 2, timeoutMs: 5000, maxAnswerBytes: 1024 * 1024 }),
+			);
+			expect(requests).toBe(1);
+			expect(run.output(TARGET)[0].json.error).toBe(
+				'Probe Provider sent an answer larger than the 1 MB limit: it announced 200 MB [item 0]',
+			);
+		});
+
+		it('an answer just under Max Answer Size is read whole', async () => {
+			const pages = 'x'.repeat(1024 * 1024 - 100);
+			const { run } = await withRawServer(
+				(_, response) => {
+					response.writeHead(200, { 'content-type': 'application/json' });
+					response.end(JSON.stringify({ pages }));
+				},
+				async (baseUrl) =>
+					await probeAt(baseUrl, { maxRetries: 0, timeoutMs: 5000, maxAnswerBytes: 1024 * 1024 }),
+			);
+			expect(run.output(TARGET)[0].json.body).toEqual({ pages });
+		});
+
+		it('headers then silence: says the answer started and its body was cut off, with the bytes that came', async () => {
+			let requests = 0;
+			const { run, elapsedMs } = await withRawServer(
+				(_, response) => {
+					requests++;
+					response.writeHead(200, { 'content-type': 'application/json' });
+					response.write('{"pa');
+				},
+				async (baseUrl) => await probeAt(baseUrl, { maxRetries: 1, timeoutMs: 800 }),
+			);
+			expect(requests).toBe(2);
+			expect(elapsedMs).toBeLessThan(2 * 800 + 2000);
+			const [item] = run.output(TARGET);
+			expect(item.json.error).toMatch(
+				/^The answer of Probe Provider at http:\/\/127\.0\.0\.1:\d+ started \(HTTP 200\) but its body was cut off after 4 bytes: it did not finish within 0\.8 s \[item 0\]$/,
+			);
+			expect(item.json.description).toBe(
+				'Gave up after 2 attempts: raise the Timeout option or send fewer pages at once.',
+			);
+		});
+
+		it('an answer whose connection drops mid-body is retried, then reported as cut off', async () => {
+			let requests = 0;
+			const { run } = await withRawServer(
+				(_, response) => {
+					requests++;
+					response.writeHead(200, { 'content-type': 'application/json' });
+					response.write('{"pages":[1,2,');
+					setTimeout(() => response.socket?.destroy(), 50);
+				},
+				async (baseUrl) => await probeAt(baseUrl, { maxRetries: 1, timeoutMs: 5000 }),
+			);
+			expect(requests).toBe(2);
+			expect(run.output(TARGET)[0].json.error).toMatch(
+				/started \(HTTP 200\) but its body was cut off after 14 bytes: the connection was dropped \[item 0\]$/,
+			);
+		});
+
+		it.each([
+			['a space in the password', 'pa ss-w0rd', 'http://probe-user:pa ss-w0rd@127.0.0.1:{port}'],
+			['a host that refuses', 'pass-w0rd', 'http://probe-user:pass-w0rd@127.0.0.1:{port}'],
+			['a port out of range', 'pa ss-w0rd', 'http://probe-user:pa ss-w0rd@127.0.0.1:99999'],
+			['a space in the host', 'pass-w0rd', 'http://probe-user:pass-w0rd@127.0.0 .1:{port}'],
+		])(
+			'a base URL with a login and %s: no error repeats the password',
+			async (_, password, address) => {
+				const closed = await startFakeServer(() => ({ status: 200, json: {} }));
+				const port = new URL(closed.url).port;
+				await closed.close();
+				const baseUrl = address.replace('{port}', port);
+				const { run } = await probeAt(baseUrl, {
+					maxRetries: 0,
+					timeoutMs: 2000,
+				});
+				const serialised = JSON.stringify(run.run);
+				expect(serialised).not.toContain(password);
+				expect(serialised).not.toContain(encodeURIComponent(password));
+				const [item] = run.output(TARGET);
+				expect(item.pairedItem).toEqual({ item: 0 });
+				expect(item.json.error).toMatch(
+					attempt(() => new URL(baseUrl)).ok
+						? /^Could not reach Probe Provider at http:\/\/127\.0\.0\.1:\d+: the connection was refused/
+						: /^The base URL in the Probe Provider credential is not a valid address: "http:\/\/\[redacted\]@127\.0\.0 ?\.1:\d+\/v1\/ocr"/,
+				);
+			},
+		);
 	});
 });

@@ -249,15 +249,17 @@ describe('fields a provider cannot use are hidden for it', () => {
 		);
 	});
 
-	it('the Local engine is not asked for retries, a model or job operations', () => {
+	it('the Local engine is not asked for retries, an answer size, a model or job operations', () => {
 		const local = panel('OCR Process', { provider: 'local', inputType: 'binary' });
 		expect(local.fields).not.toContain('Model');
 		expect(local.fields).not.toContain('Operation');
 		expect(local.options).not.toContain('Max Retries');
+		expect(local.options).not.toContain('Max Answer Size (MB)');
 		expect(local.options).toContain('Language');
 		const mistral = panel('OCR Process', { provider: 'mistral', inputType: 'binary' });
 		expect(mistral.fields).toContain('Model');
 		expect(mistral.options).toContain('Max Retries');
+		expect(mistral.options).toContain('Max Answer Size (MB)');
 		expect(mistral.options).not.toContain('Language');
 	});
 

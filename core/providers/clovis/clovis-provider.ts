@@ -49,6 +49,7 @@ class ClovisSession implements OcrSession {
 			itemIndex: request.itemIndex,
 			timeoutMs: request.timeoutMs,
 			maxRetries: request.maxRetries,
+			maxAnswerBytes: request.maxAnswerBytes,
 		});
 		const page = mapGroundedPage(
 			parseGroundedOutput(answer.content, answer.finishReason),
@@ -165,6 +166,7 @@ export const clovisProvider: OcrProvider = {
 			itemIndex: request.itemIndex,
 			timeoutMs: request.timeoutMs,
 			maxRetries: request.maxRetries,
+			maxAnswerBytes: request.maxAnswerBytes,
 		});
 		// The model echoes the query as the ref label; every box in its list is one hit.
 		return parseGroundedOutput(answer.content).blocks.flatMap((block) =>
@@ -181,6 +183,7 @@ export const clovisProvider: OcrProvider = {
 			itemIndex: request.itemIndex,
 			timeoutMs: request.timeoutMs,
 			maxRetries: request.maxRetries,
+			maxAnswerBytes: request.maxAnswerBytes,
 		});
 		return toModelAnswer(answered, model);
 	},

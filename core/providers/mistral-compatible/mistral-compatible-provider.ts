@@ -132,6 +132,7 @@ export class MistralCompatibleSession implements OcrSession {
 			body,
 			timeoutMs: request.timeoutMs,
 			maxRetries: request.maxRetries,
+			maxAnswerBytes: request.maxAnswerBytes,
 			read: {
 				parse: parseMistralOcrResponse,
 				hint: 'The service may be a different version than expected, or a proxy answered in its place; turn on Include Raw Response to see what it sent.',
@@ -344,6 +345,7 @@ async function describeImage(
 		itemIndex: request.itemIndex,
 		timeoutMs: request.timeoutMs,
 		maxRetries: request.maxRetries,
+		maxAnswerBytes: request.maxAnswerBytes,
 	});
 	return toModelAnswer(answered, model || 'default');
 }

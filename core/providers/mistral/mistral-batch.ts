@@ -4,7 +4,7 @@ import { attempt, attemptAsync, reasonOf } from '../../attempt';
 import { cancelSignalOf, ExecutionCancelledError } from '../../cancellation';
 import { JobFailedError, JobTimeoutError, pollJob } from '../../http/poll-job';
 import { extractProviderMessage } from '../../http/provider-message';
-import { providerRequest } from '../../http/provider-request';
+import { DEFAULT_MAX_ANSWER_BYTES, providerRequest } from '../../http/provider-request';
 import type { OcrResult } from '../../model';
 import type {
 	BatchRunner,
@@ -94,7 +94,10 @@ export const runMistralBatch: BatchRunner = async (session, context, items) => {
 		itemIndex: request.itemIndex,
 		timeoutMs: request.timeoutMs,
 		maxRetries: request.maxRetries,
+		maxAnswerBytes: request.maxAnswerBytes,
 	};
+	// A result file holds one answer per request line: the size limit is per answer.
+	const resultFileBytes = (request.maxAnswerBytes ?? DEFAULT_MAX_ANSWER_BYTES) * lines.length;
 	const send = async (
 		method: 'GET' | 'POST' | 'DELETE',
 		path: string,
@@ -107,6 +110,7 @@ export const runMistralBatch: BatchRunner = async (session, context, items) => {
 			body,
 			responseType,
 			...call,
+			...(responseType === 'binary' ? { maxAnswerBytes: resultFileBytes } : {}),
 		});
 
 	const filesToDelete: string[] = [];

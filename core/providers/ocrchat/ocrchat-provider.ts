@@ -157,6 +157,7 @@ async function submitJob(context: RequestContext, document: DocumentInput, reque
 		body: form,
 		timeoutMs: request.timeoutMs,
 		maxRetries: request.maxRetries,
+		maxAnswerBytes: request.maxAnswerBytes,
 		read: reading(readJob),
 	});
 	const job = response.parsed as OcrChatJob;
@@ -170,6 +171,7 @@ async function fetchJob(context: RequestContext, jobId: string, request: JobRequ
 		itemIndex: request.itemIndex,
 		timeoutMs: request.timeoutMs,
 		maxRetries: request.maxRetries,
+		maxAnswerBytes: request.maxAnswerBytes,
 		read: reading(readJob),
 	});
 	return {
@@ -300,6 +302,7 @@ const jobs: DocumentJobs = {
 						responseType: 'binary',
 						timeoutMs: request.timeoutMs,
 						maxRetries: request.maxRetries,
+						maxAnswerBytes: request.maxAnswerBytes,
 					}),
 			);
 			if (outcome.ok) return outcome.value;
@@ -342,6 +345,7 @@ const documentChat: NativeDocumentChat = {
 			},
 			timeoutMs: request.timeoutMs,
 			maxRetries: request.maxRetries,
+			maxAnswerBytes: request.maxAnswerBytes,
 			read: reading(readChatReply),
 		});
 		const reply = response.parsed as OcrChatReply;
@@ -364,6 +368,7 @@ const documentChat: NativeDocumentChat = {
 			itemIndex: request.itemIndex,
 			timeoutMs: request.timeoutMs,
 			maxRetries: request.maxRetries,
+			maxAnswerBytes: request.maxAnswerBytes,
 			read: reading(readHistory),
 		});
 		const turns = response.parsed as OcrChatTurn[];

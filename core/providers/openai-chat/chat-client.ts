@@ -38,7 +38,13 @@ async function sendChat(
 	context: RequestContext,
 	provider: HttpProvider,
 	itemIndex: number,
-	request: { path?: string; timeoutMs: number; maxRetries: number; body: Record<string, unknown> },
+	request: {
+		path?: string;
+		timeoutMs: number;
+		maxRetries: number;
+		maxAnswerBytes?: number;
+		body: Record<string, unknown>;
+	},
 ): Promise<{ answer: ChatAnswer; raw: unknown }> {
 	const response = await providerRequest.call(context, provider, {
 		method: 'POST',
@@ -46,6 +52,7 @@ async function sendChat(
 		itemIndex,
 		timeoutMs: request.timeoutMs,
 		maxRetries: request.maxRetries,
+		maxAnswerBytes: request.maxAnswerBytes,
 		body: request.body,
 		read: {
 			parse: readChatAnswer,
@@ -82,6 +89,7 @@ export async function askAboutText(
 		path: conversation.path,
 		timeoutMs: conversation.timeoutMs,
 		maxRetries: conversation.maxRetries,
+		maxAnswerBytes: conversation.maxAnswerBytes,
 		body: {
 			...(conversation.model ? { model: conversation.model } : {}),
 			messages: conversation.messages,
@@ -100,6 +108,7 @@ export interface ImageQuestion {
 	itemIndex: number;
 	timeoutMs: number;
 	maxRetries: number;
+	maxAnswerBytes?: number;
 	/** Chat path under the base URL; OpenAI-compatible servers use `/v1/chat/completions`. */
 	path?: string;
 }
@@ -117,6 +126,7 @@ export async function askAboutImage(
 		path: question.path,
 		timeoutMs: question.timeoutMs,
 		maxRetries: question.maxRetries,
+		maxAnswerBytes: question.maxAnswerBytes,
 		body: {
 			// Empty: the server's default model (a gateway route picks it).
 			...(question.model ? { model: question.model } : {}),

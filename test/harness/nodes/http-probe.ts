@@ -51,6 +51,7 @@ export class HttpProbe implements INodeType {
 			{ displayName: 'Timeout', name: 'timeoutMs', type: 'number', default: 2000 },
 			{ displayName: 'Base Delay', name: 'baseDelayMs', type: 'number', default: 20 },
 			{ displayName: 'Max Delay', name: 'maxDelayMs', type: 'number', default: 3000 },
+			{ displayName: 'Max Answer Bytes', name: 'maxAnswerBytes', type: 'number', default: 0 },
 		],
 	};
 
@@ -67,6 +68,8 @@ export class HttpProbe implements INodeType {
 						body: { item: itemIndex },
 						timeoutMs: this.getNodeParameter('timeoutMs', itemIndex) as number,
 						maxRetries: this.getNodeParameter('maxRetries', itemIndex) as number,
+						maxAnswerBytes:
+							(this.getNodeParameter('maxAnswerBytes', itemIndex) as number) || undefined,
 						retryTiming: {
 							baseDelayMs: this.getNodeParameter('baseDelayMs', itemIndex) as number,
 							maxDelayMs: this.getNodeParameter('maxDelayMs', itemIndex) as number,
