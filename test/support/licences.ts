@@ -1,5 +1,4 @@
-import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** Licences that let a company run, change and ship the pack without opening its own code. */
@@ -64,26 +63,43 @@ export interface ProductionPackage {
 	license: string;
 }
 
-/** Every package `npm ls` lists in the production tree (what an n8n instance installs with the pack). */
+interface LockedPackage {
+	version?: string;
+	license?: string;
+	dev?: boolean;
+	devOptional?: boolean;
+}
+
+/**
+ * Every package of the production tree (what `npm ls --omit=dev` lists, and an n8n instance installs with
+ * the pack), from package-lock.json; each licence as its installed package.json states it.
+ */
 export function productionPackages(root: string): ProductionPackage[] {
-	const listing = execFileSync('npm', ['ls', '--omit=dev', '--all', '--parseable'], {
-		cwd: root,
-		encoding: 'utf8',
-	});
-	const folders = listing.split('\n').filter((line) => line.trim() !== '');
-	return folders.slice(1).map((folder) => {
-		const manifest = JSON.parse(readFileSync(join(folder, 'package.json'), 'utf8')) as {
-			name: string;
-			version: string;
-			license?: unknown;
-			licenses?: Array<{ type?: string }>;
-		};
-		const license =
-			typeof manifest.license === 'string'
-				? manifest.license
-				: Array.isArray(manifest.licenses)
-					? manifest.licenses.map((entry) => entry.type ?? '?').join(' OR ')
-					: '(none)';
-		return { name: manifest.name, version: manifest.version, license };
-	});
+	const lock = JSON.parse(readFileSync(join(root, 'package-lock.json'), 'utf8')) as {
+		packages: Record<string, LockedPackage>;
+	};
+	return Object.entries(lock.packages)
+		.filter(([path, entry]) => path !== '' && !entry.dev && !entry.devOptional)
+		.map(([path, entry]) => {
+			const manifestPath = join(root, path, 'package.json');
+			const manifest = (
+				existsSync(manifestPath) ? JSON.parse(readFileSync(manifestPath, 'utf8')) : entry
+			) as {
+				name?: string;
+				version?: string;
+				license?: unknown;
+				licenses?: Array<{ type?: string }>;
+			};
+			const license =
+				typeof manifest.license === 'string'
+					? manifest.license
+					: Array.isArray(manifest.licenses)
+						? manifest.licenses.map((item) => item.type ?? '?').join(' OR ')
+						: '(none)';
+			return {
+				name: manifest.name ?? path.replace(/^.*node_modules\//, ''),
+				version: manifest.version ?? entry.version ?? '?',
+				license,
+			};
+		});
 }

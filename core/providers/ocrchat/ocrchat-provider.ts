@@ -109,7 +109,7 @@ const reading = (parse: (body: unknown) => unknown) => ({
  * What is sent for a document: a PDF cut to the pages asked for (OCR.chat bills per page and reads whole
  * files) and decrypted; an image as it is. A multi-frame TIFF goes whole and is filtered afterwards.
  */
-async function fileToSend(document: DocumentInput, request: OcrRequest) {
+async function fileToSend(document: DocumentInput) {
 	const { opened, pageIndexes, fileType } = document;
 	const subset = pageIndexes.length < opened.pageCount;
 	const file = await fileToUpload(document, { cutToPages: true });
@@ -142,7 +142,7 @@ async function fileToSend(document: DocumentInput, request: OcrRequest) {
 }
 
 async function submitJob(context: RequestContext, document: DocumentInput, request: OcrRequest) {
-	const { bytes, mimeType, sent, warnings } = await fileToSend(document, request);
+	const { bytes, mimeType, sent, warnings } = await fileToSend(document);
 	const { tier, documentLanguage, tool, translateTo } = request.features;
 	const form = new FormData();
 	form.append('file', new Blob([bytes], { type: mimeType }), document.fileName);
