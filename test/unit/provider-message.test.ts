@@ -57,7 +57,8 @@ describe('redaction', () => {
 
 	it('takes secret-looking fields only, ignoring tiny values, in the spellings a key comes back in', () => {
 		// Plain, and base64 without padding (an echoed Basic header); URL-encoding leaves this key as it is.
-		expect(secrets).toEqual(['sk-live-123456', 'c2stbGl2ZS0xMjM0NTY']);
+		// Longest first, so a longer spelling is never cut apart by a shorter one replaced before it.
+		expect(secrets).toEqual(['c2stbGl2ZS0xMjM0NTY', 'sk-live-123456']);
 		const encoded = secretsOf({ apiKey: 'k+y/1 2=3' });
 		expect(encoded).toContain('k%2By%2F1%202%3D3');
 		expect(redactText('?key=k%2By%2F1%202%3D3 and ayt5LzEgMj0z', encoded)).toBe(
