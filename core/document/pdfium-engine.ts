@@ -26,17 +26,15 @@ import {
 } from './image-decoders';
 import { readImageSize } from './image-size';
 import { withRebuiltTrailer } from './pdf-trailer';
+import { BITMAP_BGR, bitmapPngRows, copyBitmap } from './pdfium-bitmap';
 import { loadPdfium, type Pdfium } from './pdfium-loader';
+import { encodePng } from './png-encoder';
 import { webAssembly } from './webassembly';
 
 /** Below this many pixels on a side there is no text to read; engines fail on such images in odd ways. */
 const MIN_SIDE_PIXELS = 8;
 
-/** PDFium's bitmap formats (FPDFBitmap_*) and render flags (FPDF_*), from fpdfview.h. */
-const BITMAP_GRAY = 1;
-const BITMAP_BGR = 2;
-const BITMAP_BGRX = 3;
-const BITMAP_BGRA = 4;
+/** PDFium's render flags (FPDF_* in fpdfview.h). */
 const RENDER_ANNOTATIONS = 0x01;
 const RENDER_RGB_ORDER = 0x10;
 const WHITE = 0xffffffff;
@@ -299,6 +297,7 @@ export class PdfiumEngine implements DocumentEngine {
 		if (!page.ok || !page.value) {
 			throw new DocumentError(`Page ${pageIndex + 1} of the PDF is damaged and cannot be loaded`);
 		}
+		let rows: ReturnType<typeof bitmapPngRows>;
 		try {
 			const bitmap = pdfium.FPDFBitmap_CreateEx(width, height, BITMAP_BGR, 0, 0);
 			if (!bitmap) {
@@ -319,67 +318,22 @@ export class PdfiumEngine implements DocumentEngine {
 					0,
 					RENDER_ANNOTATIONS | RENDER_RGB_ORDER,
 				);
-				const raw = this.copyBitmap(bitmap, true);
-				return {
-					data: await encodeRawPng(raw),
-					mimeType: 'image/png',
-					width,
-					height,
-					dpi: renderDpi,
-					warnings,
-				};
+				rows = bitmapPngRows(pdfium, bitmap, true);
 			} finally {
 				pdfium.FPDFBitmap_Destroy(bitmap);
 			}
 		} finally {
 			pdfium.FPDF_ClosePage(page.value);
 		}
-	}
-
-	/**
-	 * A PDFium bitmap copied out of its memory as packed rows. `rgbOrder` when it was rendered with
-	 * RENDER_RGB_ORDER; decoded image bitmaps come in PDFium's own blue-green-red order.
-	 */
-	private copyBitmap(bitmap: number, rgbOrder: boolean): RawImage {
-		const pdfium = this.pdfium;
-		const width = pdfium.FPDFBitmap_GetWidth(bitmap);
-		const height = pdfium.FPDFBitmap_GetHeight(bitmap);
-		const stride = pdfium.FPDFBitmap_GetStride(bitmap);
-		const format = pdfium.FPDFBitmap_GetFormat(bitmap);
-		const source = pdfium
-			.heap()
-			.subarray(
-				pdfium.FPDFBitmap_GetBuffer(bitmap),
-				pdfium.FPDFBitmap_GetBuffer(bitmap) + stride * height,
-			);
-		const inBytes = format === BITMAP_GRAY ? 1 : format === BITMAP_BGR ? 3 : 4;
-		const channels: 1 | 3 | 4 = format === BITMAP_GRAY ? 1 : format === BITMAP_BGRA ? 4 : 3;
-		if (
-			format !== BITMAP_GRAY &&
-			format !== BITMAP_BGR &&
-			format !== BITMAP_BGRX &&
-			format !== BITMAP_BGRA
-		) {
-			throw new DocumentError(`The image has a pixel format the engine cannot read (${format})`);
-		}
-		const data = new Uint8Array(width * height * channels);
-		const red = rgbOrder ? 0 : 2;
-		const blue = rgbOrder ? 2 : 0;
-		for (let y = 0; y < height; y++) {
-			let from = y * stride;
-			let to = y * width * channels;
-			if (channels === 1) {
-				data.set(source.subarray(from, from + width), to);
-				continue;
-			}
-			for (let x = 0; x < width; x++, from += inBytes, to += channels) {
-				data[to] = source[from + red];
-				data[to + 1] = source[from + 1];
-				data[to + 2] = source[from + blue];
-				if (channels === 4) data[to + 3] = source[from + 3];
-			}
-		}
-		return { width, height, channels, data };
+		// Compressed once PDFium's bitmap is freed: only the filtered rows are alive meanwhile.
+		return {
+			data: await encodePng(rows.rows, rows),
+			mimeType: 'image/png',
+			width,
+			height,
+			dpi: renderDpi,
+			warnings,
+		};
 	}
 
 	private async renderFrame(state: OpenImage, pageIndex: number): Promise<PageImage> {
@@ -389,6 +343,22 @@ export class PdfiumEngine implements DocumentEngine {
 		const subject =
 			state.frames.length > 1 ? `Frame ${pageIndex + 1} of the ${label}` : 'The image';
 		checkPixelBound(frame.width, frame.height, state.maxPixels, subject);
+		const format = state.fileType.format;
+		if (format === 'png' || format === 'jpeg') {
+			// Straight from PDFium's bitmap to PNG rows: no whole copy of the pixels in between.
+			const rows = this.withPdfiumBitmap(state.bytes, format, (bitmap) =>
+				bitmapPngRows(this.pdfium, bitmap, false),
+			);
+			checkPixelBound(rows.width, rows.height, state.maxPixels, subject);
+			return {
+				data: await encodePng(rows.rows, rows),
+				mimeType: 'image/png',
+				width: rows.width,
+				height: rows.height,
+				dpi: null,
+				warnings: [],
+			};
+		}
 		const decoded = await attemptAsync(
 			async () => await this.decodeFrame(state.bytes, state.fileType, pageIndex, state.maxPixels),
 		);
@@ -420,7 +390,9 @@ export class PdfiumEngine implements DocumentEngine {
 		switch (fileType.format) {
 			case 'png':
 			case 'jpeg':
-				return this.decodeWithPdfium(bytes, fileType.format);
+				return this.withPdfiumBitmap(bytes, fileType.format, (bitmap) =>
+					copyBitmap(this.pdfium, bitmap, false),
+				);
 			case 'tiff':
 				return decodeTiffFrame(bytes, frameIndex, maxPixels);
 			case 'gif':
@@ -434,8 +406,15 @@ export class PdfiumEngine implements DocumentEngine {
 		}
 	}
 
-	/** PNG and JPEG through PDFium's own decoders (libpng, libjpeg-turbo), as an image object would. */
-	private decodeWithPdfium(bytes: Uint8Array, format: 'png' | 'jpeg'): RawImage {
+	/**
+	 * PNG and JPEG through PDFium's own decoders (libpng, libjpeg-turbo), as an image object would: `use`
+	 * reads the decoded bitmap, which is freed after it.
+	 */
+	private withPdfiumBitmap<T>(
+		bytes: Uint8Array,
+		format: 'png' | 'jpeg',
+		use: (bitmap: number) => T,
+	): T {
 		const pdfium = this.pdfium;
 		this.scratchDocument ||= pdfium.FPDF_CreateNewDocument();
 		const object = pdfium.FPDFPageObj_NewImageObj(this.scratchDocument);
@@ -453,7 +432,7 @@ export class PdfiumEngine implements DocumentEngine {
 				);
 			}
 			try {
-				return this.copyBitmap(bitmap, false);
+				return use(bitmap);
 			} finally {
 				pdfium.FPDFBitmap_Destroy(bitmap);
 			}

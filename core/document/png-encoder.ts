@@ -26,29 +26,35 @@ export interface PixelRows {
 const FILTER_UP = 2;
 
 /**
- * Rows copied out with a filter byte each, ready to compress. Done at once, so the renderer's buffer can
- * be freed before the (slower) compression. Each row is stored as its difference from the row above
- * (PNG's "Up" filter): scans and text pages, mostly alike from one row to the next, then compress at
- * zlib's fastest level to smaller files than unfiltered rows at a slower one.
+ * Rows ready to compress, each stored as its difference from the row above (PNG's "Up" filter): scans
+ * and text pages, mostly alike from one row to the next, then compress at zlib's fastest level to smaller
+ * files than unfiltered rows at a slower one. `readRow` writes row `y`'s samples into `row`; only two rows
+ * besides the result are alive, so a source in another form (a renderer's bitmap) is never copied whole.
  */
-export function pngRows(image: PixelRows): Buffer {
-	const rowBytes = image.width * image.channels;
-	const rows = Buffer.alloc((rowBytes + 1) * image.height);
-	const pixels = image.pixels;
-	for (let y = 0; y < image.height; y++) {
+export function filteredRows(
+	size: { width: number; height: number; channels: 1 | 3 },
+	readRow: (y: number, row: Uint8Array) => void,
+): Buffer {
+	const rowBytes = size.width * size.channels;
+	const rows = Buffer.alloc((rowBytes + 1) * size.height);
+	let current = new Uint8Array(rowBytes);
+	let above = new Uint8Array(rowBytes);
+	for (let y = 0; y < size.height; y++) {
+		readRow(y, current);
 		const to = y * (rowBytes + 1);
-		const from = y * image.stride;
 		rows[to] = FILTER_UP;
-		if (y === 0) {
-			rows.set(pixels.subarray(from, from + rowBytes), to + 1);
-			continue;
-		}
-		const above = from - image.stride;
-		for (let x = 0; x < rowBytes; x++) {
-			rows[to + 1 + x] = (pixels[from + x] - pixels[above + x]) & 0xff;
-		}
+		for (let x = 0; x < rowBytes; x++) rows[to + 1 + x] = (current[x] - above[x]) & 0xff;
+		[current, above] = [above, current];
 	}
 	return rows;
+}
+
+/** Rows of packed or strided grey or RGB samples, filtered as `filteredRows` does. */
+export function pngRows(image: PixelRows): Buffer {
+	const rowBytes = image.width * image.channels;
+	return filteredRows(image, (y, row) =>
+		row.set(image.pixels.subarray(y * image.stride, y * image.stride + rowBytes)),
+	);
 }
 
 /**
