@@ -4,7 +4,8 @@ import { htmlTableToMarkdown } from '../../core/text/html-table-to-markdown';
 import { markdownToText } from '../../core/text/markdown-to-text';
 
 const MEGABYTE = 1024 * 1024;
-const fill = (unit: string) => unit.repeat(Math.ceil(MEGABYTE / unit.length)).slice(0, MEGABYTE);
+const fill = (unit: string, bytes = MEGABYTE) =>
+	unit.repeat(Math.ceil(bytes / unit.length)).slice(0, bytes);
 
 /**
  * Runs `work` twice and returns its result with the shorter time it took: the machine may be busy with
@@ -21,8 +22,19 @@ function timed<T>(work: () => T): { result: T; milliseconds: number } {
 	return { result: result as T, milliseconds: best };
 }
 
+/**
+ * Work on 1 MB takes under a second; on a machine so busy that it does not, the work must at least grow
+ * linearly: a quarter of the input in more than a sixth of the time (a quadratic scan needs a sixteenth).
+ */
+function expectLinear(work: (bytes: number) => unknown): void {
+	const whole = timed(() => work(MEGABYTE)).milliseconds;
+	if (whole < 1000) return;
+	const quarter = timed(() => work(MEGABYTE / 4)).milliseconds;
+	expect(whole / quarter).toBeLessThan(6);
+}
+
 // A provider answer is untrusted: each of these took seconds to minutes with backtracking regexes.
-describe('text clean-up of hostile answers stays linear (1 MB each, under 1 s)', () => {
+describe('text clean-up of hostile answers stays linear (1 MB each, under 1 s or growing linearly)', () => {
 	it.each([
 		['image openings', '!['],
 		['link openings', '['],
@@ -43,8 +55,7 @@ describe('text clean-up of hostile answers stays linear (1 MB each, under 1 s)',
 		['quote marks', '> '],
 		['entity look-alikes', '&amp'],
 	])('markdownToText: %s', (_name, unit) => {
-		const { milliseconds } = timed(() => markdownToText(fill(unit)));
-		expect(milliseconds).toBeLessThan(1000);
+		expectLinear((bytes) => markdownToText(fill(unit, bytes)));
 	});
 
 	it.each([
@@ -53,8 +64,7 @@ describe('text clean-up of hostile answers stays linear (1 MB each, under 1 s)',
 		['tag openings in cells', '<tr><td><<<<</td></tr>'],
 		['brs', '<tr><td><br      '],
 	])('htmlTableToMarkdown: %s', (_name, unit) => {
-		const { milliseconds } = timed(() => htmlTableToMarkdown(`<table>${fill(unit)}</table>`));
-		expect(milliseconds).toBeLessThan(1000);
+		expectLinear((bytes) => htmlTableToMarkdown(`<table>${fill(unit, bytes)}</table>`));
 	});
 
 	it('huge rowspan and colspan are clamped to what the table holds, and a grid too large becomes rows', () => {
