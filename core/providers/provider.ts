@@ -18,6 +18,7 @@ export type ProviderId =
 
 export interface ProviderCapabilities {
 	ocr: boolean;
+	/** Locate Text: the provider finds text itself (`OcrProvider.locate`), or its boxes are searched. */
 	locate: boolean;
 	describe: boolean;
 	chat: boolean;
