@@ -28,6 +28,16 @@ const kept = new Set([
 const searched = locateProvidersBy('search');
 const searchedWithModels = searched.filter((id) => !providersWithoutModels().includes(id));
 
+/** The Local engine's languages also serve Refine Matches, wherever a provider's boxes are searched. */
+const withLanguageForRefining = (option: INodeProperties): INodeProperties =>
+	option.name === 'language'
+		? {
+				...option,
+				displayOptions: { show: { '/provider': searched } },
+				description: 'Languages the Local engine reads (both are bundled), also to refine matches',
+			}
+		: option;
+
 const locateOptions: INodeProperties[] = [
 	{
 		displayName: 'Annotated Image',
@@ -113,7 +123,7 @@ export const locateTextProperties: INodeProperties[] = [
 		placeholder: 'Add Option',
 		default: {},
 		options: [
-			...documentOptions.filter((option) => kept.has(option.name)),
+			...documentOptions.filter((option) => kept.has(option.name)).map(withLanguageForRefining),
 			...locateOptions,
 			...sourceOptions,
 		].sort((a, b) => a.displayName.localeCompare(b.displayName)),

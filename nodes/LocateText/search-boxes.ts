@@ -131,7 +131,14 @@ export async function searchProviderBoxes(
 		const { hits, blocks } = searchPage(page, query, options.refine);
 		const from = page.dimensions;
 		// Without the size of the provider's page image its boxes cannot be placed on this one.
-		if (!from) return { hits: hits.map(withoutBlocks), sized: false };
+		if (!from) {
+			if (options.refine !== 'off' && hits.length) {
+				warnings.push(
+					`${job.provider.displayName} does not say which page size its boxes refer to: matches on page ${pageIndex + 1} keep the provider's boxes, unrefined.`,
+				);
+			}
+			return { hits: hits.map(withoutBlocks), sized: false };
+		}
 		const inPage = (box: BBox | null) => box && toRenderedPixels(box, from, image);
 		const placed = hits.map((hit) => ({ ...hit, bbox: inPage(hit.bbox) }));
 		if (options.refine === 'off' || !blocks.length || !placed.length) {

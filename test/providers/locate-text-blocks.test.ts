@@ -6,11 +6,13 @@ import { PDFDocument, StandardFonts } from 'pdf-lib';
 import { detectFileType } from '../../core/document/file-type';
 import { openDocument } from '../../core/document/rasterizer';
 import { startFakeOcrChat } from '../harness/fake-ocrchat-server';
+import { startFakeServer } from '../harness/fake-server';
 import { startFakeOcrServer, type FakePage, type Flavour } from '../harness/fake-ocr-server';
 import type { FakeServer } from '../harness/fake-server';
 import type { FixtureItem } from '../harness/nodes/fixture-items';
 import { runWorkflow } from '../harness/run-workflow';
 import { SAMPLES } from '../support/documents';
+import { fixture } from '../support/fixtures';
 import { charBoxes, type PointBox } from '../support/pdfium';
 import { readPng } from '../support/png-reader';
 import { fixtureWorkflow, TARGET } from '../support/workflows';
@@ -215,6 +217,44 @@ describe('Locate Text on each service that returns blocks', () => {
 		['bifrost', 'bifrost'],
 	];
 
+	it('Mistral: a real answer’s blocks, in its own page size, are placed on the page rendered here', async () => {
+		// Page 1 of the probe: 720 × 1018 px, "hello world" in a text block at [40, 200, 500, 230].
+		const server = await startFakeServer(() => ({
+			status: 200,
+			json: fixture('mistral', 'response_blocks_live_probe.json'),
+		}));
+		try {
+			const run = await locateOn(
+				'mistral',
+				server.url,
+				[{ files: { data: { path: `${SAMPLES}/invoice.pdf`, fileName: 'invoice.pdf' } } }],
+				{ query: 'Hello World', options: { annotatedImage: true } },
+			);
+			const [item] = run.output(TARGET);
+			// At 200 dpi the A4 page is 1654 × 2339 px.
+			expect(item.json.matches).toEqual([
+				{
+					pageNumber: 1,
+					text: 'hello world',
+					bbox: [
+						Math.round((40 * 1654) / 720),
+						Math.round((200 * 2339) / 1018),
+						Math.round((500 * 1654) / 720),
+						Math.round((230 * 2339) / 1018),
+					],
+					// From the box in page pixels: 92 / 1654, 460 / 2339, 1149 / 1654, 528 / 2339.
+					bboxNormalized: [0.0556, 0.1967, 0.6947, 0.2257],
+					confidence: null,
+					granularity: 'block',
+				},
+			]);
+			expect(item.binary?.annotated_1).toMatchObject({ mimeType: 'image/png' });
+			expect(item.binary?.annotated_2).toBeUndefined();
+		} finally {
+			await server.close();
+		}
+	});
+
 	it.each(flavours)('%s: its /v1/ocr blocks are searched', async (provider, flavour) => {
 		const server = await startFakeOcrServer({ apiKey: API_KEY, flavour, pages: () => page });
 		try {
@@ -269,7 +309,10 @@ describe('Locate Text on each service that returns blocks', () => {
 					granularity: 'block',
 				}),
 			]);
-			expect(item.json.warnings).toEqual([expect.stringContaining('page size its boxes')]);
+			expect(item.json.warnings).toEqual([
+				expect.stringContaining('page size its boxes refer to, so bboxNormalized is empty'),
+				expect.stringContaining("matches on page 1 keep the provider's boxes, unrefined"),
+			]);
 		} finally {
 			await fake.close();
 		}
