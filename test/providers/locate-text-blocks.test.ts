@@ -104,6 +104,8 @@ async function servicePage(pdf: Buffer): Promise<FakePage> {
 		blocks: [
 			{ type: 'text', content: `${LINES[0]}\n${LINES[1]}`, ...corners(paragraph) },
 			{ type: 'text', content: `**${LINES[2]}**`, ...corners(last) },
+			// A block whose text is not what its crop shows: refining finds nothing there.
+			{ type: 'text', content: 'Signature', ...corners(last) },
 		],
 		dimensions: { dpi: 100, width: 827, height: 1169 },
 	};
@@ -195,6 +197,14 @@ describe('Locate Text over a service’s blocks, on a page with known text posit
 		expect(match).toMatchObject({ text: 'Total due', granularity: 'word' });
 		expect(iou(match.bbox, await inkBox(pdf, 'Total due', 200))).toBeGreaterThanOrEqual(0.9);
 		expect(match.confidence).toEqual(expect.any(Number));
+	});
+
+	it('a match the Local engine does not read in its block keeps the block box', async () => {
+		const [match] = await matchesFor('signature', 'word');
+		expect(match).toMatchObject({ text: 'Signature', granularity: 'block' });
+		expect(iou(match.bbox, scaled(await phraseBox(pdf, LINES[2]), 200))).toBeGreaterThanOrEqual(
+			0.9,
+		);
 	});
 });
 
