@@ -18,6 +18,7 @@ export type ProviderId =
 
 export interface ProviderCapabilities {
 	ocr: boolean;
+	/** Locate Text: the provider finds text itself (`OcrProvider.locate`), or its boxes are searched. */
 	locate: boolean;
 	describe: boolean;
 	chat: boolean;
@@ -328,7 +329,7 @@ export interface OcrProvider {
 	features: Array<keyof OcrFeatures>;
 	/** DPI PDF pages are rendered at when the user leaves PDF Render DPI empty. */
 	defaultRenderDpi: number;
-	/** Finds text natively on one page image (pixel boxes); absent where the node searches OCR words instead. */
+	/** Finds text natively on one page image (pixel boxes); absent where the node searches the OCR boxes instead. */
 	locate?(
 		context: RequestContext,
 		request: LocateRequest,

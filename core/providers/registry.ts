@@ -44,6 +44,13 @@ export function chatProvidersBy(kind: 'native' | 'model' | 'retrieval'): string[
 		.map((provider) => provider.id);
 }
 
+/** Ids of the Locate Text providers, by how they find text: natively, or by a search over their OCR boxes. */
+export function locateProvidersBy(kind: 'native' | 'search'): string[] {
+	return providersWith('locate')
+		.filter((provider) => (provider.locate !== undefined) === (kind === 'native'))
+		.map((provider) => provider.id);
+}
+
 /** Ids of the providers that have no OCR model to choose. */
 export function providersWithoutModels(): string[] {
 	return providers

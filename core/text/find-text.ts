@@ -33,6 +33,9 @@ export interface TextMatch {
 	score: number;
 	/** Mean confidence of the words matched, when the engine gave one. */
 	confidence: number | null;
+	/** Positions of the first and past the last word matched, in the words searched. */
+	first: number;
+	end: number;
 }
 
 function unionBox(boxes: Array<BBox | null>): BBox | null {
@@ -56,7 +59,7 @@ export function findText(words: OcrBlock[], query: string, tolerance = 0.2): Tex
 	if (!target) return [];
 	const wanted = target.split(' ').length;
 	const folded = words.map((word) => foldText(word.text));
-	const hits: Array<TextMatch & { start: number; end: number }> = [];
+	const hits: TextMatch[] = [];
 	for (let start = 0; start < words.length; start++) {
 		for (
 			let length = Math.max(1, wanted - 1);
@@ -76,7 +79,7 @@ export function findText(words: OcrBlock[], query: string, tolerance = 0.2): Tex
 				.map((word) => word.confidence)
 				.filter((value): value is number => value !== null);
 			hits.push({
-				start,
+				first: start,
 				end: start + length,
 				text: chosen.map((word) => word.text).join(' '),
 				bbox: unionBox(chosen.map((word) => word.bbox)),
@@ -92,16 +95,40 @@ export function findText(words: OcrBlock[], query: string, tolerance = 0.2): Tex
 	// Best first, then drop any hit that overlaps a better one; report in reading order.
 	const kept: typeof hits = [];
 	for (const hit of [...hits].sort(
-		(a, b) => b.score - a.score || a.end - a.start - (b.end - b.start),
+		(a, b) => b.score - a.score || a.end - a.first - (b.end - b.first),
 	)) {
-		if (kept.every((other) => hit.end <= other.start || hit.start >= other.end)) kept.push(hit);
+		if (kept.every((other) => hit.end <= other.first || hit.first >= other.end)) kept.push(hit);
 	}
-	return kept
-		.sort((a, b) => a.start - b.start)
-		.map((hit) => ({
-			text: hit.text,
-			bbox: hit.bbox,
-			score: hit.score,
-			confidence: hit.confidence,
-		}));
+	return kept.sort((a, b) => a.first - b.first);
+}
+
+const MARKDOWN_MARKS = /^[*_#>|`~]+|[*_#>|`~]+$/g;
+
+/** A match among blocks: as wide as the blocks its words are in. */
+export interface BlockMatch extends TextMatch {
+	/** Positions of the blocks the match spans, in the blocks searched. */
+	blockIndexes: number[];
+}
+
+/**
+ * Finds a query in blocks that hold whole lines or paragraphs (a service's layout blocks): each block is
+ * cut into its words, every word carrying its block's box and confidence, and searched as `findText`
+ * searches word boxes. A match is as wide as its block, or the blocks it runs across.
+ */
+export function findInBlocks(blocks: OcrBlock[], query: string, tolerance = 0.2): BlockMatch[] {
+	const words: OcrBlock[] = [];
+	const owners: number[] = [];
+	blocks.forEach((block, blockIndex) => {
+		for (const word of block.text.split(/\s+/)) {
+			// Markdown marks (bold, headings, table rules) are not part of the words a match reports.
+			const text = word.replace(MARKDOWN_MARKS, '');
+			if (!foldText(text)) continue;
+			words.push({ ...block, rawType: 'word', text });
+			owners.push(blockIndex);
+		}
+	});
+	return findText(words, query, tolerance).map((match) => ({
+		...match,
+		blockIndexes: [...new Set(owners.slice(match.first, match.end))],
+	}));
 }

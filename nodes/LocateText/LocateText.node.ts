@@ -7,7 +7,7 @@ import {
 } from 'n8n-workflow';
 
 import { providerCredentials } from '../shared/fields';
-import { searchVisionModels } from '../shared/model-search';
+import { searchOcrModels, searchVisionModels } from '../shared/model-search';
 import { locateTextProperties } from './description';
 import { executeLocateText } from './execute';
 
@@ -32,7 +32,7 @@ export class LocateText implements INodeType {
 		properties: locateTextProperties,
 	};
 
-	methods = { listSearch: { searchVisionModels } };
+	methods = { listSearch: { searchOcrModels, searchVisionModels } };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await executeLocateText.call(this);

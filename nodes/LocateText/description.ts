@@ -1,6 +1,10 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { providersHonouring } from '../../core/providers/registry';
+import {
+	locateProvidersBy,
+	providersHonouring,
+	providersWithoutModels,
+} from '../../core/providers/registry';
 import { documentOptions, inputFields, providerField, sourceOptions } from '../shared/fields';
 import { modelField } from '../shared/model-field';
 
@@ -20,6 +24,20 @@ const kept = new Set([
 	'maxDownloadSize',
 ]);
 
+/** Providers whose OCR boxes are searched, and those of them with a model to choose. */
+const searched = locateProvidersBy('search');
+const searchedWithModels = searched.filter((id) => !providersWithoutModels().includes(id));
+
+/** The Local engine's languages also serve Refine Matches, wherever a provider's boxes are searched. */
+const withLanguageForRefining = (option: INodeProperties): INodeProperties =>
+	option.name === 'language'
+		? {
+				...option,
+				displayOptions: { show: { '/provider': searched } },
+				description: 'Languages the Local engine reads (both are bundled), also to refine matches',
+			}
+		: option;
+
 const locateOptions: INodeProperties[] = [
 	{
 		displayName: 'Annotated Image',
@@ -38,6 +56,33 @@ const locateOptions: INodeProperties[] = [
 			'Whether to output each match as its own item instead of one item with a list of matches',
 	},
 	{
+		displayName: 'Refine Matches',
+		name: 'refineMatches',
+		type: 'options',
+		default: 'off',
+		displayOptions: { show: { '/provider': searched } },
+		options: [
+			{
+				name: 'Off',
+				value: 'off',
+				description:
+					"Each match is as wide as the box the provider returned: a service's paragraph or line, or the Local engine's words",
+			},
+			{
+				name: 'To the Line',
+				value: 'line',
+				description: 'Each match is the box of the line that holds the words',
+			},
+			{
+				name: 'To the Words',
+				value: 'word',
+				description: 'Each match is the box of the words themselves',
+			},
+		],
+		description:
+			"How tight each match box is. A service's matched blocks are read again by the Local engine inside n8n, one small crop per block, with no further call to the service.",
+	},
+	{
 		displayName: 'Send Image Token',
 		name: 'imageToken',
 		type: 'boolean',
@@ -51,9 +96,15 @@ export const locateTextProperties: INodeProperties[] = [
 	providerField('locate', 'local'),
 	modelField('vision', {
 		displayName: 'Model',
-		displayOptions: { hide: { provider: ['local'] } },
+		displayOptions: { show: { provider: locateProvidersBy('native') } },
 		description: "The vision model that finds the text. Empty uses the provider's default.",
 		example: 'ClovisOCR',
+	}),
+	modelField('ocr', {
+		displayName: 'Model',
+		displayOptions: { show: { provider: searchedWithModels } },
+		description: "The OCR model whose boxes are searched. Empty uses the provider's default.",
+		example: 'mistral-ocr-latest',
 	}),
 	...inputFields,
 	{
@@ -72,7 +123,7 @@ export const locateTextProperties: INodeProperties[] = [
 		placeholder: 'Add Option',
 		default: {},
 		options: [
-			...documentOptions.filter((option) => kept.has(option.name)),
+			...documentOptions.filter((option) => kept.has(option.name)).map(withLanguageForRefining),
 			...locateOptions,
 			...sourceOptions,
 		].sort((a, b) => a.displayName.localeCompare(b.displayName)),

@@ -6,18 +6,23 @@ import {
 	type INodeExecutionData,
 } from 'n8n-workflow';
 
+import { cancelSignalOf } from '../../core/cancellation';
 import { drawBoxes } from '../../core/document/draw-boxes';
+import { documentStepTimeoutMs } from '../../core/document/rasterizer';
 import type { BBox } from '../../core/model';
-import { documentStepTimeoutMs, type PageImage } from '../../core/document/rasterizer';
-import { DEFAULT_FEATURES, type OcrProvider, type OcrSession } from '../../core/providers/provider';
-import { getProvider } from '../../core/providers/registry';
-import { findText } from '../../core/text/find-text';
-import { readDocumentOptions, type DocumentOptions } from '../shared/fields';
+import { localProvider } from '../../core/providers/local/local-provider';
+import type { OcrProvider, OcrSession } from '../../core/providers/provider';
+import { getProvider, providersWith } from '../../core/providers/registry';
+import { readDocumentOptions } from '../shared/fields';
 import { eachItemDocument } from '../shared/item-documents';
 import { processItems } from '../shared/item-loop';
 import { readModelName } from '../shared/model-field';
-import { addWarningHints } from '../shared/run-hints';
+import { normalizeBox } from '../shared/ocr-items';
 import type { ItemDocument } from '../shared/open-item-document';
+import { addWarningHints } from '../shared/run-hints';
+import { LocalRefiner, type Granularity, type Hit } from './local-refine';
+import { ocrRequest, readLocateOptions, type LocateJob, type PageSearch } from './locate-job';
+import { searchProviderBoxes } from './search-boxes';
 
 interface PageMatch {
 	pageNumber: number;
@@ -25,118 +30,63 @@ interface PageMatch {
 	bbox: BBox | null;
 	bboxNormalized: [number, number, number, number] | null;
 	confidence: number | null;
-}
-
-const round4 = (value: number) => Math.round(value * 10_000) / 10_000;
-const normalized = (
-	bbox: BBox | null,
-	width: number,
-	height: number,
-): PageMatch['bboxNormalized'] =>
-	bbox
-		? [
-				round4(bbox[0] / width),
-				round4(bbox[1] / height),
-				round4(bbox[2] / width),
-				round4(bbox[3] / height),
-			]
-		: null;
-
-type Hit = { text: string; bbox: BBox | null; confidence: number | null };
-
-/** What one item asks for, shared by the pages of each of its documents. */
-interface LocateRequest {
-	context: IExecuteFunctions;
-	provider: OcrProvider;
-	/** Open when the provider has no native locate: its OCR words are searched. */
-	session: OcrSession | undefined;
-	itemIndex: number;
-	raw: Record<string, unknown>;
-	options: DocumentOptions;
-	query: string;
-	model: string;
-	dpi: number;
+	granularity: Granularity;
 }
 
 /** The provider finds the text on the page image itself (Clovis's Locate prompt). */
-async function askProvider(
-	request: LocateRequest,
-	locate: NonNullable<OcrProvider['locate']>,
-	image: PageImage,
-): Promise<Hit[]> {
-	const { context, query, model, itemIndex, options, raw } = request;
-	const hits = await locate(context, {
-		imageUrl: `data:${image.mimeType};base64,${image.data.toString('base64')}`,
-		width: image.width,
-		height: image.height,
-		query,
-		model,
-		itemIndex,
-		timeoutMs: options.timeoutMs,
-		maxRetries: options.maxRetries,
-		maxAnswerBytes: options.maxAnswerBytes,
-		imageToken: raw.imageToken !== false,
-	});
-	return hits.map((hit) => ({ ...hit, confidence: null }));
-}
-
-/** The page is OCRed and the query searched among its word boxes. */
-async function searchOcrWords(
-	request: LocateRequest,
-	session: OcrSession,
-	{ source, fileType, opened }: ItemDocument,
-	pageIndex: number,
-): Promise<Hit[]> {
-	const { itemIndex, options, model, dpi, query } = request;
-	const result = await session.recognize(
-		{ bytes: source.bytes, fileName: source.fileName, fileType, opened, pageIndexes: [pageIndex] },
-		{
-			itemIndex,
-			renderDpi: dpi,
-			timeoutMs: options.timeoutMs,
-			maxRetries: options.maxRetries,
-			maxAnswerBytes: options.maxAnswerBytes,
-			includeRawResponse: false,
-			language: options.language,
+function askProvider(job: LocateJob, locate: NonNullable<OcrProvider['locate']>): PageSearch {
+	const { context, query, model, itemIndex, options } = job;
+	return async (_pageIndex, image) => {
+		const found = await locate(context, {
+			imageUrl: `data:${image.mimeType};base64,${image.data.toString('base64')}`,
+			width: image.width,
+			height: image.height,
+			query,
 			model,
-			features: DEFAULT_FEATURES,
-			pdfPassword: options.pdfPassword,
-			jobTimeoutMs: options.timeoutMs,
-		},
-	);
-	const words = result.pages.flatMap((page) =>
-		page.blocks.filter((block) => block.rawType === 'word'),
-	);
-	return findText(words, query);
+			itemIndex,
+			timeoutMs: options.document.timeoutMs,
+			maxRetries: options.document.maxRetries,
+			maxAnswerBytes: options.document.maxAnswerBytes,
+			imageToken: options.imageToken,
+		});
+		// The model boxes the text it was asked for, not a block around it.
+		return {
+			hits: found.map((hit): Hit => ({ ...hit, confidence: null, granularity: 'word' })),
+			sized: true,
+		};
+	};
 }
 
 /** The matches of one document, page by page, with an annotated image per page on request. */
 async function locateInDocument(
-	request: LocateRequest,
+	job: LocateJob,
 	document: ItemDocument,
+	search: (document: ItemDocument, warnings: string[]) => Promise<PageSearch>,
 ): Promise<INodeExecutionData[]> {
-	const { context, provider, session, raw, dpi, query } = request;
-	const { source, opened, pageIndexes, warnings } = document;
+	const { context, provider, options, dpi, query } = job;
+	const { source, opened, pageIndexes } = document;
+	const warnings = [...document.warnings];
+	const searchPageImage = await search(document, warnings);
 	const matches: PageMatch[] = [];
 	const binary: IBinaryKeyData = {};
 	for (const pageIndex of pageIndexes) {
 		const image = await opened.renderPage(pageIndex, { dpi });
-		const found = provider.locate
-			? await askProvider(request, provider.locate, image)
-			: await searchOcrWords(request, session as OcrSession, document, pageIndex);
-		for (const hit of found) {
+		const { hits, sized } = await searchPageImage(pageIndex, image);
+		const size = { dimensions: { width: image.width, height: image.height, dpi: image.dpi } };
+		for (const hit of hits) {
 			matches.push({
 				pageNumber: pageIndex + 1,
 				text: hit.text,
 				bbox: hit.bbox,
-				bboxNormalized: normalized(hit.bbox, image.width, image.height),
+				bboxNormalized: sized ? normalizeBox(hit.bbox, size) : null,
 				confidence: hit.confidence,
+				granularity: hit.granularity,
 			});
 		}
-		const boxes = found.map((hit) => hit.bbox).filter((bbox): bbox is BBox => bbox !== null);
-		if (raw.annotatedImage === true && boxes.length) {
+		const boxes = hits.map((hit) => hit.bbox).filter((bbox): bbox is BBox => bbox !== null);
+		if (options.annotatedImage && sized && boxes.length) {
 			const annotated = await drawBoxes(image.data, boxes, {
-				timeoutMs: documentStepTimeoutMs(request.options.timeoutMs),
+				timeoutMs: documentStepTimeoutMs(options.document.timeoutMs),
 			});
 			binary[`annotated_${pageIndex + 1}`] = await context.helpers.prepareBinaryData(
 				annotated,
@@ -146,25 +96,37 @@ async function locateInDocument(
 		}
 	}
 
-	const common = {
+	const common: IDataObject = {
 		query,
 		fileName: source.fileName,
 		pageCount: opened.pageCount,
 		provider: provider.id,
-		...(warnings.length ? { warnings } : {}),
+		...(warnings.length ? { warnings: [...new Set(warnings)] } : {}),
 	};
 	const withBinary = (json: IDataObject): INodeExecutionData =>
 		Object.keys(binary).length ? { json, binary } : { json };
-	if (raw.splitMatches === true && matches.length) {
+	if (options.splitMatches && matches.length) {
 		return matches.map((match) => withBinary({ ...common, found: true, ...match }));
 	}
-	return [
-		withBinary({
-			...common,
-			found: matches.length > 0,
-			matches: matches as unknown as IDataObject[],
-		}),
-	];
+	return [withBinary({ ...common, found: matches.length > 0, matches: [...matches] })];
+}
+
+/** How a provider finds text: it locates it itself, or its OCR boxes are searched. */
+type Strategy =
+	| { kind: 'ask'; locate: NonNullable<OcrProvider['locate']> }
+	| { kind: 'search'; session: OcrSession }
+	| { kind: 'refuse' };
+
+/** Providers that return no boxes cannot say where text is: one clear error instead of empty matches. */
+function withoutBoxes(context: IExecuteFunctions, provider: OcrProvider, itemIndex: number) {
+	const able = providersWith('locate')
+		.map((candidate) => candidate.displayName.split(' (')[0])
+		.join(', ');
+	return new NodeOperationError(
+		context.getNode(),
+		`${provider.displayName} returns text without boxes, so Locate Text cannot say where the text is`,
+		{ itemIndex, description: `Use a provider that returns boxes: ${able}.` },
+	);
 }
 
 export async function executeLocateText(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
@@ -172,44 +134,60 @@ export async function executeLocateText(this: IExecuteFunctions): Promise<INodeE
 	const { concurrency } = readDocumentOptions(
 		this.getNodeParameter('options', 0, {}) as Record<string, unknown>,
 	);
-	// Providers without a native locate are searched through their OCR words.
-	const session: OcrSession | undefined = provider.locate
-		? undefined
-		: provider.openSession({ functions: this, concurrency });
+	// Providers without a native locate are searched through their OCR boxes.
+	const strategy: Strategy = !provider.capabilities.locate
+		? { kind: 'refuse' }
+		: provider.locate
+			? { kind: 'ask', locate: provider.locate }
+			: { kind: 'search', session: provider.openSession({ functions: this, concurrency }) };
+	// The Local engine that narrows matches in a service's blocks, started on first use.
+	let localSession: OcrSession | undefined;
+	const refinerFor = (job: LocateJob) => () => {
+		localSession ??= localProvider.openSession({ functions: this, concurrency });
+		return new LocalRefiner(
+			localSession,
+			{ ...ocrRequest(job), model: '', maxRetries: 0 },
+			cancelSignalOf(this),
+		);
+	};
 
 	try {
 		const items = await processItems(this, concurrency, async (itemIndex) => {
+			if (strategy.kind === 'refuse') throw withoutBoxes(this, provider, itemIndex);
 			const raw = this.getNodeParameter('options', itemIndex, {}) as Record<string, unknown>;
-			const options = readDocumentOptions(raw);
+			const options = readLocateOptions(raw, provider);
 			const query = String(this.getNodeParameter('query', itemIndex, '') ?? '').trim();
 			if (!query) {
 				throw new NodeOperationError(this.getNode(), `Text to Find is empty [item ${itemIndex}]`, {
 					itemIndex,
 				});
 			}
-			const request: LocateRequest = {
+			const job: LocateJob = {
 				context: this,
 				provider,
-				session,
 				itemIndex,
-				raw,
 				options,
 				query,
 				model: readModelName(this, itemIndex),
-				dpi: options.renderDpi ?? provider.defaultRenderDpi,
+				dpi: options.document.renderDpi ?? provider.defaultRenderDpi,
 			};
+			const search = async (document: ItemDocument, warnings: string[]) =>
+				strategy.kind === 'search'
+					? await searchProviderBoxes(job, strategy.session, refinerFor(job), document, warnings)
+					: askProvider(job, strategy.locate);
 			return await eachItemDocument(
 				this,
 				itemIndex,
 				raw,
-				options,
-				async (document) => await locateInDocument(request, document),
+				options.document,
+				async (document) => await locateInDocument(job, document, search),
 				{ query, found: false, matches: [] },
 			);
 		});
 		addWarningHints(this, items);
 		return [items];
 	} finally {
-		await session?.close();
+		if (strategy.kind === 'search') await strategy.session.close();
+		await localSession?.close();
 	}
 }

@@ -12,7 +12,7 @@ const round4 = (value: number) => Math.round(value * 10_000) / 10_000;
 
 export function normalizeBox(
 	bbox: BBox | null,
-	page: OcrPage,
+	page: Pick<OcrPage, 'dimensions'>,
 ): [number, number, number, number] | null {
 	const size = page.dimensions;
 	if (!bbox || !size || size.width <= 0 || size.height <= 0) return null;

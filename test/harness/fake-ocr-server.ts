@@ -13,9 +13,17 @@ import { PACKAGE_ROOT } from './package-root';
 
 export type Flavour = 'mistral' | 'opengatellm' | 'bifrost' | 'otoroshi';
 
+/** A page as the service saw it: its layout blocks (service shape, pixel corners) and its image size. */
+export interface FakePage {
+	blocks: Array<Record<string, unknown>>;
+	dimensions: { dpi: number; width: number; height: number };
+}
+
 export interface FakeOcrOptions {
 	apiKey: string;
 	flavour?: Flavour;
+	/** What the service reads on each page (0-based), instead of its stock blocks. */
+	pages?: (index: number) => FakePage;
 }
 
 const fixture = (folder: string, name: string): unknown =>
@@ -334,7 +342,7 @@ export async function startFakeOcrServer(
 								],
 							}
 						: {}),
-					blocks: [
+					blocks: options.pages?.(index).blocks ?? [
 						{
 							type: 'title',
 							content: `Page ${index + 1}`,
@@ -357,7 +365,7 @@ export async function startFakeOcrServer(
 								]
 							: []),
 					],
-					dimensions: { dpi: 200, width: 1654, height: 2339 },
+					dimensions: options.pages?.(index).dimensions ?? { dpi: 200, width: 1654, height: 2339 },
 				})),
 				document_annotation: body.document_annotation_format
 					? JSON.stringify(FAKE_ANNOTATION)

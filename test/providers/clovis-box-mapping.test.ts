@@ -1,7 +1,7 @@
 import { startFakeServer } from '../harness/fake-server';
 import { runWorkflow } from '../harness/run-workflow';
 import { textPdf } from '../support/documents';
-import { withPage, withPdf } from '../support/pdfium';
+import { charBoxes } from '../support/pdfium';
 import { fixtureWorkflow, TARGET } from '../support/workflows';
 
 type Box = [number, number, number, number];
@@ -13,57 +13,28 @@ const iou = (a: Box, b: Box) => {
 	return (width * height) / (area(a) + area(b) - width * height);
 };
 
-const LINE_BREAKS = new Set([0x0a, 0x0d]);
-
 /**
- * Line boxes of a PDF page in points (origin top left), from PDFium's text layer: each character's box
- * spans its advance and the font's ascent to descent, and characters on one baseline make a line.
+ * Line boxes of a PDF page in points (origin top left): characters on one baseline make a line.
  * The truth the model should find.
  */
 async function lineBoxes(pdf: Buffer): Promise<Array<{ text: string; box: Box }>> {
-	return await withPdf(pdf, async (pdfium, document) => {
-		const sizePointer = pdfium.malloc(8);
-		pdfium.FPDF_GetPageSizeByIndexF(document, 0, sizePointer);
-		const pageHeight = pdfium.getFloat32(sizePointer + 4);
-		pdfium.free(sizePointer);
-		return await withPage(pdfium, document, 0, (page) => {
-			const textPage = pdfium.FPDFText_LoadPage(page);
-			const rect = pdfium.malloc(16);
-			const lines: Array<{ text: string; box: Box }> = [];
-			let line: { text: string; box: Box } | undefined;
-			try {
-				for (let index = 0; index < pdfium.FPDFText_CountChars(textPage); index++) {
-					const code = pdfium.FPDFText_GetUnicode(textPage, index);
-					if (LINE_BREAKS.has(code)) {
-						line = undefined;
-						continue;
-					}
-					if (!pdfium.FPDFText_GetLooseCharBox(textPage, index, rect)) continue;
-					// FS_RECTF: left, top, right, bottom, in page space (y up).
-					const [left, top, right, bottom] = [0, 4, 8, 12].map((offset) =>
-						pdfium.getFloat32(rect + offset),
-					);
-					const box: Box = [left, pageHeight - top, right, pageHeight - bottom];
-					const middle = (box[1] + box[3]) / 2;
-					if (!line || middle < line.box[1] || middle > line.box[3]) {
-						line = { text: '', box };
-						lines.push(line);
-					}
-					line.text += String.fromCodePoint(code);
-					line.box = [
-						Math.min(line.box[0], box[0]),
-						Math.min(line.box[1], box[1]),
-						Math.max(line.box[2], box[2]),
-						Math.max(line.box[3], box[3]),
-					];
-				}
-			} finally {
-				pdfium.free(rect);
-				pdfium.FPDFText_ClosePage(textPage);
-			}
-			return lines;
-		});
-	});
+	const lines: Array<{ text: string; box: Box }> = [];
+	let line: { text: string; box: Box } | undefined;
+	for (const { char, box } of await charBoxes(pdf)) {
+		const middle = (box[1] + box[3]) / 2;
+		if (!line || middle < line.box[1] || middle > line.box[3]) {
+			line = { text: '', box };
+			lines.push(line);
+		}
+		line.text += char;
+		line.box = [
+			Math.min(line.box[0], box[0]),
+			Math.min(line.box[1], box[1]),
+			Math.max(line.box[2], box[2]),
+			Math.max(line.box[3], box[3]),
+		];
+	}
+	return lines;
 }
 
 describe('Clovis box mapping on a page with known text positions', () => {

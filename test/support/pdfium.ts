@@ -64,3 +64,47 @@ export async function withPage<T>(
 		pdfium.FPDF_ClosePage(page);
 	}
 }
+
+const LINE_BREAKS = new Set([0x0a, 0x0d]);
+
+export type PointBox = [number, number, number, number];
+
+/**
+ * The characters of a PDF page with their boxes in points (origin top left), from PDFium's text layer:
+ * each box spans the character's advance and the font's ascent to descent. Line breaks are left out.
+ */
+export async function charBoxes(
+	pdf: Buffer,
+	pageIndex = 0,
+): Promise<Array<{ char: string; box: PointBox }>> {
+	return await withPdf(pdf, async (pdfium, document) => {
+		const sizePointer = pdfium.malloc(8);
+		pdfium.FPDF_GetPageSizeByIndexF(document, pageIndex, sizePointer);
+		const pageHeight = pdfium.getFloat32(sizePointer + 4);
+		pdfium.free(sizePointer);
+		return await withPage(pdfium, document, pageIndex, (page) => {
+			const textPage = pdfium.FPDFText_LoadPage(page);
+			const rect = pdfium.malloc(16);
+			const chars: Array<{ char: string; box: PointBox }> = [];
+			try {
+				for (let index = 0; index < pdfium.FPDFText_CountChars(textPage); index++) {
+					const code = pdfium.FPDFText_GetUnicode(textPage, index);
+					if (LINE_BREAKS.has(code)) continue;
+					if (!pdfium.FPDFText_GetLooseCharBox(textPage, index, rect)) continue;
+					// FS_RECTF: left, top, right, bottom, in page space (y up).
+					const [left, top, right, bottom] = [0, 4, 8, 12].map((offset) =>
+						pdfium.getFloat32(rect + offset),
+					);
+					chars.push({
+						char: String.fromCodePoint(code),
+						box: [left, pageHeight - top, right, pageHeight - bottom],
+					});
+				}
+			} finally {
+				pdfium.free(rect);
+				pdfium.FPDFText_ClosePage(textPage);
+			}
+			return chars;
+		});
+	});
+}

@@ -1,5 +1,5 @@
 import type { OcrBlock } from '../../core/model';
-import { findText, foldText } from '../../core/text/find-text';
+import { findInBlocks, findText, foldText } from '../../core/text/find-text';
 
 const word = (text: string, x: number, y = 100, confidence = 0.9): OcrBlock => ({
 	type: 'text',
@@ -56,5 +56,41 @@ describe('findText over word boxes', () => {
 		]);
 		expect(findText(words, 'invoice')).toEqual([]);
 		expect(findText(words, '  ')).toEqual([]);
+	});
+});
+
+describe("findInBlocks over a service's paragraphs and lines", () => {
+	const block = (text: string, bbox: [number, number, number, number]): OcrBlock => ({
+		type: 'text',
+		rawType: 'text',
+		text,
+		bbox,
+		confidence: 0.9,
+	});
+
+	it('finds words inside a block, as wide as the block, without its markdown marks', () => {
+		const blocks = [
+			block('# Facture F-2026-0142', [10, 10, 400, 40]),
+			block('Sous-total 2 145,00 €\n**Total TTC** 2 574,00 €', [10, 100, 600, 160]),
+		];
+		expect(findInBlocks(blocks, 'total ttc')).toEqual([
+			expect.objectContaining({
+				text: 'Total TTC',
+				bbox: [10, 100, 600, 160],
+				confidence: 0.9,
+				blockIndexes: [1],
+			}),
+		]);
+		expect(findInBlocks(blocks, 'facture').map((match) => match.text)).toEqual(['Facture']);
+	});
+
+	it('a phrase running from one block into the next spans both', () => {
+		const blocks = [
+			block('Net à payer', [10, 10, 200, 40]),
+			block('2 574,00 €', [10, 50, 200, 80]),
+		];
+		const [match] = findInBlocks(blocks, 'net a payer 2 574,00');
+		expect(match.blockIndexes).toEqual([0, 1]);
+		expect(match.bbox).toEqual([10, 10, 200, 80]);
 	});
 });

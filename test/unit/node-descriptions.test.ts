@@ -272,8 +272,37 @@ describe('fields a provider cannot use are hidden for it', () => {
 		);
 	});
 
-	it('Locate Text asks for a vision model only where one finds the text', () => {
+	it('Locate Text runs on every provider that returns boxes, with the model that finds them', () => {
+		expect(panel('Locate Text', { provider: 'local' }).choices('provider')).toEqual([
+			'local',
+			'mistral',
+			'openGateLlm',
+			'bifrost',
+			'clovis',
+			'ocrChat',
+		]);
 		expect(panel('Locate Text', { provider: 'local' }).fields).not.toContain('Model');
-		expect(panel('Locate Text', { provider: 'clovis' }).fields).toContain('Model');
+		expect(panel('Locate Text', { provider: 'ocrChat' }).fields).not.toContain('Model');
+		const locateText = nodes.find((node) => node.displayName === 'Locate Text');
+		if (!locateText) throw new Error('no Locate Text node');
+		for (const provider of ['clovis', 'mistral', 'openGateLlm', 'bifrost']) {
+			const models = locateText.properties.filter(
+				(property) =>
+					property.name === 'model' &&
+					NodeHelpers.displayParameter({ provider }, property, { typeVersion: 1 }, locateText, {
+						provider,
+					}),
+			);
+			// Clovis's vision model finds the text; the others' OCR model returns the boxes searched.
+			expect(models.map((model) => model.modes?.[0].typeOptions?.searchListMethod)).toEqual([
+				provider === 'clovis' ? 'searchVisionModels' : 'searchOcrModels',
+			]);
+		}
+	});
+
+	it('Locate Text offers to refine matches where boxes are searched, not where a model finds them', () => {
+		expect(panel('Locate Text', { provider: 'mistral' }).options).toContain('Refine Matches');
+		expect(panel('Locate Text', { provider: 'local' }).options).toContain('Refine Matches');
+		expect(panel('Locate Text', { provider: 'clovis' }).options).not.toContain('Refine Matches');
 	});
 });

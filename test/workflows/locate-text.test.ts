@@ -41,7 +41,7 @@ describe('Locate Text on the Local engine (search over OCR words)', () => {
 			provider: 'local',
 		});
 		const [match] = item.json.matches as IDataObject[];
-		expect(match).toMatchObject({ pageNumber: 1, text: 'Total TTC' });
+		expect(match).toMatchObject({ pageNumber: 1, text: 'Total TTC', granularity: 'word' });
 		// "Total TTC / Total due: 2 574,00 €" is right-aligned near y = 841.89 − 469 pt; at 200 dpi its
 		// words sit in the right half of the 1654 px wide page.
 		const [x0, y0, x1, y1] = match.bbox as number[];
@@ -52,6 +52,21 @@ describe('Locate Text on the Local engine (search over OCR words)', () => {
 			mimeType: 'image/png',
 			fileName: 'invoice.pdf-page-1-matches.png',
 		});
+	});
+
+	it('refined to the line, a match is the line the words are on', async () => {
+		const words = await locate({ query: 'total ttc', options: { pages: '1' } });
+		const lines = await locate({
+			query: 'total ttc',
+			options: { pages: '1', refineMatches: 'line' },
+		});
+		const [word] = words.output(TARGET)[0].json.matches as Array<{ bbox: number[] }>;
+		const [line] = lines.output(TARGET)[0].json.matches as Array<IDataObject & { bbox: number[] }>;
+		expect(line).toMatchObject({ text: 'Total TTC', granularity: 'line' });
+		// "Total TTC / Total due: 2 574,00 €": the line holds the words and runs on to the amount.
+		expect(line.bbox[0]).toBeLessThanOrEqual(word.bbox[0]);
+		expect(line.bbox[2]).toBeGreaterThan(word.bbox[2] + 200);
+		expect(line.bbox[3] - line.bbox[1]).toBeLessThan(80);
 	});
 
 	it('says found: false when nothing matches, and splits matches into items on request', async () => {
@@ -115,6 +130,7 @@ describe('Locate Text on Clovis (native Locate prompt)', () => {
 					bbox: [730, 1350, 820, 1397],
 					bboxNormalized: [0.6129, 0.8017, 0.6885, 0.8296],
 					confidence: null,
+					granularity: 'word',
 				},
 				{
 					pageNumber: 1,
@@ -122,6 +138,7 @@ describe('Locate Text on Clovis (native Locate prompt)', () => {
 					bbox: [730, 1520, 820, 1568],
 					bboxNormalized: [0.6129, 0.9026, 0.6885, 0.9311],
 					confidence: null,
+					granularity: 'word',
 				},
 			]);
 		} finally {

@@ -137,11 +137,11 @@ const CASES: Array<{ node: string; provider: string; parameters: INodeParameters
 		provider,
 		parameters: { options: { includeRawResponse: true } },
 	})),
-	{
+	...['clovis', 'mistral', 'openGateLlm', 'bifrost', 'ocrChat'].map((provider) => ({
 		node: 'locateText',
-		provider: 'clovis',
+		provider,
 		parameters: { query: 'Total', options: { annotatedImage: true } },
-	},
+	})),
 	...Object.keys(CREDENTIALS).map((provider) => ({
 		node: 'chatWithDocument',
 		provider,

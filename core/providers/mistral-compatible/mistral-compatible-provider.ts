@@ -379,7 +379,8 @@ export function createMistralCompatibleProvider(config: MistralCompatibleConfig)
 		credentialType: config.credentialType,
 		capabilities: {
 			ocr: true,
-			locate: false,
+			// Locate Text searches the blocks' boxes.
+			locate: true,
 			boxes: true,
 			confidence: true,
 			offline: false,

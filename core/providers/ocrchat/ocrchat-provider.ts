@@ -410,7 +410,8 @@ export const ocrChatProvider: OcrProvider = {
 	hasModels: false,
 	capabilities: {
 		ocr: true,
-		locate: false,
+		// Locate Text searches the blocks' boxes.
+		locate: true,
 		describe: false,
 		chat: true,
 		boxes: true,

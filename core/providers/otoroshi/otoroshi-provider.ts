@@ -74,5 +74,5 @@ export const otoroshiProvider = createMistralCompatibleProvider({
 			.trim()
 			.replace(/\/+$/, '')
 			.replace(/\/ocr$/, ''),
-	capabilities: { boxes: false, confidence: false },
+	capabilities: { boxes: false, confidence: false, locate: false },
 });
