@@ -25,7 +25,7 @@ async function startFakeVisionServer(): Promise<FakeServer> {
 		if (request.headers.authorization !== `Bearer ${KEY}`)
 			return { status: 401, json: { error: { message: 'Invalid key' } } };
 		const body = JSON.parse(request.body.toString()) as ChatBody;
-		const [image, text] = body.messages[0].content;
+		const [text, image] = body.messages[0].content;
 		const mime = String(image.image_url?.url).slice(5).split(';')[0];
 		return {
 			status: 200,
@@ -99,7 +99,7 @@ describe('Describe Image', () => {
 		// 144 dpi A4 page
 		const png = Buffer.from(
 			String(
-				(JSON.parse(server.requests[0].body.toString()) as ChatBody).messages[0].content[0]
+				(JSON.parse(server.requests[0].body.toString()) as ChatBody).messages[0].content[1]
 					.image_url?.url,
 			).split(',')[1],
 			'base64',

@@ -9,7 +9,7 @@ import { fixtureWorkflow, TARGET } from '../support/workflows';
 import { textPdf } from '../support/documents';
 
 describe('Otoroshi specifics', () => {
-	it('sends a PDF over 10 MB as multipart with the file part and string fields, and says the page range was not applied', async () => {
+	it('sends a PDF over 10 MB as multipart with the documented `image` file part and string fields, and says the page range was not applied', async () => {
 		// A real 2-page PDF carrying 10.5 MB of incompressible attachment.
 		const pdf = await PDFDocument.load(await textPdf(['big scan', 'page two']));
 		await pdf.attach(randomBytes(10.5 * 1024 * 1024), 'padding.bin', {
@@ -67,7 +67,7 @@ describe('Otoroshi specifics', () => {
 			const [item] = run.output(TARGET);
 			const [kind, fields, size] = String(item.json.markdown).split(' ');
 			expect(kind).toBe('multipart/form-data');
-			expect(fields.split(',')).toEqual(['file=big.pdf', 'content_type', 'filename']);
+			expect(fields.split(',')).toEqual(['image=big.pdf', 'content_type', 'filename']);
 			// Raw bytes, not base64: the body is about the size of the file.
 			expect(Number(size)).toBeLessThan(padded.length * 1.05);
 			expect(item.json.warnings).toEqual([
