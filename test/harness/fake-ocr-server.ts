@@ -398,7 +398,7 @@ export async function startFakeOcrServer(
 					markdown: pageMarkdown(index),
 					...(flavour === 'bifrost'
 						? {}
-						: { hyperlinks: ['https://atelier-lumiere.example/terms'] }),
+						: { hyperlinks: ['mailto:billing@atelier-lumiere.example'] }),
 					...scores(pageMarkdown(index)),
 					images: [
 						{

@@ -402,7 +402,7 @@ describe('OCR options across the family', () => {
 		});
 		// The links Mistral lists apart from the markdown, and the page's and its table's word scores,
 		// each at the place of its word in the item's markdown (the table now inlined before "due").
-		expect(item.json.hyperlinks).toEqual(['https://atelier-lumiere.example/terms']);
+		expect(item.json.hyperlinks).toEqual(['mailto:billing@atelier-lumiere.example']);
 		expect(item.json.confidence).toEqual({ average: 0.93, minimum: 0.42 });
 		const markdown = String(item.json.markdown);
 		const words = item.json.wordConfidences as Array<{
