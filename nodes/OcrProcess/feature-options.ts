@@ -346,15 +346,15 @@ export const featureOptions: INodeProperties[] = [
 		type: 'options',
 		options: [
 			{
+				name: 'JSON Object',
+				value: 'json_object',
+				description: 'Any JSON object the model chooses, guided by Extraction Instructions',
+			},
+			{
 				name: 'JSON Schema',
 				value: 'json_schema',
 				description:
 					'The annotations fill the schema (Structured Extraction, Image Annotation Schema)',
-			},
-			{
-				name: 'JSON Object',
-				value: 'json_object',
-				description: 'Any JSON object the model chooses, guided by Extraction Instructions',
 			},
 			{
 				name: 'Text',

@@ -112,8 +112,8 @@ const FIELD_CHOICES: Array<{ name: string; value: string; description?: string }
 	{ name: 'Raw Response', value: 'raw' },
 	{ name: 'Tables', value: 'tables' },
 	{ name: 'Text', value: 'text' },
-	{ name: 'Usage', value: 'usage' },
 	{ name: 'Tier', value: 'tier', description: 'The engine a job service used (OCR.chat)' },
+	{ name: 'Usage', value: 'usage' },
 	{ name: 'Warnings', value: 'warnings' },
 	{
 		name: 'Word Confidences',
