@@ -92,7 +92,8 @@ interface Replacement {
 
 /**
  * Table placeholders (`[tbl-0.md](tbl-0.md)`) → the tables, and, when asked, image placeholders → data
- * URLs, in one pass, remembering where each went so offsets into the service's markdown can be moved.
+ * URLs, remembering where each went so offsets into the service's markdown can be moved. One forward
+ * scan: an answer with thousands of tables costs no more than its length.
  */
 function resolvePlaceholders(
 	markdown: string,
@@ -100,33 +101,43 @@ function resolvePlaceholders(
 	images: OcrImage[],
 	inlineImages: boolean,
 ): { markdown: string; replacements: Replacement[] } {
-	const found: Array<Omit<Replacement, 'newStart'>> = [];
-	const collect = (placeholder: string, text: string, tableId?: string) => {
-		for (
-			let start = markdown.indexOf(placeholder);
-			start !== -1;
-			start = markdown.indexOf(placeholder, start + placeholder.length)
-		) {
-			found.push({ start, end: start + placeholder.length, text, ...(tableId ? { tableId } : {}) });
-		}
-	};
-	for (const table of tables) collect(`[${table.id}](${table.id})`, table.content, table.id);
-	if (inlineImages) {
-		for (const image of images) {
-			if (image.dataUrl) collect(`![${image.id}](${image.id})`, `![${image.id}](${image.dataUrl})`);
-		}
-	}
-	found.sort((a, b) => a.start - b.start);
+	const tableContents = new Map(tables.map((table) => [table.id, table.content]));
+	const imageLinks = new Map(
+		inlineImages
+			? images
+					.filter((image) => image.dataUrl)
+					.map((image) => [image.id, `![${image.id}](${image.dataUrl})`])
+			: [],
+	);
 	let result = '';
 	let position = 0;
 	const replacements: Replacement[] = [];
-	for (const replacement of found) {
-		// An image placeholder holds no table placeholder and the reverse, but ids may nest (`![x](x)`).
-		if (replacement.start < position) continue;
-		result += markdown.slice(position, replacement.start);
-		replacements.push({ ...replacement, newStart: result.length });
-		result += replacement.text;
-		position = replacement.end;
+	for (let search = 0; ; ) {
+		const first = markdown.indexOf('[', search);
+		if (first === -1) break;
+		const close = markdown.indexOf(']', first + 1);
+		if (close === -1) break;
+		// Ids hold no `[`: only the last one before the `]` can open a placeholder.
+		const open = markdown.lastIndexOf('[', close);
+		search = close + 1;
+		const id = markdown.slice(open + 1, close);
+		if (!markdown.startsWith(`(${id})`, close + 1)) continue;
+		const image = open > 0 && markdown[open - 1] === '!';
+		const text = image ? imageLinks.get(id) : tableContents.get(id);
+		if (text === undefined) continue;
+		const start = image ? open - 1 : open;
+		const end = close + id.length + 3;
+		result += markdown.slice(position, start);
+		replacements.push({
+			start,
+			end,
+			text,
+			newStart: result.length,
+			...(image ? {} : { tableId: id }),
+		});
+		result += text;
+		position = end;
+		search = end;
 	}
 	return { markdown: result + markdown.slice(position), replacements };
 }
