@@ -58,9 +58,21 @@ export interface PageDimensions {
 	dpi: number | null;
 }
 
+/** One word's confidence as the provider scored it. */
+export interface WordConfidence {
+	/** Null when the provider gives the score alone. */
+	text: string | null;
+	/** 0–1. */
+	confidence: number;
+	/** Where the word starts in the page's `markdown` (characters), null when not known. */
+	offset: number | null;
+}
+
+/** What one page cost, where the provider counts it per page (or the page was a request of its own). */
 export interface PageUsage {
 	promptTokens: number | null;
 	completionTokens: number | null;
+	cost?: number | null;
 }
 
 export interface OcrPage {
@@ -76,6 +88,8 @@ export interface OcrPage {
 	hyperlinks: string[];
 	dimensions: PageDimensions | null;
 	confidence: { average: number | null; minimum: number | null };
+	/** Word-level scores, where the provider was asked for them and gave them. */
+	wordConfidences?: WordConfidence[];
 	usage?: PageUsage;
 	warnings: string[];
 	raw?: unknown;
@@ -91,7 +105,12 @@ export interface DocumentUsage {
 
 export interface OcrResult {
 	provider: string;
-	model: string;
+	/** The model that read the document; null when the service names none (its engine goes in `tier`). */
+	model: string | null;
+	/** A job service's engine (`cpu`, `vlm`), which is not a model. */
+	tier?: string;
+	/** Pages in the document as the service counted them, for results fetched without the document. */
+	documentPageCount?: number;
 	pages: OcrPage[];
 	documentAnnotation: unknown | null;
 	usage: DocumentUsage;

@@ -1,6 +1,5 @@
 import type { BBox, OcrPage, OcrResult } from './model';
-
-const round4 = (value: number) => Math.round(value * 10_000) / 10_000;
+import { round4 } from './units';
 
 /** A 0–1 score, or null for anything else (NaN, negative, over 1, not a number). */
 function score(value: number | null): number | null {

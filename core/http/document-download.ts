@@ -7,7 +7,8 @@ import { ExecutionCancelledError, throwIfCancelled } from '../cancellation';
 import { DocumentError } from '../document/document-error';
 import { resolveAllowedAddress, type AllowedNetworks, type Lookup } from './address-policy';
 import { describeNetworkFailure, networkErrorCode } from './network-failure';
-import { megabytes, readCapped } from './read-capped';
+import { megabytes } from '../units';
+import { readCapped } from './read-capped';
 
 export interface DownloadPolicy {
 	/** Bytes past which the download is stopped. */

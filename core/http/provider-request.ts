@@ -16,7 +16,8 @@ import { cancellableWait, cancelSignalOf, ExecutionCancelledError } from '../can
 import { describeNetworkFailure, networkErrorCode } from './network-failure';
 import { extractProviderMessage } from './provider-message';
 import { closeGateFor, waitAtGate } from './rate-gate';
-import { megabytes, readCapped, readCappedText } from './read-capped';
+import { megabytes } from '../units';
+import { readCapped, readCappedText } from './read-capped';
 import {
 	MAX_ANSWER_DEPTH,
 	nestsDeeperThan,
@@ -43,9 +44,13 @@ export interface HttpProvider {
 	credentialType: string;
 	/**
 	 * Reads an error answer when the generic reader is not enough: the provider's message, and the real
-	 * status when a gateway wraps an upstream error in its own (e.g. a 401 inside a 500).
+	 * status when a gateway wraps an upstream error in its own (e.g. a 401 inside a 500), and the error's
+	 * own identifiers (type, code, event id) that support will ask for, kept in the error's description.
 	 */
-	readError?: (status: number, body: unknown) => { status?: number; message?: string } | undefined;
+	readError?: (
+		status: number,
+		body: unknown,
+	) => { status?: number; message?: string; details?: string } | undefined;
 	/** Adjusts the credential's base URL for this kind of call (e.g. a route URL pasted with its endpoint). */
 	baseUrl?: (credentialBaseUrl: string) => string;
 	/** A hint of the provider's own for a status, where the generic one would mislead (404 on a job id). */
@@ -281,7 +286,9 @@ export async function providerRequest<T = unknown>(
 	/** An answer whose headers came but whose body stalled or broke off. */
 	let cutOff: { statusCode: number; size: number } | undefined;
 
-	let lastFailure: { status?: number; code?: string; body?: unknown; message: string } | undefined;
+	let lastFailure:
+		| { status?: number; code?: string; body?: unknown; message: string; details?: string }
+		| undefined;
 	let unreadable: { error: unknown } | undefined;
 	let attemptsMade = 0;
 	for (let round = 0; round <= request.maxRetries; round++) {
@@ -355,6 +362,7 @@ export async function providerRequest<T = unknown>(
 							specific?.message ??
 							extractProviderMessage(response.body) ??
 							`HTTP ${response.statusCode}`,
+						details: specific?.details,
 					};
 					if (!isRetryableStatus(lastFailure.status as number)) break;
 					retryAfterMs = parseRetryAfter(headerValue(response.headers, 'retry-after'));
@@ -433,7 +441,7 @@ export async function providerRequest<T = unknown>(
 					? `${provider.displayName} asked to wait ${seconds(waitRefused.retryAfterMs)} before trying again (Retry-After), longer than the ${seconds(waitRefused.limitMs)} this call may take: try again later, or raise the Timeout option.`
 					: status >= 300 && status < 400
 						? 'The node does not follow redirects, so the API key never goes to another address: set the base URL in the credential to the address the service answers at.'
-						: `${hintFor(status, provider, lastFailure.message)}${isRetryableStatus(status) ? ` (gave up ${attempts})` : ''}`,
+						: `${hintFor(status, provider, lastFailure.message)}${isRetryableStatus(status) ? ` (gave up ${attempts})` : ''}${lastFailure.details ? ` ${lastFailure.details}` : ''}`,
 				secrets,
 			),
 			httpCode: String(status),

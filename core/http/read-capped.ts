@@ -6,8 +6,6 @@ export type ReadShort =
 	| { outcome: 'too large'; size: number }
 	| { outcome: 'cut off'; size: number; error?: unknown };
 
-export const megabytes = (bytes: number) => `${Math.round((bytes / 1024 / 1024) * 10) / 10} MB`;
-
 /**
  * Hands each chunk of a body to `keep` up to `maxBytes`; the first chunk past it ends the read and
  * drops the connection, so no more than the cap and one chunk is ever held. The signal (deadline or

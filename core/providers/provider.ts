@@ -69,8 +69,14 @@ export interface OcrFeatures {
 	includeBlocks: boolean;
 	/** Engines that box every word: line and word blocks, line blocks only, or none (word blocks weigh most). */
 	blockLevel: 'linesAndWords' | 'lines' | 'none';
-	confidenceGranularity: 'none' | 'page' | 'word' | 'block';
+	/** `document`: one score for the whole document, where the service offers it. */
+	confidenceGranularity: 'none' | 'page' | 'word' | 'block' | 'document';
 	structuredOutput: StructuredOutput | null;
+	/**
+	 * How annotations are asked for: filled into the schema, as any JSON object, or as free text (the
+	 * extraction instructions guiding it). Services that take only schemas keep `json_schema`.
+	 */
+	annotationMode: 'json_schema' | 'json_object' | 'text';
 	/** A JSON schema filled for each extracted image (chart, logo, stamp…), returned as its `annotation`. */
 	imageAnnotation: StructuredOutput | null;
 	/** Models a gateway tries when the first fails. */
@@ -105,6 +111,7 @@ export const DEFAULT_FEATURES: OcrFeatures = {
 	blockLevel: 'linesAndWords',
 	confidenceGranularity: 'none',
 	structuredOutput: null,
+	annotationMode: 'json_schema',
 	imageAnnotation: null,
 	fallbackModels: [],
 	backend: '',

@@ -1,6 +1,7 @@
 import { NodeOperationError, type IExecuteFunctions, type INodeExecutionData } from 'n8n-workflow';
 
 import { getProvider } from '../../core/providers/registry';
+import { dataUrl } from '../../core/units';
 import { readDocumentOptions } from '../shared/fields';
 import { processItems } from '../shared/item-loop';
 import { readModelName } from '../shared/model-field';
@@ -36,7 +37,7 @@ export async function executeDescribeImage(
 					dpi: options.renderDpi ?? DESCRIBE_DPI,
 				});
 				const answer = await describe(this, {
-					imageUrl: `data:${image.mimeType};base64,${image.data.toString('base64')}`,
+					imageUrl: dataUrl(image.mimeType, image.data),
 					prompt:
 						(this.getNodeParameter('prompt', itemIndex, '') as string) ||
 						'Describe this image in detail.',

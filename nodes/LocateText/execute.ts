@@ -17,7 +17,7 @@ import { readDocumentOptions } from '../shared/fields';
 import { eachItemDocument } from '../shared/item-documents';
 import { processItems } from '../shared/item-loop';
 import { readModelName } from '../shared/model-field';
-import { normalizeBox } from '../shared/ocr-items';
+import { dataUrl, normalizeBox } from '../../core/units';
 import type { ItemDocument } from '../shared/open-item-document';
 import { addWarningHints } from '../shared/run-hints';
 import { LocalRefiner, type Granularity, type Hit } from './local-refine';
@@ -38,7 +38,7 @@ function askProvider(job: LocateJob, locate: NonNullable<OcrProvider['locate']>)
 	const { context, query, model, itemIndex, options } = job;
 	return async (_pageIndex, image) => {
 		const found = await locate(context, {
-			imageUrl: `data:${image.mimeType};base64,${image.data.toString('base64')}`,
+			imageUrl: dataUrl(image.mimeType, image.data),
 			width: image.width,
 			height: image.height,
 			query,
@@ -72,7 +72,7 @@ async function locateInDocument(
 	for (const pageIndex of pageIndexes) {
 		const image = await opened.renderPage(pageIndex, { dpi });
 		const { hits, sized } = await searchPageImage(pageIndex, image);
-		const size = { dimensions: { width: image.width, height: image.height, dpi: image.dpi } };
+		const size = { width: image.width, height: image.height, dpi: image.dpi };
 		for (const hit of hits) {
 			matches.push({
 				pageNumber: pageIndex + 1,

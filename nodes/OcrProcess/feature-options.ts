@@ -282,9 +282,18 @@ export const featureOptions: INodeProperties[] = [
 		type: 'options',
 		options: [
 			{ name: 'None', value: 'none' },
-			{ name: 'Per Page', value: 'page' },
 			{ name: 'Per Block', value: 'block' },
-			{ name: 'Per Word', value: 'word' },
+			{
+				name: 'Per Document',
+				value: 'document',
+				description: 'One score for the whole document (Bifrost)',
+			},
+			{ name: 'Per Page', value: 'page' },
+			{
+				name: 'Per Word',
+				value: 'word',
+				description: 'Page scores and each word’s, in wordConfidences',
+			},
 		],
 		default: 'none',
 		displayOptions: onlyFor('confidenceGranularity'),
@@ -330,6 +339,32 @@ export const featureOptions: INodeProperties[] = [
 		displayOptions: onlyFor('structuredOutput'),
 		placeholder: 'e.g. Amounts are in euros; dates are day/month/year',
 		description: 'Extra guidance for structured extraction',
+	},
+	{
+		displayName: 'Annotation Format',
+		name: 'annotationMode',
+		type: 'options',
+		options: [
+			{
+				name: 'JSON Object',
+				value: 'json_object',
+				description: 'Any JSON object the model chooses, guided by Extraction Instructions',
+			},
+			{
+				name: 'JSON Schema',
+				value: 'json_schema',
+				description:
+					'The annotations fill the schema (Structured Extraction, Image Annotation Schema)',
+			},
+			{
+				name: 'Text',
+				value: 'text',
+				description: 'Free text, guided by Extraction Instructions',
+			},
+		],
+		default: 'json_schema',
+		displayOptions: onlyFor('annotationMode'),
+		description: 'How the document and image annotations are asked for',
 	},
 	{
 		displayName: 'Image Annotation Schema',
@@ -414,8 +449,13 @@ export function readOcrFeatures(raw: Record<string, unknown>): OcrFeatures {
 		blockLevel:
 			raw.blockLevel === 'lines' || raw.blockLevel === 'none' ? raw.blockLevel : 'linesAndWords',
 		confidenceGranularity:
-			(['page', 'word', 'block'] as const).find((value) => value === raw.confidenceGranularity) ??
-			'none',
+			(['page', 'word', 'block', 'document'] as const).find(
+				(value) => value === raw.confidenceGranularity,
+			) ?? 'none',
+		annotationMode:
+			raw.annotationMode === 'json_object' || raw.annotationMode === 'text'
+				? raw.annotationMode
+				: 'json_schema',
 		structuredOutput:
 			extraction === 'invoice'
 				? { name: 'invoice', schema: INVOICE_SCHEMA, prompt }

@@ -124,14 +124,17 @@ export async function runJobOperation(
 		const items = await buildItems(
 			context,
 			{
-				// The original file is not known from a job id: pages are numbered as in the job.
+				// The original file is not known from a job id: pages are numbered as in the job, and
+				// counted as the job counted them.
 				meta: {
 					fileName: `ocr-${jobId}`,
 					mimeType: '',
-					pageCount: outcome.pages.reduce(
-						(count, page) => Math.max(count, page.index + 1),
-						outcome.pages.length,
-					),
+					pageCount:
+						outcome.documentPageCount ??
+						outcome.pages.reduce(
+							(count, page) => Math.max(count, page.index + 1),
+							outcome.pages.length,
+						),
 				},
 				outputMode: typeof raw.outputMode === 'string' ? raw.outputMode : 'perPage',
 				output: readOutputChoice(context, itemIndex),

@@ -39,11 +39,21 @@ const SIMPLIFIED_DOCUMENT_ITEM = [
 const SIMPLIFIED_PAGE_ENTRY = ['pageNumber', 'markdown', 'text', 'confidence'];
 
 /**
- * Results an option asked for are kept by Simplified when there are any: structured extraction,
- * headers and footers, extracted images and tables, the raw answer. The layout (blocks, dimensions)
+ * Results an option asked for are kept by Simplified when there are any: the job engine, structured
+ * extraction, headers and footers, links, word scores, extracted images and tables, the raw answer. The layout (blocks, dimensions)
  * is what it leaves out.
  */
-const ASKED_FOR = ['documentAnnotation', 'header', 'footer', 'images', 'tables', 'raw'];
+const ASKED_FOR = [
+	'tier',
+	'documentAnnotation',
+	'header',
+	'footer',
+	'hyperlinks',
+	'wordConfidences',
+	'images',
+	'tables',
+	'raw',
+];
 
 const present = (value: unknown) =>
 	value !== undefined && value !== null && !(Array.isArray(value) && value.length === 0);
@@ -91,6 +101,7 @@ const FIELD_CHOICES: Array<{ name: string; value: string; description?: string }
 	{ name: 'Footer', value: 'footer' },
 	{ name: 'Gateway', value: 'gateway' },
 	{ name: 'Header', value: 'header' },
+	{ name: 'Hyperlinks', value: 'hyperlinks', description: 'Link addresses found on the page' },
 	{ name: 'Images', value: 'images' },
 	{ name: 'Markdown', value: 'markdown' },
 	{ name: 'MIME Type', value: 'mimeType' },
@@ -101,8 +112,14 @@ const FIELD_CHOICES: Array<{ name: string; value: string; description?: string }
 	{ name: 'Raw Response', value: 'raw' },
 	{ name: 'Tables', value: 'tables' },
 	{ name: 'Text', value: 'text' },
+	{ name: 'Tier', value: 'tier', description: 'The engine a job service used (OCR.chat)' },
 	{ name: 'Usage', value: 'usage' },
 	{ name: 'Warnings', value: 'warnings' },
+	{
+		name: 'Word Confidences',
+		value: 'wordConfidences',
+		description: 'Per-word scores (Confidence Scores: Per Word)',
+	},
 ];
 
 const outputField = (defaultKind: OutputChoice['kind']): INodeProperties => ({

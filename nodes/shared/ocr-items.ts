@@ -1,27 +1,12 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import type { BBox, OcrPage, OcrResult } from '../../core/model';
+import type { OcrPage, OcrResult } from '../../core/model';
+import { normalizeBox, round4 } from '../../core/units';
 
 export interface DocumentMeta {
 	fileName: string;
 	mimeType: string;
 	pageCount: number;
-}
-
-const round4 = (value: number) => Math.round(value * 10_000) / 10_000;
-
-export function normalizeBox(
-	bbox: BBox | null,
-	page: Pick<OcrPage, 'dimensions'>,
-): [number, number, number, number] | null {
-	const size = page.dimensions;
-	if (!bbox || !size || size.width <= 0 || size.height <= 0) return null;
-	return [
-		round4(bbox[0] / size.width),
-		round4(bbox[1] / size.height),
-		round4(bbox[2] / size.width),
-		round4(bbox[3] / size.height),
-	];
 }
 
 /** Token counts as n8n users expect them; all null when the engine counts no tokens. */
@@ -46,15 +31,36 @@ function documentUsage(result: OcrResult): IDataObject {
 	};
 }
 
-function pageUsage(page: OcrPage): IDataObject {
+/**
+ * The page's share of the usage, in the same terms as the document's: its own counts where the provider
+ * gives them per page, else an even share of what the whole request counted (services bill OCR by page).
+ */
+function pageUsage(page: OcrPage, result: OcrResult): IDataObject {
+	if (page.usage) {
+		return {
+			pages: 1,
+			...tokenUsage(page.usage.promptTokens, page.usage.completionTokens),
+			cost: page.usage.cost ?? null,
+		};
+	}
+	const pages = Math.max(1, result.usage.pagesProcessed, result.pages.length);
+	const share = (total: number | null, round: (value: number) => number) =>
+		total === null ? null : round(total / pages);
+	const sixDecimals = (value: number) => Math.round(value * 1_000_000) / 1_000_000;
 	return {
 		pages: 1,
-		...tokenUsage(page.usage?.promptTokens ?? null, page.usage?.completionTokens ?? null),
+		...tokenUsage(
+			share(result.usage.promptTokens, Math.round),
+			share(result.usage.completionTokens, Math.round),
+		),
+		cost: share(result.usage.cost, sixDecimals),
 	};
 }
 
 /** The page part of an item, shared by per-page items and the `pages[]` of a per-document item. */
-function pageJson(page: OcrPage, includeRaw: boolean): IDataObject {
+function pageJson(page: OcrPage, result: OcrResult, includeRaw: boolean): IDataObject {
+	const normalized = (bbox: Parameters<typeof normalizeBox>[0]) =>
+		normalizeBox(bbox, page.dimensions);
 	return {
 		pageNumber: page.index + 1,
 		markdown: page.markdown,
@@ -64,21 +70,26 @@ function pageJson(page: OcrPage, includeRaw: boolean): IDataObject {
 			rawType: block.rawType,
 			text: block.text,
 			bbox: block.bbox,
-			bboxNormalized: normalizeBox(block.bbox, page),
+			bboxNormalized: normalized(block.bbox),
 			confidence: block.confidence,
 			...(block.refId ? { refId: block.refId } : {}),
 		})),
 		images: page.images.map((image) => ({
 			id: image.id,
 			bbox: image.bbox,
+			bboxNormalized: normalized(image.bbox),
 			...(image.annotation !== undefined ? { annotation: image.annotation as IDataObject } : {}),
 		})),
-		tables: page.tables.map((table) => ({ ...table })),
+		tables: page.tables.map((table) => ({ ...table, bboxNormalized: normalized(table.bbox) })),
 		header: page.header,
 		footer: page.footer,
+		hyperlinks: [...page.hyperlinks],
 		dimensions: page.dimensions ? { ...page.dimensions } : null,
 		confidence: { ...page.confidence },
-		usage: pageUsage(page),
+		...(page.wordConfidences
+			? { wordConfidences: page.wordConfidences.map((word) => ({ ...word })) }
+			: {}),
+		usage: pageUsage(page, result),
 		...(includeRaw && page.raw !== undefined ? { raw: page.raw as IDataObject } : {}),
 	};
 }
@@ -91,10 +102,11 @@ export function perPageItems(
 ): IDataObject[] {
 	const usage = documentUsage(result);
 	return result.pages.map((page) => {
-		const { pageNumber, ...rest } = pageJson(page, includeRaw);
+		const { pageNumber, ...rest } = pageJson(page, result, includeRaw);
 		return {
 			provider: result.provider,
 			model: result.model,
+			...(result.tier ? { tier: result.tier } : {}),
 			fileName: meta.fileName,
 			mimeType: meta.mimeType,
 			pageNumber,
@@ -132,6 +144,7 @@ export function perDocumentItem(
 	return {
 		provider: result.provider,
 		model: result.model,
+		...(result.tier ? { tier: result.tier } : {}),
 		fileName: meta.fileName,
 		mimeType: meta.mimeType,
 		pageCount: meta.pageCount,
@@ -139,7 +152,7 @@ export function perDocumentItem(
 		markdown,
 		text,
 		extractedText: text,
-		pages: result.pages.map((page) => pageJson(page, includeRaw)),
+		pages: result.pages.map((page) => pageJson(page, result, includeRaw)),
 		confidence: {
 			average: averages.length
 				? round4(averages.reduce((sum, value) => sum + value, 0) / averages.length)

@@ -4,6 +4,7 @@ import { attempt } from '../../core/attempt';
 import { DocumentError } from '../../core/document/document-error';
 import { AllowedNetworks } from '../../core/http/address-policy';
 import { downloadDocument } from '../../core/http/document-download';
+import { megabytes } from '../../core/units';
 
 /** Files above this are refused before any decoding; remote providers have their own, lower limits. */
 export const MAX_FILE_BYTES = 100 * 1024 * 1024;
@@ -28,10 +29,6 @@ export interface DocumentLocation {
 	allowedPrivateNetworks?: string;
 	/** Download size cap, at most `MAX_FILE_BYTES`. */
 	maxDownloadBytes?: number;
-}
-
-function megabytes(bytes: number): string {
-	return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 }
 
 function checkSize(bytes: Buffer): void {

@@ -24,6 +24,8 @@ export interface FakeOcrOptions {
 	flavour?: Flavour;
 	/** What the service reads on each page (0-based), instead of its stock blocks. */
 	pages?: (index: number) => FakePage;
+	/** OpenGateLLM: the models this instance serves (its fixture's by default); others are refused. */
+	models?: Array<{ id: string; type: string }>;
 }
 
 const fixture = (folder: string, name: string): unknown =>
@@ -45,9 +47,24 @@ interface OcrBody {
 	[key: string]: unknown;
 }
 
+/** An OpenGateLLM instance's `GET /v1/models`: its fixture, or the models given, in the same shape. */
+const openGateLlmModels = (models?: FakeOcrOptions['models']) =>
+	models
+		? {
+				object: 'list',
+				data: models.map((model) => ({
+					object: 'model',
+					...model,
+					aliases: [],
+					created: 1747180800,
+					owned_by: 'OpenGateLLM',
+				})),
+			}
+		: (fixture('opengatellm', 'models_response.json') as { data: Array<Record<string, unknown>> });
+
 /** Model lists as each service answers `GET /v1/models` (OpenGateLLM's from its fixture). */
-const MODEL_LISTS: Record<Exclude<Flavour, 'otoroshi'>, () => unknown> = {
-	opengatellm: () => fixture('opengatellm', 'models_response.json'),
+const MODEL_LISTS: Record<Exclude<Flavour, 'otoroshi'>, (options: FakeOcrOptions) => unknown> = {
+	opengatellm: (options) => openGateLlmModels(options.models),
 	// Mistral says what each model does in `capabilities`.
 	mistral: () => ({
 		object: 'list',
@@ -103,9 +120,52 @@ async function pagesSent(body: OcrBody): Promise<number | null> {
 	return loaded?.getPageCount() ?? null;
 }
 
+/** Confidence levels each service documents (Bifrost adds `document`); another value is refused. */
+const CONFIDENCE_LEVELS: Record<Flavour, string[]> = {
+	mistral: ['page', 'block', 'word'],
+	opengatellm: ['page', 'block', 'word'],
+	bifrost: ['page', 'block', 'word', 'document'],
+	otoroshi: [],
+};
+
+const TABLE = '| Item | Total |\n|---|---|\n| Design | 1 020,00 € |';
+
+/** A word's score as Mistral gives it: where the word starts in the markdown it was read in. */
+const wordScore = (markdown: string, text: string, confidence: number) => ({
+	text,
+	confidence,
+	start_index: markdown.indexOf(text),
+});
+
 /** Each service's refusals, checked the way the real one checks (see providers.md and the fixtures). */
-function refuse(flavour: Flavour, body: OcrBody): FakeAnswer | undefined {
+function refuse(flavour: Flavour, body: OcrBody, options: FakeOcrOptions): FakeAnswer | undefined {
 	const document = body.document;
+	const granularity = body.confidence_scores_granularity;
+	if (granularity !== undefined && !CONFIDENCE_LEVELS[flavour].includes(String(granularity))) {
+		return flavour === 'bifrost'
+			? { status: 400, json: fixture('bifrost', 'error_400_invalid_payload.json') }
+			: {
+					status: 422,
+					json: {
+						detail: [
+							{
+								type: 'literal_error',
+								loc: ['body', 'confidence_scores_granularity'],
+								msg: "Input should be 'page', 'block' or 'word'",
+								input: granularity,
+							},
+						],
+					},
+				};
+	}
+	if (flavour === 'opengatellm') {
+		// It forwards only to the OCR models it serves.
+		const served = openGateLlmModels(options.models).data.find((model) => model.id === body.model);
+		if (!served)
+			return { status: 404, json: fixture('opengatellm', 'error_404_model_not_found.json') };
+		if (served.type !== 'image-to-text')
+			return { status: 422, json: fixture('opengatellm', 'error_422_wrong_model_type.json') };
+	}
 	if (flavour === 'otoroshi') {
 		if (!document?.type)
 			return { status: 500, json: fixture('otoroshi', 'error_500_no_document.json') };
@@ -196,9 +256,14 @@ export async function startFakeOcrServer(
 
 	const answer = async (request: RecordedRequest): Promise<FakeAnswer> => {
 		if (request.method === 'GET' && request.url === '/v1/models' && flavour !== 'otoroshi') {
-			if (request.headers.authorization !== `Bearer ${options.apiKey}`)
-				return { status: 401, json: { detail: 'Unauthorized' } };
-			return { status: 200, json: MODEL_LISTS[flavour]() };
+			if (request.headers.authorization !== `Bearer ${options.apiKey}`) {
+				return {
+					status: 401,
+					json:
+						flavour === 'opengatellm' ? { detail: 'Invalid API key.' } : { detail: 'Unauthorized' },
+				};
+			}
+			return { status: 200, json: MODEL_LISTS[flavour](options) };
 		}
 		// Mistral's vision chat, for Describe Image: a fixed description of whatever it is sent.
 		if (flavour === 'mistral' && request.url === '/v1/chat/completions') {
@@ -262,11 +327,16 @@ export async function startFakeOcrServer(
 		if (body.document?.document_name === 'reject-me.pdf') {
 			return { status: 400, json: fixture('mistral', 'error_400_failed_to_fetch_document.json') };
 		}
-		const refusal = refuse(flavour, body);
+		const refusal = refuse(flavour, body, options);
 		if (refusal) return refusal;
 
 		const document = body.document ?? {};
-		const url = String(document.document_url ?? document.image_url);
+		const url = String(
+			document.document_url ??
+				(typeof document.image_url === 'object'
+					? (document.image_url as { url?: string }).url
+					: document.image_url),
+		);
 		const seenAs = url.startsWith('data:')
 			? url.slice(5, url.indexOf(';'))
 			: `url ${document.type}`;
@@ -298,6 +368,28 @@ export async function startFakeOcrServer(
 			};
 		}
 		const withTables = flavour !== 'bifrost';
+		const granularity = body.confidence_scores_granularity;
+		// With word scores the page also says what is due, after the table placeholder.
+		const pageMarkdown = (index: number) =>
+			`# Page ${index + 1}\n\nSeen as ${seenAs}\n\n${withTables ? `[tbl-${index}.md](tbl-${index}.md)` : '| Item | Total |'}\n\n![img-0.jpeg](img-0.jpeg)${granularity === 'word' ? '\n\nTotal due 2 574,00 €' : ''}`;
+		// Page scores as asked; Bifrost documents word scores as bare numbers.
+		const scores = (markdown: string) =>
+			granularity === undefined
+				? {}
+				: {
+						confidence_scores: {
+							average_page_confidence_score: 0.93,
+							minimum_page_confidence_score: 0.42,
+							...(granularity === 'word'
+								? {
+										word_confidence_scores:
+											flavour === 'bifrost'
+												? [0.99, 0.42]
+												: [wordScore(markdown, 'Page', 0.99), wordScore(markdown, 'due', 0.88)],
+									}
+								: {}),
+						},
+					};
 		return {
 			status: 200,
 			json: {
@@ -311,7 +403,11 @@ export async function startFakeOcrServer(
 				model: model === 'mistral-ocr-latest' ? 'mistral-ocr-2512' : model,
 				pages: pageIndexes.map((index) => ({
 					index,
-					markdown: `# Page ${index + 1}\n\nSeen as ${seenAs}\n\n${withTables ? `[tbl-${index}.md](tbl-${index}.md)` : '| Item | Total |'}\n\n![img-0.jpeg](img-0.jpeg)`,
+					markdown: pageMarkdown(index),
+					...(flavour === 'bifrost'
+						? {}
+						: { hyperlinks: ['mailto:billing@atelier-lumiere.example'] }),
+					...scores(pageMarkdown(index)),
 					images: [
 						{
 							id: 'img-0.jpeg',
@@ -336,8 +432,16 @@ export async function startFakeOcrServer(
 								tables: [
 									{
 										id: `tbl-${index}.md`,
-										content: '| Item | Total |\n|---|---|\n| Design | 1 020,00 € |',
+										content: TABLE,
 										format: 'markdown',
+										...(granularity === 'word'
+											? {
+													word_confidence_scores: [
+														wordScore(TABLE, 'Design', 0.97),
+														wordScore(TABLE, '020,00', 0.42),
+													],
+												}
+											: {}),
 									},
 								],
 							}

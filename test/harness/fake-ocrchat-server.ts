@@ -18,6 +18,8 @@ export interface JobScenario {
 	neverFinishes?: boolean;
 	/** Download requests answered 409 before the export is ready. */
 	downloadsRefused?: number;
+	/** Trailing pages it found nothing on: counted in `page_count`, left out of `pages`. */
+	blankTrailingPages?: number;
 }
 
 interface FakeJob {
@@ -63,17 +65,20 @@ function jobBody(job: FakeJob, status: string): Record<string, unknown> {
 	if (status !== 'done') {
 		return { uuid: job.uuid, status, tier: 'cpu', language: 'auto', page_count: job.pageCount };
 	}
-	const pages = Array.from({ length: job.pageCount }, (_, index) => ({
-		index,
-		text: pageText(index),
-		blocks: pageText(index)
-			.split('\n')
-			.map((line, row) => ({
-				text: line,
-				bbox: [100, 100 + row * 60, 100 + line.length * 20, 150 + row * 60],
-				confidence: 0.9 + row / 100,
-			})),
-	}));
+	const pages = Array.from(
+		{ length: job.pageCount - (job.scenario.blankTrailingPages ?? 0) },
+		(_, index) => ({
+			index,
+			text: pageText(index),
+			blocks: pageText(index)
+				.split('\n')
+				.map((line, row) => ({
+					text: line,
+					bbox: [100, 100 + row * 60, 100 + line.length * 20, 150 + row * 60],
+					confidence: 0.9 + row / 100,
+				})),
+		}),
+	);
 	return {
 		uuid: job.uuid,
 		status,

@@ -138,12 +138,27 @@ interface ChatRequestBody {
 	max_tokens: number;
 }
 
-/** Mistral on 127.0.0.1: `/v1/ocr` reads the sample invoice's truth, `/v1/chat/completions` answers as told. */
+/**
+ * Mistral on 127.0.0.1: `/v1/ocr` reads the sample invoice's truth, `/v1/chat/completions` answers as
+ * told; `/v1/models` lists models as an OpenGateLLM instance types them.
+ */
 async function startFakeMistral(answer: (body: ChatRequestBody) => string): Promise<FakeServer> {
 	const pages = sampleTruth()['invoice.pdf'];
 	return await startFakeServer((request) => {
 		if (request.headers.authorization !== `Bearer ${KEY}`) {
 			return { status: 401, json: { detail: 'Unauthorized' } };
+		}
+		if (request.url === '/v1/models') {
+			return {
+				status: 200,
+				json: {
+					object: 'list',
+					data: [
+						{ object: 'model', id: 'instance-ocr-2', type: 'image-to-text' },
+						{ object: 'model', id: 'instance-chat-7b', type: 'text-generation' },
+					],
+				},
+			};
 		}
 		if (request.url === '/v1/ocr') {
 			return {
@@ -207,6 +222,31 @@ describe('Chat With Document on a gateway (chat model over the OCR text)', () =>
 			pagesUsed: [1, 2],
 			usage: { promptTokens: 900, completionTokens: 30, totalTokens: 930 },
 			warnings: [],
+		});
+	});
+
+	it('OpenGateLLM: with no model named, reads and asks with the models the instance lists', async () => {
+		server = await startFakeMistral(() => 'The total due is 2 574,00 € [p. 1].');
+		const run = await chat(
+			{ type: 'openGateLlmApi', baseUrl: server.url },
+			'openGateLlm',
+			[invoice],
+			{ question: 'What is the total?' },
+		);
+		const sent = server.requests
+			.filter((request) => request.method === 'POST')
+			.map((request) => [
+				request.url,
+				(JSON.parse(request.body.toString()) as { model: string }).model,
+			]);
+		expect(sent).toEqual([
+			['/v1/ocr', 'instance-ocr-2'],
+			['/v1/chat/completions', 'instance-chat-7b'],
+		]);
+		expect(run.output(TARGET)[0].json).toMatchObject({
+			provider: 'openGateLlm',
+			model: 'instance-chat-7b',
+			answer: 'The total due is 2 574,00 € [p. 1].',
 		});
 	});
 

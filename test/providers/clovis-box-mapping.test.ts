@@ -53,7 +53,7 @@ describe('Clovis box mapping on a page with known text positions', () => {
 				messages: Array<{ content: Array<{ image_url?: { url: string } }> }>;
 			};
 			const png = Buffer.from(
-				String(body.messages[0].content[0].image_url?.url).split(',')[1],
+				String(body.messages[0].content[1].image_url?.url).split(',')[1],
 				'base64',
 			);
 			const [width, height] = [png.readUInt32BE(16), png.readUInt32BE(20)];

@@ -12,10 +12,11 @@ import { fixture } from '../support/fixtures';
 import { fixtureWorkflow, TARGET } from '../support/workflows';
 
 const KEY = 'clovis-key-123';
-const grounded = readFileSync(
-	join(PACKAGE_ROOT, 'test', 'fixtures', 'clovis', 'grounded_skip_special_tokens.txt'),
-	'utf8',
-);
+const clovisFixture = (name: string) =>
+	readFileSync(join(PACKAGE_ROOT, 'test', 'fixtures', 'clovis', name), 'utf8');
+const grounded = clovisFixture('grounded_skip_special_tokens.txt');
+/** The answer in Clovis' own documentation: tables written without rows or cells. */
+const documentedAnswer = clovisFixture('grounded_doc_sample.txt');
 const pdfItem: FixtureItem = {
 	files: { data: { path: `${SAMPLES}/invoice.pdf`, fileName: 'invoice.pdf' } },
 };
@@ -92,7 +93,11 @@ async function startFakeDeepSeekServer(): Promise<FakeServer> {
 		if (body.model === 'truncate')
 			return { status: 200, json: fixture('clovis', 'chat_response_truncated_length.json') };
 		const prompt = body.messages[0].content.find((part) => part.type === 'text')?.text ?? '';
-		const content = prompt.endsWith('Free OCR.') ? 'FACTURE / INVOICE\nTotal 2 574,00 €' : grounded;
+		const content = prompt.endsWith('Free OCR.')
+			? 'FACTURE / INVOICE\nTotal 2 574,00 €'
+			: body.model === 'documented'
+				? documentedAnswer
+				: grounded;
 		return {
 			status: 200,
 			json: {
@@ -140,8 +145,10 @@ describe('OCR Process on Clovis / DeepSeek-OCR against a fake OpenAI-compatible 
 			(request) => JSON.parse(request.body.toString()) as ChatBody,
 		);
 		expect(bodies).toHaveLength(2);
-		expect(bodies[0]).toMatchObject({ model: 'ClovisOCR', temperature: 0, max_tokens: 8192 });
-		const [image, text] = bodies[0].messages[0].content;
+		expect(bodies[0]).toMatchObject({ model: 'ClovisOCR', temperature: 0, max_tokens: 8000 });
+		// The documented order: the prompt, then the image.
+		const [text, image] = bodies[0].messages[0].content;
+		expect([text.type, image.type]).toEqual(['text', 'image_url']);
 		expect(image.image_url?.url).toMatch(/^data:image\/png;base64,iVBORw0KGgo/);
 		expect(text.text).toBe('<image>\n<|grounding|>Convert the document to markdown.');
 		const png = Buffer.from(String(image.image_url?.url).split(',')[1], 'base64');
@@ -184,7 +191,12 @@ describe('OCR Process on Clovis / DeepSeek-OCR against a fake OpenAI-compatible 
 		const [item] = run.output(TARGET);
 		expect(item.json.markdown).toBe('![image-1](image-1)\n\nhello');
 		expect(item.json.images).toEqual([
-			{ id: 'image-1', bbox: [119, 169, 596, 506], binaryProperty: 'image_1_1' },
+			{
+				id: 'image-1',
+				bbox: [119, 169, 596, 506],
+				bboxNormalized: [0.0999, 0.1004, 0.5004, 0.3005],
+				binaryProperty: 'image_1_1',
+			},
 		]);
 		const crop = Buffer.from(item.binary?.image_1_1.data ?? '', 'base64');
 		expect([crop.readUInt32BE(16), crop.readUInt32BE(20)]).toEqual([596 - 119, 506 - 169]);
@@ -220,10 +232,30 @@ describe('OCR Process on Clovis / DeepSeek-OCR against a fake OpenAI-compatible 
 					/^\| Bundesland \| HE \| NS \| NRW \| SH \| BB \| MV \| S \|\n\|( --- \|){8}\n\| Anteil \| 16 \|/,
 				),
 				bbox: [137, 910, 1049, 976],
+				bboxNormalized: [0.115, 0.5404, 0.8808, 0.5796],
 			},
 		]);
 		expect(page.markdown).toContain('| Bundesland | HE |');
 		expect(page.markdown).not.toContain('<table>');
+	});
+
+	it('keeps the text of tables written without rows or cells, as in Clovis’ documented answer', async () => {
+		const run = await clovis(server, [pdfItem, pdfItem], {
+			model: 'documented',
+			options: { pages: '1', tableFormat: '={{ $itemIndex ? "markdown" : "inline" }}' },
+		});
+		const items = run.output(TARGET);
+		expect(items).toHaveLength(2);
+		for (const item of items) {
+			expect(item.json.text).toContain(
+				'Billed To :\n\nCustomer ID58391793733954Invoice NumberHYT653ED59WRenewal Date03-01-2023\n\n',
+			);
+			expect(item.json.text).toContain('Subtotal$419.99Sales Tax$00.00Total$419.99');
+			expect((item.json.tables as IDataObject[]).map((table) => table.content)).toHaveLength(3);
+		}
+		expect((items[1].json.tables as IDataObject[])[2].content).toBe(
+			'Subtotal$419.99Sales Tax$00.00Total$419.99',
+		);
 	});
 
 	it('Free OCR and the image token option change the prompt', async () => {
@@ -231,7 +263,7 @@ describe('OCR Process on Clovis / DeepSeek-OCR against a fake OpenAI-compatible 
 			options: { promptMode: 'free', imageToken: false, pages: '1' },
 		});
 		const body = JSON.parse(server.requests[0].body.toString()) as ChatBody;
-		expect(body.messages[0].content[1].text).toBe('Free OCR.');
+		expect(body.messages[0].content[0].text).toBe('Free OCR.');
 		expect(run.output(TARGET)[0].json).toMatchObject({
 			markdown: 'FACTURE / INVOICE\nTotal 2 574,00 €',
 			blocks: [{ type: 'text', bbox: null }],

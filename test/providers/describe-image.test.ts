@@ -20,12 +20,26 @@ interface ChatBody {
 /** An OpenAI-compatible chat server that describes what it was sent, so tests can see the request. */
 async function startFakeVisionServer(): Promise<FakeServer> {
 	return await startFakeServer((request) => {
-		if (request.url !== '/v1/chat/completions')
+		if (request.url !== '/v1/chat/completions' && request.url !== '/v1/models')
 			return { status: 404, json: { detail: 'Not Found' } };
 		if (request.headers.authorization !== `Bearer ${KEY}`)
 			return { status: 401, json: { error: { message: 'Invalid key' } } };
+		// An OpenGateLLM instance's list: each model with its type.
+		if (request.url === '/v1/models') {
+			return {
+				status: 200,
+				json: {
+					object: 'list',
+					data: [
+						{ object: 'model', id: 'instance-ocr-2', type: 'image-to-text' },
+						{ object: 'model', id: 'instance-chat-7b', type: 'text-generation' },
+						{ object: 'model', id: 'instance-vision-9b', type: 'image-text-to-text' },
+					],
+				},
+			};
+		}
 		const body = JSON.parse(request.body.toString()) as ChatBody;
-		const [image, text] = body.messages[0].content;
+		const [text, image] = body.messages[0].content;
 		const mime = String(image.image_url?.url).slice(5).split(';')[0];
 		return {
 			status: 200,
@@ -99,7 +113,7 @@ describe('Describe Image', () => {
 		// 144 dpi A4 page
 		const png = Buffer.from(
 			String(
-				(JSON.parse(server.requests[0].body.toString()) as ChatBody).messages[0].content[0]
+				(JSON.parse(server.requests[0].body.toString()) as ChatBody).messages[0].content[1]
 					.image_url?.url,
 			).split(',')[1],
 			'base64',
@@ -149,6 +163,18 @@ describe('Describe Image', () => {
 		expect(run.output(TARGET)[0].json).toMatchObject({
 			provider: 'otoroshi',
 			description: expect.stringContaining('Describe this image in detail.'),
+		});
+	});
+
+	it('OpenGateLLM: with no model named, asks the vision model the instance lists', async () => {
+		const run = await describeWith(server, 'openGateLlm', 'openGateLlmApi', [
+			{ files: { data: { path: `${IMAGES}/sample.png` } } },
+		]);
+		const chats = server.requests.filter((request) => request.url === '/v1/chat/completions');
+		expect((JSON.parse(chats[0].body.toString()) as ChatBody).model).toBe('instance-vision-9b');
+		expect(run.output(TARGET)[0].json).toMatchObject({
+			provider: 'openGateLlm',
+			model: 'instance-vision-9b',
 		});
 	});
 

@@ -65,6 +65,81 @@ describe('Mistral-convention responses → normalised pages', () => {
 		expect(response.usage_info).toEqual({ pages_processed: 1, doc_size_bytes: 48213 });
 	});
 
+	it('keeps word confidence scores where they were asked for, and the links', () => {
+		const [page] = pages('mistral', 'response_header_footer_confidence_annotation.json');
+		// No placeholder in this page: the offsets are Mistral's own.
+		expect(page.wordConfidences).toEqual([
+			{ text: 'INVOICE', confidence: 0.999, offset: 2 },
+			{ text: 'Acme', confidence: 0.995, offset: 11 },
+			{ text: '215.00', confidence: 0.611, offset: 30 },
+		]);
+		expect(page.hyperlinks).toEqual([]);
+		const [probe] = pages('mistral', 'response_blocks_live_probe.json');
+		expect(probe.wordConfidences).toBeUndefined();
+	});
+
+	it('moves word offsets past resolved placeholders and places table words where the table now stands', () => {
+		const table = '| Item | Total |\n|---|---|\n| Design | 1 020,00 € |';
+		const markdown =
+			'# Facture\n\n[tbl-0.md](tbl-0.md)\n\n![img-0.jpeg](img-0.jpeg)\n\nTotal 2 574,00 €';
+		const [page] = parseMistralOcrResponse({
+			pages: [
+				{
+					index: 0,
+					markdown,
+					images: [
+						{
+							id: 'img-0.jpeg',
+							top_left_x: 0,
+							top_left_y: 0,
+							bottom_right_x: 1,
+							bottom_right_y: 1,
+							image_base64: 'data:image/png;base64,AAAA',
+						},
+					],
+					tables: [
+						{
+							id: 'tbl-0.md',
+							content: table,
+							format: 'markdown',
+							word_confidence_scores: [
+								{ text: 'Design', confidence: 0.9, start_index: table.indexOf('Design') },
+							],
+						},
+					],
+					hyperlinks: ['https://example.com/pay'],
+					dimensions: { dpi: 200, width: 100, height: 100 },
+					confidence_scores: {
+						average_page_confidence_score: 0.9,
+						minimum_page_confidence_score: 0.5,
+						word_confidence_scores: [
+							{ text: 'Facture', confidence: 0.99, start_index: 2 },
+							{ text: '574,00', confidence: 0.5, start_index: markdown.indexOf('574,00') },
+							{ text: 'lost', confidence: 0.7 },
+							0.8,
+						],
+					},
+				},
+			],
+		}).pages.map((entry) => mapMistralPage(entry, { inlineImages: true }));
+		expect(page.markdown).toContain('![img-0.jpeg](data:image/png;base64,AAAA)');
+		expect(page.hyperlinks).toEqual(['https://example.com/pay']);
+		const placed = (page.wordConfidences ?? []).filter((word) => word.offset !== null);
+		expect(placed.map((word) => [word.text, word.confidence])).toEqual([
+			['Facture', 0.99],
+			['Design', 0.9],
+			['574,00', 0.5],
+		]);
+		for (const word of placed) {
+			const offset = word.offset as number;
+			expect(page.markdown.slice(offset, offset + String(word.text).length)).toBe(word.text);
+		}
+		expect(page.wordConfidences?.slice(placed.length)).toEqual([
+			{ text: 'lost', confidence: 0.7, offset: null },
+			{ text: null, confidence: 0.8, offset: null },
+		]);
+	});
+
 	it('reads OpenGateLLM additions: request id model, token usage and cost; swaps image placeholders on request', () => {
 		const response = parseMistralOcrResponse(fixture('opengatellm', 'response_ocr.json'));
 		expect(response.model).toBe('mistral-ocr-2505');

@@ -20,7 +20,9 @@ const imageItem = (name: string): FixtureItem => ({
 
 type Body = { model: string; document: IDataObject; pages?: number[] };
 const bodies = (server: FakeServer) =>
-	server.requests.map((request) => JSON.parse(request.body.toString()) as Body);
+	server.requests
+		.filter((request) => request.method === 'POST')
+		.map((request) => JSON.parse(request.body.toString()) as Body);
 
 const CREDENTIAL_TYPES = {
 	mistral: 'mistralOcrApi',
@@ -212,28 +214,64 @@ describe('OCR Process on OpenGateLLM (Albert) against a fake /v1/ocr server', ()
 	);
 	afterEach(async () => await server.close());
 
-	it('works with a base URL ending in /v1, uses its default model, and surfaces token usage and cost', async () => {
+	it('works with a base URL ending in /v1, uses the OCR model the instance lists, and gives each page its share of the usage', async () => {
+		await server.close();
+		// An instance that serves other models than Albert's: its first image-to-text one is the default.
+		server = await startFakeOcrServer({
+			apiKey: API_KEY,
+			flavour: 'opengatellm',
+			models: [
+				{ id: 'qwen-chat', type: 'text-generation' },
+				{ id: 'instance-ocr-3', type: 'image-to-text' },
+				{ id: 'instance-ocr-1', type: 'image-to-text' },
+			],
+		});
 		const run = await ocrOn(
 			'openGateLlm',
 			server,
-			[pdfItem],
-			{ options: { pages: '1-2' } },
+			[pdfItem, pdfItem],
+			{ options: { pages: '1-2', outputMode: '={{ $itemIndex ? "perDocument" : "perPage" }}' } },
 			{ baseUrlSuffix: '/v1/' },
 		);
-		expect(server.requests[0].url).toBe('/v1/ocr');
-		expect(bodies(server)[0]).toMatchObject({ model: 'mistral-ocr-2505' });
+		// One look at the list for the execution, then the OCR calls.
+		expect(server.requests.map((request) => [request.method, request.url]).sort()).toEqual([
+			['GET', '/v1/models'],
+			['POST', '/v1/ocr'],
+			['POST', '/v1/ocr'],
+		]);
+		expect(bodies(server).map((body) => body.model)).toEqual(['instance-ocr-3', 'instance-ocr-3']);
 		expect(bodies(server)[0].pages).toBeUndefined();
-		const [first] = run.output(TARGET);
-		expect(first.json).toMatchObject({
+		const [first, second, document] = run.output(TARGET).map((item) => item.json);
+		const whole = { pages: 2, promptTokens: 0, completionTokens: 0, totalTokens: 0, cost: 0.0125 };
+		const share = { pages: 1, promptTokens: 0, completionTokens: 0, totalTokens: 0, cost: 0.00625 };
+		expect(first).toMatchObject({
 			provider: 'openGateLlm',
-			documentUsage: {
-				pages: 2,
-				promptTokens: 0,
-				completionTokens: 0,
-				totalTokens: 0,
-				cost: 0.0125,
-			},
+			model: 'instance-ocr-3',
+			usage: share,
+			documentUsage: whole,
 		});
+		expect(second).toMatchObject({ usage: share, documentUsage: whole });
+		// One item for the document: its usage is the document's, each page's the page's share.
+		expect(document).toMatchObject({ usage: whole });
+		expect(document.documentUsage).toBeUndefined();
+		expect((document.pages as IDataObject[]).map((page) => page.usage)).toEqual([share, share]);
+	});
+
+	it('says which models to pick from when the instance lists no OCR model', async () => {
+		await server.close();
+		server = await startFakeOcrServer({
+			apiKey: API_KEY,
+			flavour: 'opengatellm',
+			models: [{ id: 'qwen-chat', type: 'text-generation' }],
+		});
+		const run = await ocrOn('openGateLlm', server, [pdfItem], {}, { continueOnFail: true });
+		expect(run.output(TARGET)[0].json).toMatchObject({
+			error: 'OpenGateLLM / Albert lists no OCR model at /v1/models [item 0]',
+			description: expect.stringMatching(
+				/^Enter the name of a model this instance serves in Model\./,
+			),
+		});
+		expect(bodies(server)).toEqual([]);
 	});
 
 	it('maps its errors: wrong key, budget, wrong model type, busy', async () => {
@@ -350,13 +388,37 @@ describe('OCR options across the family', () => {
 		expect(item.json.documentAnnotation).toEqual(FAKE_ANNOTATION);
 		expect(item.json.warnings).toEqual([]);
 		expect(item.json.images).toEqual([
-			{ id: 'img-0.jpeg', bbox: [10, 20, 30, 40], binaryProperty: 'image_1_1' },
+			{
+				id: 'img-0.jpeg',
+				bbox: [10, 20, 30, 40],
+				bboxNormalized: [0.006, 0.0086, 0.0181, 0.0171],
+				binaryProperty: 'image_1_1',
+			},
 		]);
 		expect(JSON.stringify(item.json)).not.toContain(TINY_PNG);
 		expect(item.binary?.image_1_1).toMatchObject({
 			mimeType: 'image/png',
 			fileName: 'page-1-img-0.jpeg',
 		});
+		// The links Mistral lists apart from the markdown, and the page's and its table's word scores,
+		// each at the place of its word in the item's markdown (the table now inlined before "due").
+		expect(item.json.hyperlinks).toEqual(['mailto:billing@atelier-lumiere.example']);
+		expect(item.json.confidence).toEqual({ average: 0.93, minimum: 0.42 });
+		const markdown = String(item.json.markdown);
+		const words = item.json.wordConfidences as Array<{
+			text: string;
+			confidence: number;
+			offset: number;
+		}>;
+		expect(words.map(({ text, confidence }) => [text, confidence])).toEqual([
+			['Page', 0.99],
+			['Design', 0.97],
+			['020,00', 0.42],
+			['due', 0.88],
+		]);
+		expect(words.map(({ text, offset }) => markdown.slice(offset, offset + text.length))).toEqual(
+			words.map(({ text }) => text),
+		);
 		expect(
 			Buffer.from(item.binary?.image_1_1.data ?? '', 'base64').equals(
 				Buffer.from(TINY_PNG, 'base64'),
@@ -383,6 +445,7 @@ describe('OCR options across the family', () => {
 			{
 				id: 'img-0.jpeg',
 				bbox: [10, 20, 30, 40],
+				bboxNormalized: [0.006, 0.0086, 0.0181, 0.0171],
 				annotation: { kind: 'logo', summary: 'Atelier Lumière' },
 			},
 		]);
@@ -426,15 +489,11 @@ describe('OCR options across the family', () => {
 		) as IDataObject;
 		expect(pdfBody.model).toBe('mistral/mistral-ocr-latest');
 		expect(pdfBody.fallbacks).toEqual(['mistral/mistral-ocr-2505', 'mistral/mistral-ocr-2503']);
-		for (const key of [
-			'table_format',
-			'extract_header',
-			'extract_footer',
-			'confidence_scores_granularity',
-			'provider',
-		]) {
+		for (const key of ['table_format', 'extract_header', 'extract_footer', 'provider']) {
 			expect({ key, sent: key in pdfBody }).toEqual({ key, sent: false });
 		}
+		// Its documentation offers confidence scores: asked for, and its bare-number word scores kept.
+		expect(pdfBody.confidence_scores_granularity).toBe('word');
 		expect(typeof pdfBody.document_annotation_format).toBe('string');
 		expect(JSON.parse(pdfBody.document_annotation_format as string)).toMatchObject({
 			type: 'json_schema',
@@ -455,11 +514,72 @@ describe('OCR options across the family', () => {
 		// n8n drops options a provider does not show, so nothing is left to warn about here.
 		expect(items[0].json.warnings).toEqual([]);
 		expect((items[0].json.images as IDataObject[])[0].bbox).toEqual([11, 20, 30, 40]);
+		expect(items[0].json.wordConfidences).toEqual([
+			{ text: null, confidence: 0.99, offset: null },
+			{ text: null, confidence: 0.42, offset: null },
+		]);
 		expect(
 			Buffer.from(items[0].binary?.image_1_1.data ?? '', 'base64').equals(
 				Buffer.from(TINY_PNG, 'base64'),
 			),
 		).toBe(true);
+	});
+
+	it('Bifrost: document-level confidence, and annotations as text, any JSON object or a schema, as its documentation lists them', async () => {
+		server = await startFakeOcrServer({ apiKey: API_KEY, flavour: 'bifrost' });
+		const modes = ['text', 'json_object', 'json_schema'];
+		const run = await ocrOn(
+			'bifrost',
+			server,
+			modes.map((mode) => ({ json: { mode }, files: pdfItem.files })),
+			{
+				options: {
+					confidenceGranularity: 'document',
+					structuredExtraction: 'invoice',
+					annotationMode: '={{ $json.mode }}',
+					annotationPrompt: 'Amounts are in euros.',
+					imageAnnotationSchema: '{"type":"object"}',
+					pages: '1',
+				},
+			},
+		);
+		const sent = bodies(server) as unknown as IDataObject[];
+		expect(sent.map((body) => body.confidence_scores_granularity)).toEqual(
+			modes.map(() => 'document'),
+		);
+		const formats = sent
+			.map((body) => [
+				JSON.parse(String(body.document_annotation_format)).type,
+				JSON.parse(String(body.bbox_annotation_format)).type,
+				body.document_annotation_prompt,
+			])
+			.sort();
+		expect(formats).toEqual([
+			['json_object', 'json_object', 'Amounts are in euros.'],
+			['json_schema', 'json_schema', 'Amounts are in euros.'],
+			['text', 'text', 'Amounts are in euros.'],
+		]);
+		const items = run.output(TARGET);
+		expect(items.map((item) => [item.pairedItem, item.json.confidence])).toEqual(
+			modes.map((_, index) => [{ item: index }, { average: 0.93, minimum: 0.42 }]),
+		);
+		expect(items.map((item) => item.json.warnings)).toEqual(modes.map(() => []));
+	});
+
+	it('Bifrost: keeps a BifrostError’s type, code and event id in the error description', async () => {
+		server = await startFakeOcrServer({ apiKey: API_KEY, flavour: 'bifrost' });
+		const run = await ocrOn(
+			'bifrost',
+			server,
+			[pdfItem],
+			{ model: 'error:error_429_upstream_rate_limit.json:429', options: { maxRetries: 0 } },
+			{ continueOnFail: true },
+		);
+		const [item] = run.output(TARGET);
+		expect(item.json.error).toBe('Bifrost answered 429: Rate limit reached for requests [item 0]');
+		expect(item.json.description).toMatch(
+			/\(Bifrost type: rate_limit_error, code: 1300, event_id: evt_01JQ7ZK3M4N5P6Q7R8S9T0V1W2\)$/,
+		);
 	});
 
 	it('Otoroshi gets content_type, file name, PDF password and its backend; answers text-only pages', async () => {
@@ -487,6 +607,11 @@ describe('OCR options across the family', () => {
 		expect(pdfBody.include_blocks).toBeUndefined();
 		expect(pdfBody.table_format).toBeUndefined();
 		expect(imageBody).toMatchObject({ content_type: 'image/png', filename: 'sample.png' });
+		// As Otoroshi's documentation shows an image: Mistral's `{ url }` object inside `document`.
+		expect(imageBody.document).toEqual({
+			type: 'image_url',
+			image_url: { url: expect.stringMatching(/^data:image\/png;base64,iVBORw0KGgo/) },
+		});
 		const items = run.output(TARGET);
 		expect(items.map((item) => [item.json.pageNumber, item.json.text])).toEqual([
 			[1, 'Page 1\n\nSeen as application/pdf'],

@@ -13,6 +13,7 @@ const everything: OcrFeatures = {
 	includeBlocks: true,
 	blockLevel: 'linesAndWords',
 	confidenceGranularity: 'word',
+	annotationMode: 'json_schema',
 	structuredOutput: {
 		name: 'book',
 		schema: { type: 'object' },
@@ -46,6 +47,7 @@ const dialectOf = (id: string): BodyDialect => {
 		displayName: provider.displayName,
 		honours: provider.features,
 		annotationFormat: id === 'bifrost' ? 'string' : 'object',
+		...(id === 'bifrost' ? { confidenceLevels: ['page', 'block', 'word', 'document'] } : {}),
 	};
 };
 const document = {
@@ -90,14 +92,65 @@ describe('buildOcrBody', () => {
 		expect(body).not.toHaveProperty('table_format');
 		expect(body).not.toHaveProperty('extract_header');
 		expect(body).not.toHaveProperty('extract_footer');
-		expect(body).not.toHaveProperty('confidence_scores_granularity');
+		expect(body.confidence_scores_granularity).toBe('word');
 		expect(typeof body.document_annotation_format).toBe('string');
 		expect(body.fallbacks).toEqual(['mistral/mistral-ocr-2505']);
 		expect(warnings).toEqual([
 			'Table Format is not supported by Bifrost: ignored.',
 			'Extract Header and Footer is not supported by Bifrost: ignored.',
-			'Confidence Scores is not supported by Bifrost: ignored.',
 			'OCR Backend is not supported by Bifrost: ignored.',
+		]);
+	});
+
+	it('asks Bifrost for document-level confidence and annotations in each documented mode', () => {
+		const bodyFor = (features: Partial<OcrFeatures>) =>
+			buildOcrBody({
+				model: 'mistral/mistral-ocr-latest',
+				document,
+				pageIndexes: null,
+				features: { ...everything, ...features },
+				dialect: dialectOf('bifrost'),
+			}).body;
+		expect(bodyFor({ confidenceGranularity: 'document' }).confidence_scores_granularity).toBe(
+			'document',
+		);
+		const formats = (['text', 'json_object', 'json_schema'] as const).map((annotationMode) => {
+			const body = bodyFor({ annotationMode });
+			return [
+				JSON.parse(String(body.document_annotation_format)),
+				JSON.parse(String(body.bbox_annotation_format)).type,
+				body.document_annotation_prompt,
+			];
+		});
+		expect(formats).toEqual([
+			[{ type: 'text' }, 'text', 'Extract the title and the authors.'],
+			[{ type: 'json_object' }, 'json_object', 'Extract the title and the authors.'],
+			[
+				{
+					type: 'json_schema',
+					json_schema: { name: 'book', schema: { type: 'object' }, strict: true },
+				},
+				'json_schema',
+				'Extract the title and the authors.',
+			],
+		]);
+	});
+
+	it('keeps Mistral to the levels and the schema mode it documents, saying what it left out', () => {
+		const { body, warnings } = buildOcrBody({
+			model: 'mistral-ocr-latest',
+			document,
+			pageIndexes: null,
+			features: { ...everything, confidenceGranularity: 'document', annotationMode: 'text' },
+			dialect: dialectOf('mistral'),
+		});
+		expect(body).not.toHaveProperty('confidence_scores_granularity');
+		expect((body.document_annotation_format as { type: string }).type).toBe('json_schema');
+		expect(warnings).toEqual([
+			'Annotation Format is not supported by Mistral: ignored.',
+			'Fallback Models is not supported by Mistral: ignored.',
+			'OCR Backend is not supported by Mistral: ignored.',
+			'Mistral has no document-level confidence scores: none were asked for.',
 		]);
 	});
 

@@ -29,7 +29,9 @@ describe('OCR.chat answers, read where they enter', () => {
 		const result = mapOcrChatJob(job, wholeFile, false, undefined);
 		expect(result).toMatchObject({
 			provider: 'ocrChat',
-			model: 'vlm',
+			model: null,
+			tier: 'vlm',
+			documentPageCount: 1,
 			jobId: '9f2c1b7e4a',
 			documentMarkdown: '# INVOICE\n\n**Acme Corp** ...',
 			usage: { pagesProcessed: 1, docSizeBytes: 1234, promptTokens: null },

@@ -73,7 +73,8 @@ describe('OCR Process on OCR.chat', () => {
 		const [first] = items;
 		expect(first.json).toMatchObject({
 			provider: 'ocrChat',
-			model: 'cpu',
+			model: null,
+			tier: 'cpu',
 			fileName: 'invoice.pdf',
 			mimeType: 'application/pdf',
 			text: 'INVOICE\nAcme Corp\nTotal: 215.00 USD',
@@ -248,6 +249,19 @@ describe('OCR Process on OCR.chat', () => {
 		});
 		// Document mode keeps OCR.chat's own document markdown.
 		expect(document.json.markdown).toContain('\f');
+	});
+
+	it('Get Job Result counts the pages as the job does, names no model and says which tier read it', async () => {
+		const jobId = fake.addJob(4, { blankTrailingPages: 2 });
+		const run = await ocr(fake, [{ json: { jobId } }], {
+			jobOperation: 'getJob',
+			jobId: '={{ $json.jobId }}',
+		});
+		expect(run.output(TARGET).map((item) => [item.json.pageNumber, item.json.pageCount])).toEqual([
+			[1, 4],
+			[2, 4],
+		]);
+		expect(run.output(TARGET)[0].json).toMatchObject({ model: null, tier: 'cpu' });
 	});
 
 	it.each([

@@ -1,5 +1,7 @@
 import { performance } from 'node:perf_hooks';
 
+import { mapMistralPage } from '../../core/providers/mistral-compatible/map-mistral-page';
+import type { MistralPage } from '../../core/providers/mistral-compatible/ocr-response';
 import { htmlTableToMarkdown } from '../../core/text/html-table-to-markdown';
 import { markdownToText } from '../../core/text/markdown-to-text';
 
@@ -65,6 +67,36 @@ describe('text clean-up of hostile answers stays linear (1 MB each, under 1 s or
 		['brs', '<tr><td><br      '],
 	])('htmlTableToMarkdown: %s', (_name, unit) => {
 		expectLinear((bytes) => htmlTableToMarkdown(`<table>${fill(unit, bytes)}</table>`));
+	});
+
+	it.each([
+		['bracket openings', () => fill('[')],
+		['placeholders of many tables', (ids: string[]) => ids.map((id) => `[${id}](${id})`).join(' ')],
+		['placeholders never closed', (ids: string[]) => ids.map((id) => `[${id}](${id}`).join(' ')],
+	])('mapMistralPage: %s (20 000 tables, word scores)', (_name, build) => {
+		const ids = Array.from({ length: 20_000 }, (_, index) => `tbl-${index}.md`);
+		const markdown = build(ids).slice(0, MEGABYTE);
+		const page: MistralPage = {
+			index: 0,
+			markdown,
+			images: [],
+			tables: ids.map((id) => ({ id, content: '| a |', format: 'markdown' })),
+			blocks: [],
+			hyperlinks: [],
+			header: null,
+			footer: null,
+			dimensions: null,
+			confidence_scores: {
+				word_confidence_scores: Array.from({ length: 20_000 }, (_, index) => ({
+					text: 'a',
+					confidence: 0.9,
+					start_index: index * 40,
+				})),
+			},
+		};
+		const { result, milliseconds } = timed(() => mapMistralPage(page, { inlineImages: false }));
+		expect(milliseconds).toBeLessThan(1000);
+		expect(result.wordConfidences).toHaveLength(20_000);
 	});
 
 	it('huge rowspan and colspan are clamped to what the table holds, and a grid too large becomes rows', () => {

@@ -118,7 +118,7 @@ describe('Locate Text on Clovis (native Locate prompt)', () => {
 			const body = JSON.parse(server.requests[0].body.toString()) as {
 				messages: Array<{ content: Array<{ text?: string }> }>;
 			};
-			expect(body.messages[0].content[1].text).toBe(
+			expect(body.messages[0].content[0].text).toBe(
 				'<image>\nLocate <|ref|>Total<|/ref|> in the image.',
 			);
 			const [item] = run.output(TARGET);

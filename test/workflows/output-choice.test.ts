@@ -45,6 +45,7 @@ const FULL_PAGE_KEYS = [
 	'fileName',
 	'footer',
 	'header',
+	'hyperlinks',
 	'images',
 	'markdown',
 	'mimeType',
@@ -239,15 +240,18 @@ describe('Output on a remote provider (Mistral, fake server)', () => {
 		return run.output(TARGET);
 	}
 
-	it('Simplified drops blocks and dimensions, keeps the images and tables the pages have', async () => {
+	it('Simplified drops blocks and dimensions, keeps the images, tables and links the pages have', async () => {
 		const [full, simplified] = await Promise.all([mistral({}, 1), mistral({}, 1.1)]);
 		expect(simplified.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 0 }]);
 		expect(keys(full[0].json)).toEqual(
 			expect.arrayContaining(['blocks', 'dimensions', 'mimeType']),
 		);
 		for (const [position, item] of simplified.entries()) {
-			expect(keys(item.json)).toEqual([...SIMPLIFIED_PAGE_KEYS, 'images', 'tables'].sort());
+			expect(keys(item.json)).toEqual(
+				[...SIMPLIFIED_PAGE_KEYS, 'hyperlinks', 'images', 'tables'].sort(),
+			);
 			expect(item.json.pageNumber).toBe(position + 1);
+			expect(item.json.hyperlinks).toEqual(full[position].json.hyperlinks);
 			expect(item.json.images).toEqual(full[position].json.images);
 			expect(item.json.tables).toEqual(full[position].json.tables);
 			expect(item.json.documentUsage).toEqual(full[position].json.documentUsage);
@@ -275,8 +279,8 @@ describe('Output on a remote provider (Mistral, fake server)', () => {
 		expect(item.json.documentAnnotation).toMatchObject({ invoiceNumber: 'F-2026-0142' });
 		expect(item.json).not.toHaveProperty('blocks');
 		expect((item.json.pages as IDataObject[]).map(keys)).toEqual([
-			['confidence', 'images', 'markdown', 'pageNumber', 'tables', 'text'],
-			['confidence', 'images', 'markdown', 'pageNumber', 'tables', 'text'],
+			['confidence', 'hyperlinks', 'images', 'markdown', 'pageNumber', 'tables', 'text'],
+			['confidence', 'hyperlinks', 'images', 'markdown', 'pageNumber', 'tables', 'text'],
 		]);
 	});
 });
@@ -317,7 +321,7 @@ describe('Output on OCR.chat jobs', () => {
 			});
 			expect(pages.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 0 }, { item: 0 }]);
 			for (const page of pages) {
-				expect(keys(page.json)).toEqual([...SIMPLIFIED_PAGE_KEYS, 'jobId'].sort());
+				expect(keys(page.json)).toEqual([...SIMPLIFIED_PAGE_KEYS, 'jobId', 'tier'].sort());
 				expect(page.json.jobId).toBe(status.json.jobId);
 			}
 		} finally {

@@ -41,6 +41,19 @@ function answer(request: RecordedRequest, mode: Mode): FakeAnswer {
 	}
 	if (sentKey !== KEY) return { status: 401, json: { detail: 'Unauthorized' } };
 	const url = new URL(request.url, 'http://fake');
+	// Where the node looks up an instance's default models (OpenGateLLM).
+	if (url.pathname === '/v1/models') {
+		return {
+			status: 200,
+			json: {
+				object: 'list',
+				data: [
+					{ id: 'ocr-model', type: 'image-to-text' },
+					{ id: 'chat-model', type: 'image-text-to-text' },
+				],
+			},
+		};
+	}
 	if (url.pathname === '/v1/ocr' || url.pathname === '/ocr') {
 		return {
 			status: 200,

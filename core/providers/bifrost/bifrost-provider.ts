@@ -1,13 +1,42 @@
+import { extractProviderMessage } from '../../http/provider-message';
+import { isObject } from '../../json';
 import { createMistralCompatibleProvider } from '../mistral-compatible/mistral-compatible-provider';
 
-const isObject = (value: unknown): value is Record<string, unknown> =>
-	typeof value === 'object' && value !== null && !Array.isArray(value);
+const identifier = (value: unknown) =>
+	typeof value === 'string' && value.trim()
+		? value.trim()
+		: typeof value === 'number'
+			? String(value)
+			: null;
+
+/**
+ * A BifrostError's identifiers (`type`, `code`, `event_id`, at the top or in `error`), which its support
+ * asks for; the message is read the usual way.
+ */
+export function readBifrostError(
+	_status: number,
+	body: unknown,
+): { message?: string; details?: string } | undefined {
+	if (!isObject(body)) return undefined;
+	const error = isObject(body.error) ? body.error : {};
+	const found = [
+		['type', identifier(error.type) ?? identifier(body.type)],
+		['code', identifier(error.code)],
+		['event_id', identifier(error.event_id) ?? identifier(body.event_id)],
+	].filter((entry): entry is [string, string] => entry[1] !== null);
+	if (found.length === 0) return undefined;
+	return {
+		message: extractProviderMessage(body),
+		details: `(Bifrost ${found.map(([name, value]) => `${name}: ${value}`).join(', ')})`,
+	};
+}
 
 /**
  * Bifrost (MPilot) gateway: `provider/model` names, fallbacks, and `extra_fields` telling which backend
  * answered. Its OCR page keeps only index, markdown, images, dimensions and blocks, so table and
  * header/footer extraction are never sent (they would remove content it then drops), and its code types
- * the annotation formats as strings.
+ * the annotation formats as strings. Its documentation offers confidence scores down to the word and for
+ * the whole document, and annotations as text, any JSON object or a JSON schema.
  */
 export const bifrostProvider = createMistralCompatibleProvider({
 	id: 'bifrost',
@@ -25,12 +54,17 @@ export const bifrostProvider = createMistralCompatibleProvider({
 		'imageLimit',
 		'imageMinSize',
 		'includeBlocks',
+		'confidenceGranularity',
 		'structuredOutput',
+		'annotationMode',
 		'imageAnnotation',
 		'sendUrl',
 		'fallbackModels',
 	],
 	annotationFormat: 'string',
+	// Its documentation adds a document level to Mistral's.
+	confidenceLevels: ['page', 'block', 'word', 'document'],
+	readError: readBifrostError,
 	readGateway(body) {
 		const extra = isObject(body) && isObject(body.extra_fields) ? body.extra_fields : undefined;
 		if (!extra) return undefined;
@@ -40,7 +74,6 @@ export const bifrostProvider = createMistralCompatibleProvider({
 			latencyMs: typeof extra.latency === 'number' ? extra.latency : null,
 		};
 	},
-	capabilities: { confidence: false },
 	// Names are provider/model; only Mistral's OCR models do OCR behind Bifrost.
 	isOcrModel: (entry) => String(entry.id).includes('ocr'),
 	visionModel: 'mistral/mistral-small-latest',

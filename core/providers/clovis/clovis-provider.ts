@@ -3,6 +3,7 @@ import { attemptAsync } from '../../attempt';
 import { cropImages, MAX_CROPS_PER_PAGE } from '../../document/crop-image';
 import { documentStepTimeoutMs } from '../../document/rasterizer';
 import type { BBox, OcrPage, OcrResult } from '../../model';
+import { dataUrl } from '../../units';
 import type {
 	DocumentInput,
 	OcrProvider,
@@ -16,8 +17,11 @@ import { mapGroundedPage, toPixels } from './map-grounded-page';
 import { parseGroundedOutput } from './parse-grounded-output';
 
 const DEFAULT_MODEL = 'ClovisOCR';
-/** DeepSeek-OCR's context is 8192 tokens. */
-const MAX_TOKENS = 8192;
+/**
+ * What Clovis' documentation sends. DeepSeek-OCR's context is 8192 tokens, prompt and image included:
+ * asking for all 8192 as output overflows it.
+ */
+const MAX_TOKENS = 8000;
 
 const PROMPTS = {
 	markdown: '<|grounding|>Convert the document to markdown.',
@@ -43,7 +47,7 @@ class ClovisSession implements OcrSession {
 		const image = await document.opened.renderPage(pageIndex, { dpi: request.renderDpi });
 		const { answer, raw } = await askAboutImage(this.context.functions, http, {
 			model: request.model || DEFAULT_MODEL,
-			imageUrl: `data:${image.mimeType};base64,${image.data.toString('base64')}`,
+			imageUrl: dataUrl(image.mimeType, image.data),
 			prompt: ocrPrompt(request),
 			maxTokens: MAX_TOKENS,
 			itemIndex: request.itemIndex,
@@ -71,7 +75,7 @@ class ClovisSession implements OcrSession {
 			);
 			taken.forEach((picture, position) => {
 				const crop = crops.ok ? crops.value[position] : null;
-				if (crop) picture.dataUrl = `data:image/png;base64,${crop.toString('base64')}`;
+				if (crop) picture.dataUrl = dataUrl('image/png', crop);
 				else page.warnings.push(`Image ${picture.id} could not be cut out of the page.`);
 			});
 			if (pictures.length > taken.length) {

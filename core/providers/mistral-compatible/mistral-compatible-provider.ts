@@ -6,6 +6,7 @@ import {
 	type RequestContext,
 } from '../../http/provider-request';
 import type { OcrPage, OcrResult } from '../../model';
+import { dataUrl, megabytes } from '../../units';
 import { fileToUpload, type FileToUpload } from '../file-to-upload';
 import type {
 	BatchItem,
@@ -23,9 +24,14 @@ import type {
 	SessionContext,
 } from '../provider';
 import { askAboutImage, askAboutText, toModelAnswer } from '../openai-chat/chat-client';
-import { listServiceModels, servesPurpose } from '../openai-chat/model-list';
+import { firstServiceModel, listServiceModels, servesPurpose } from '../openai-chat/model-list';
 import { mapMistralPage } from './map-mistral-page';
-import { buildOcrBody, type DocumentChunk, type FeatureName } from './ocr-body';
+import {
+	buildOcrBody,
+	type ConfidenceLevel,
+	type DocumentChunk,
+	type FeatureName,
+} from './ocr-body';
 import { parseMistralOcrResponse, type MistralOcrResponse } from './ocr-response';
 
 /** What differs between services that speak Mistral's `/v1/ocr`; each lives in its provider's folder. */
@@ -44,6 +50,8 @@ export interface MistralCompatibleConfig {
 	/** Options the service keeps (see `buildOcrBody`). */
 	honours: FeatureName[];
 	annotationFormat: 'object' | 'string';
+	/** Values of `confidence_scores_granularity` it takes; Mistral's if absent. */
+	confidenceLevels?: ConfidenceLevel[];
 	/** Adds the service's own fields to the body. */
 	decorateBody?: (
 		body: Record<string, unknown>,
@@ -71,6 +79,11 @@ export interface MistralCompatibleConfig {
 	chatBaseUrl?: (credentialBaseUrl: string) => string;
 	/** Text chat model for Chat With Document; '' lets the service choose; absent: no chat. */
 	chatModel?: string;
+	/**
+	 * Instances serve different models: with no model named, the first its `GET /v1/models` lists for
+	 * the purpose is used (`isOcrModel` for OCR) instead of the names above.
+	 */
+	discoverModels?: boolean;
 }
 
 /** Annotations come as JSON strings; a string that is not JSON is kept as it is. */
@@ -79,10 +92,6 @@ function parseAnnotation(annotation: string | null): unknown {
 	const parsed = attempt(() => JSON.parse(annotation) as unknown);
 	return parsed.ok ? parsed.value : annotation;
 }
-
-const dataUrl = (mimeType: string, bytes: Buffer) =>
-	`data:${mimeType};base64,${bytes.toString('base64')}`;
-const megabytes = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 
 export interface PreparedDocument {
 	model: string;
@@ -195,7 +204,11 @@ export class MistralCompatibleSession implements OcrSession {
 				'Send fewer pages (split the PDF) or a smaller file.',
 			);
 		}
-		const model = request.model || this.config.defaultModel;
+		const model =
+			request.model ||
+			(this.config.discoverModels
+				? await discoveredModel(this.context.functions, this.config, 'ocr', request.itemIndex)
+				: this.config.defaultModel);
 		const allPages = document.pageIndexes.length === document.opened.pageCount;
 		const warnings = [...document.opened.warnings];
 		const addWarnings = (more: string[]) => {
@@ -258,6 +271,14 @@ export class MistralCompatibleSession implements OcrSession {
 				if (pageIndex !== null) mapped.index = pageIndex;
 				else if (prepared.originalIndexes)
 					mapped.index = prepared.originalIndexes[mapped.index] ?? -1;
+				// A request that read one page: what it counted is that page's.
+				if (response.usage && response.pages.length === 1) {
+					mapped.usage = {
+						promptTokens: response.usage.prompt_tokens ?? null,
+						completionTokens: response.usage.completion_tokens ?? null,
+						cost: response.usage.cost ?? null,
+					};
+				}
 				pages.push(mapped);
 			}
 			usage.pagesProcessed += response.usage_info.pages_processed ?? response.pages.length;
@@ -315,19 +336,72 @@ export class MistralCompatibleSession implements OcrSession {
 	async close(): Promise<void> {}
 }
 
-/** The service's models for a purpose: its OCR models, or the others that chat (with images, for vision). */
+/** Whether a listed model serves a purpose: an OCR model, or another that chats (with images, for vision). */
+function servesFor(config: MistralCompatibleConfig, purpose: ModelPurpose) {
+	const isOcrModel = config.isOcrModel ?? (() => false);
+	return (entry: Record<string, unknown> & { id: string }) =>
+		purpose === 'ocr' ? isOcrModel(entry) : !isOcrModel(entry) && servesPurpose(entry, purpose);
+}
+
+const listHttp = (config: MistralCompatibleConfig): HttpProvider => ({
+	displayName: config.displayName,
+	credentialType: config.credentialType,
+	readError: config.readError,
+});
+
+/** The service's models for a purpose, by name. */
 async function listModels(
 	context: RequestContext,
 	config: MistralCompatibleConfig,
 	purpose: ModelPurpose,
 ): Promise<ModelChoice[]> {
-	const isOcrModel = config.isOcrModel ?? (() => false);
-	return await listServiceModels(
-		context,
-		{ displayName: config.displayName, credentialType: config.credentialType },
-		(entry) =>
-			purpose === 'ocr' ? isOcrModel(entry) : !isOcrModel(entry) && servesPurpose(entry, purpose),
-	);
+	return await listServiceModels(context, listHttp(config), servesFor(config, purpose));
+}
+
+/** Default models found in a service's list: asked once per execution (its context) and purpose. */
+const discovered = new WeakMap<object, Map<ModelPurpose, Promise<string>>>();
+
+const PURPOSE_WORDS: Record<ModelPurpose, string> = {
+	ocr: 'OCR',
+	vision: 'vision (image-text-to-text)',
+	chat: 'chat (text-generation)',
+};
+
+async function discoveredModel(
+	context: RequestContext,
+	config: MistralCompatibleConfig,
+	purpose: ModelPurpose,
+	itemIndex: number,
+): Promise<string> {
+	let byPurpose = discovered.get(context);
+	if (!byPurpose) {
+		byPurpose = new Map();
+		discovered.set(context, byPurpose);
+	}
+	let found = byPurpose.get(purpose);
+	if (!found) {
+		const lookup = firstServiceModel(
+			context,
+			listHttp(config),
+			servesFor(config, purpose),
+			itemIndex,
+		)
+			.then((model) => {
+				if (model !== null) return model;
+				throw new DocumentError(
+					`${config.displayName} lists no ${PURPOSE_WORDS[purpose]} model at /v1/models`,
+					'Enter the name of a model this instance serves in Model.',
+				);
+			})
+			.catch((error: unknown) => {
+				// A failed lookup is not kept: the next item asks again.
+				byPurpose.delete(purpose);
+				throw error;
+			});
+		byPurpose.set(purpose, lookup);
+		found = lookup;
+	}
+	return await found;
 }
 
 /** Describe Image through the service's chat endpoint with its vision model. */
@@ -336,7 +410,11 @@ async function describeImage(
 	config: MistralCompatibleConfig,
 	request: DescribeRequest,
 ): Promise<DescribeAnswer> {
-	const model = request.model || (config.visionModel ?? '');
+	const model =
+		request.model ||
+		(config.discoverModels
+			? await discoveredModel(context, config, 'vision', request.itemIndex)
+			: (config.visionModel ?? ''));
 	const answered = await askAboutImage(context, chatHttp(config), {
 		model,
 		imageUrl: request.imageUrl,
@@ -365,7 +443,11 @@ async function complete(
 	config: MistralCompatibleConfig,
 	request: CompletionRequest,
 ): Promise<DescribeAnswer> {
-	const model = request.model || (config.chatModel ?? '');
+	const model =
+		request.model ||
+		(config.discoverModels
+			? await discoveredModel(context, config, 'chat', request.itemIndex)
+			: (config.chatModel ?? ''));
 	const answered = await askAboutText(context, chatHttp(config), { ...request, model });
 	return toModelAnswer(answered, model || 'default');
 }

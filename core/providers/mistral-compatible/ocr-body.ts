@@ -1,9 +1,12 @@
 import type { OcrFeatures, StructuredOutput } from '../provider';
 
-/** The `document` field: data URLs (or https URLs) as strings, the form every service of the family takes. */
+/**
+ * The `document` field: data URLs (or https URLs) as strings, the form every service of the family takes;
+ * a service whose documentation shows Mistral's `{ url }` object for images gets that instead.
+ */
 export type DocumentChunk =
 	| { type: 'document_url'; document_url: string; document_name?: string }
-	| { type: 'image_url'; image_url: string };
+	| { type: 'image_url'; image_url: string | { url: string } };
 
 export type FeatureName = keyof OcrFeatures;
 
@@ -22,12 +25,19 @@ export const MISTRAL_OCR_OPTIONS: FeatureName[] = [
 	'sendUrl',
 ];
 
+export type ConfidenceLevel = Exclude<OcrFeatures['confidenceGranularity'], 'none'>;
+
+/** The confidence levels Mistral's `/v1/ocr` takes. */
+export const MISTRAL_CONFIDENCE_LEVELS: ConfidenceLevel[] = ['page', 'block', 'word'];
+
 export interface BodyDialect {
 	displayName: string;
 	/** Features the service keeps; asking for another gives a warning, and it is not sent. */
 	honours: FeatureName[];
 	/** How annotation formats travel: Mistral's object, or the string some gateways' code declares. */
 	annotationFormat: 'object' | 'string';
+	/** Values of `confidence_scores_granularity` it takes (with `confidenceGranularity`); Mistral's if absent. */
+	confidenceLevels?: ConfidenceLevel[];
 }
 
 const FEATURE_LABELS: Record<FeatureName, string> = {
@@ -41,6 +51,7 @@ const FEATURE_LABELS: Record<FeatureName, string> = {
 	blockLevel: 'Block Level',
 	confidenceGranularity: 'Confidence Scores',
 	structuredOutput: 'Structured Extraction',
+	annotationMode: 'Annotation Format',
 	imageAnnotation: 'Image Annotation',
 	fallbackModels: 'Fallback Models',
 	backend: 'OCR Backend',
@@ -74,6 +85,8 @@ function asked(features: OcrFeatures, name: FeatureName): boolean {
 			return features.tableFormat !== 'inline';
 		case 'confidenceGranularity':
 			return features.confidenceGranularity !== 'none';
+		case 'annotationMode':
+			return features.annotationMode !== 'json_schema';
 		case 'fallbackModels':
 			return features.fallbackModels.length > 0;
 		case 'backend':
@@ -132,11 +145,22 @@ export function buildOcrBody(input: {
 		body.extract_footer = true;
 	}
 	if (honoured('includeBlocks') && features.includeBlocks) body.include_blocks = true;
-	if (honoured('confidenceGranularity') && features.confidenceGranularity !== 'none') {
-		body.confidence_scores_granularity = features.confidenceGranularity;
+	const granularity = features.confidenceGranularity;
+	if (honoured('confidenceGranularity') && granularity !== 'none') {
+		if ((dialect.confidenceLevels ?? MISTRAL_CONFIDENCE_LEVELS).includes(granularity))
+			body.confidence_scores_granularity = granularity;
+		else
+			warnings.push(
+				`${dialect.displayName} has no ${granularity}-level confidence scores: none were asked for.`,
+			);
 	}
+	// Other modes than the schema only where the service takes them (a schema is filled otherwise).
+	const mode = honoured('annotationMode') ? features.annotationMode : 'json_schema';
 	const annotationFormat = ({ name, schema }: StructuredOutput) => {
-		const format = { type: 'json_schema', json_schema: { name, schema, strict: true } };
+		const format =
+			mode === 'json_schema'
+				? { type: 'json_schema', json_schema: { name, schema, strict: true } }
+				: { type: mode };
 		return dialect.annotationFormat === 'object' ? format : JSON.stringify(format);
 	};
 	if (honoured('structuredOutput') && features.structuredOutput) {

@@ -1,4 +1,5 @@
 import { attempt } from '../../attempt';
+import { isObject, type JsonObject as Json } from '../../json';
 
 /**
  * The `/v1/ocr` response as the Mistral family sends it, validated where it enters. Only the fields the
@@ -15,10 +16,18 @@ export interface MistralImage {
 	image_annotation?: string | null;
 }
 
+/** A word's score; `start_index` counts characters into the page markdown (or the table's content). */
+export interface MistralWordScore {
+	text: string | null;
+	confidence: number;
+	start_index: number | null;
+}
+
 export interface MistralTable {
 	id: string;
 	content: string;
 	format?: string | null;
+	word_confidence_scores?: MistralWordScore[];
 }
 
 export interface MistralBlock {
@@ -46,6 +55,8 @@ export interface MistralPage {
 	confidence_scores: {
 		average_page_confidence_score?: number | null;
 		minimum_page_confidence_score?: number | null;
+		/** Present when word scores were asked for. */
+		word_confidence_scores?: MistralWordScore[];
 	} | null;
 }
 
@@ -65,14 +76,30 @@ export class MalformedResponseError extends Error {
 	}
 }
 
-type Json = Record<string, unknown>;
-
-const isObject = (value: unknown): value is Json =>
-	typeof value === 'object' && value !== null && !Array.isArray(value);
 const numberOrNull = (value: unknown): number | null =>
 	typeof value === 'number' && Number.isFinite(value) ? value : null;
 const stringOrNull = (value: unknown): string | null => (typeof value === 'string' ? value : null);
 const list = (value: unknown): unknown[] => (Array.isArray(value) ? value : []);
+
+/** Mistral's `{text, confidence, start_index}`; a bare number (as Bifrost documents it) is a score alone. */
+function parseWordScore(value: unknown): MistralWordScore | null {
+	if (typeof value === 'number' && Number.isFinite(value))
+		return { text: null, confidence: value, start_index: null };
+	if (!isObject(value)) return null;
+	const confidence = numberOrNull(value.confidence);
+	if (confidence === null) return null;
+	return {
+		text: stringOrNull(value.text),
+		confidence,
+		start_index: numberOrNull(value.start_index),
+	};
+}
+
+/** Word scores where the answer has a list of them; undefined where it has none (not asked for). */
+function parseWordScores(value: unknown): MistralWordScore[] | undefined {
+	if (!Array.isArray(value)) return undefined;
+	return value.map(parseWordScore).filter((score): score is MistralWordScore => score !== null);
+}
 
 function parseImage(value: unknown): MistralImage | null {
 	if (!isObject(value) || typeof value.id !== 'string') return null;
@@ -105,6 +132,15 @@ function parseBlock(value: unknown): MistralBlock | null {
 	};
 }
 
+function pageScores(scores: Json): NonNullable<MistralPage['confidence_scores']> {
+	const words = parseWordScores(scores.word_confidence_scores);
+	return {
+		average_page_confidence_score: numberOrNull(scores.average_page_confidence_score),
+		minimum_page_confidence_score: numberOrNull(scores.minimum_page_confidence_score),
+		...(words ? { word_confidence_scores: words } : {}),
+	};
+}
+
 function parsePage(value: unknown, position: number): MistralPage {
 	if (!isObject(value)) throw new MalformedResponseError(`pages[${position}] is not an object`);
 	if (typeof value.markdown !== 'string')
@@ -121,11 +157,15 @@ function parsePage(value: unknown, position: number): MistralPage {
 			.filter((image): image is MistralImage => image !== null),
 		tables: list(value.tables)
 			.filter((table): table is Json => isObject(table) && typeof table.id === 'string')
-			.map((table) => ({
-				id: String(table.id),
-				content: String(table.content ?? ''),
-				format: stringOrNull(table.format),
-			})),
+			.map((table) => {
+				const words = parseWordScores(table.word_confidence_scores);
+				return {
+					id: String(table.id),
+					content: typeof table.content === 'string' ? table.content : '',
+					format: stringOrNull(table.format),
+					...(words ? { word_confidence_scores: words } : {}),
+				};
+			}),
 		blocks: list(value.blocks)
 			.map(parseBlock)
 			.filter((block): block is MistralBlock => block !== null),
@@ -133,12 +173,7 @@ function parsePage(value: unknown, position: number): MistralPage {
 		header: stringOrNull(value.header),
 		footer: stringOrNull(value.footer),
 		dimensions: width && height ? { width, height, dpi: numberOrNull(dimensions?.dpi) } : null,
-		confidence_scores: scores
-			? {
-					average_page_confidence_score: numberOrNull(scores.average_page_confidence_score),
-					minimum_page_confidence_score: numberOrNull(scores.minimum_page_confidence_score),
-				}
-			: null,
+		confidence_scores: scores ? pageScores(scores) : null,
 	};
 }
 

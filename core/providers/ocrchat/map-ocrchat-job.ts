@@ -125,7 +125,10 @@ export function mapOcrChatJob(
 	const wholeDocument = sent.keep === null;
 	return {
 		provider: 'ocrChat',
-		model: job.tier ?? 'cpu',
+		// OCR.chat names no model, only the engine (tier) that read the document.
+		model: null,
+		tier: job.tier ?? 'cpu',
+		...(job.pageCount !== null ? { documentPageCount: job.pageCount } : {}),
 		pages,
 		documentAnnotation: null,
 		usage: {

@@ -1,3 +1,4 @@
+import { isObject, type JsonObject } from '../../json';
 import type { BBox } from '../../model';
 
 /** An OCR.chat job as `POST /api/v1/ocr/` and `GET /api/v1/ocr/<uuid>/` give it, checked where it enters. */
@@ -35,10 +36,7 @@ export interface OcrChatTurn {
 	citations: Array<{ page: number; snippet: string }>;
 }
 
-type Json = Record<string, unknown>;
-
-const isObject = (value: unknown): value is Json =>
-	value !== null && typeof value === 'object' && !Array.isArray(value);
+type Json = JsonObject;
 const text = (value: unknown): string => (typeof value === 'string' ? value : '');
 const finite = (value: unknown): number | null =>
 	typeof value === 'number' && Number.isFinite(value) ? value : null;

@@ -133,9 +133,10 @@ export async function askAboutImage(
 			messages: [
 				{
 					role: 'user',
+					// Text first, then the image: the order Clovis' documentation sends (OpenAI accepts either).
 					content: [
-						{ type: 'image_url', image_url: { url: question.imageUrl } },
 						{ type: 'text', text: question.prompt },
+						{ type: 'image_url', image_url: { url: question.imageUrl } },
 					],
 				},
 			],

@@ -3,6 +3,7 @@ import {
 	type HttpProvider,
 	type RequestContext,
 } from '../../http/provider-request';
+import { isObject } from '../../json';
 import type { ModelChoice, ModelPurpose } from '../provider';
 
 /** One entry of an OpenAI-style `GET /v1/models` answer, as the services fill it. */
@@ -30,29 +31,51 @@ export function servesPurpose(entry: ModelEntry, purpose: Exclude<ModelPurpose, 
 	return !NOT_CHAT.test(entry.id);
 }
 
-/** `GET /v1/models` (OpenAI list shape) through the pack's HTTP door, keeping `keep`'s models, by name. */
+/** `GET /v1/models` (OpenAI list shape) through the pack's HTTP door: the entries, in the service's order. */
+async function modelEntries(
+	context: RequestContext,
+	provider: HttpProvider,
+	itemIndex: number,
+): Promise<ModelEntry[]> {
+	const response = await providerRequest.call(context, provider, {
+		method: 'GET',
+		path: '/v1/models',
+		itemIndex,
+		timeoutMs: 20_000,
+		maxRetries: 1,
+	});
+	const body = response.body as { data?: unknown };
+	const entries: unknown[] = Array.isArray(body?.data) ? body.data : [];
+	return entries.filter(
+		(entry): entry is ModelEntry => isObject(entry) && typeof entry.id === 'string',
+	);
+}
+
+/** The service's models that `keep` keeps, by name, for the editor's model lists. */
 export async function listServiceModels(
 	context: RequestContext,
 	provider: HttpProvider,
 	keep: (entry: ModelEntry) => boolean,
 ): Promise<ModelChoice[]> {
-	const response = await providerRequest.call(context, provider, {
-		method: 'GET',
-		path: '/v1/models',
-		itemIndex: 0,
-		timeoutMs: 20_000,
-		maxRetries: 1,
-	});
-	const body = response.body as { data?: unknown };
-	const entries = Array.isArray(body?.data) ? (body.data as Array<Record<string, unknown>>) : [];
-	return entries
-		.filter(
-			(entry): entry is ModelEntry => typeof entry?.id === 'string' && keep(entry as ModelEntry),
-		)
+	return (await modelEntries(context, provider, 0))
+		.filter(keep)
 		.map((entry) => ({
 			name: entry.id,
 			value: entry.id,
 			...(typeof entry.owned_by === 'string' ? { description: `by ${entry.owned_by}` } : {}),
 		}))
 		.sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/**
+ * The first model the service lists that `keep` keeps (its own order, as its documentation picks one),
+ * or null when it lists none.
+ */
+export async function firstServiceModel(
+	context: RequestContext,
+	provider: HttpProvider,
+	keep: (entry: ModelEntry) => boolean,
+	itemIndex: number,
+): Promise<string | null> {
+	return (await modelEntries(context, provider, itemIndex)).find(keep)?.id ?? null;
 }

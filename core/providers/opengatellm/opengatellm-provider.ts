@@ -3,14 +3,16 @@ import { MISTRAL_OCR_OPTIONS } from '../mistral-compatible/ocr-body';
 
 /**
  * OpenGateLLM (the Albert API): forwards Mistral's `/v1/ocr` body to an OCR model of type
- * `image-to-text` and answers in Mistral's shape, plus OpenAI-style `usage` with a cost.
+ * `image-to-text` and answers in Mistral's shape, plus OpenAI-style `usage` with a cost. Each instance
+ * serves its own models, so with no model named the first of the right type in its `/v1/models` is used,
+ * as its documentation picks one.
  */
 export const openGateLlmProvider = createMistralCompatibleProvider({
 	id: 'openGateLlm',
 	displayName: 'OpenGateLLM / Albert',
 	description: 'Albert API (OpenGateLLM): Mistral-compatible OCR models',
 	credentialType: 'openGateLlmApi',
-	defaultModel: 'mistral-ocr-2505',
+	defaultModel: '',
 	// The size limit is the upstream model's; older deployments refused PDFs over 20 MiB.
 	maxFileBytes: 20 * 1024 * 1024,
 	nativeImageFormats: ['png', 'jpeg'],
@@ -20,7 +22,8 @@ export const openGateLlmProvider = createMistralCompatibleProvider({
 	annotationFormat: 'object',
 	// OCR models are the `image-to-text` ones; chat models answer 422 "wrong type".
 	isOcrModel: (entry) => entry.type === 'image-to-text',
-	// Albert's image-text-to-text model.
-	visionModel: 'albert-large',
-	chatModel: 'albert-large',
+	// Found in its list: image-text-to-text for Describe Image, text-generation (or vision) for chat.
+	visionModel: '',
+	chatModel: '',
+	discoverModels: true,
 });

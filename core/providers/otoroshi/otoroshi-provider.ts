@@ -4,6 +4,9 @@ import type { DocumentChunk } from '../mistral-compatible/ocr-body';
 
 /** Above this, the file goes as multipart instead of base64 in JSON (a third smaller on the wire). */
 const MULTIPART_ABOVE_BYTES = 10 * 1024 * 1024;
+/** The file part's name in Otoroshi's documentation (`file` and `document` are also read). */
+const MULTIPART_FILE_FIELD = 'image';
+const NATIVE_IMAGE_FORMATS = ['png', 'jpeg'];
 
 /**
  * Otoroshi's wrapped upstream failures: every provider error comes back as HTTP 500 `internal_error`,
@@ -37,12 +40,15 @@ export const otoroshiProvider = createMistralCompatibleProvider({
 	// Empty: the route's OCR model entity decides.
 	defaultModel: '',
 	maxFileBytes: 100 * 1024 * 1024,
-	nativeImageFormats: ['png', 'jpeg'],
+	nativeImageFormats: NATIVE_IMAGE_FORMATS,
 	path: '/ocr',
 	honours: ['backend', 'sendUrl'],
 	annotationFormat: 'object',
 	decorateBody(body, document, request) {
 		const chunk = body.document as DocumentChunk;
+		// Its documentation sends an image as Mistral's `{ url }` object inside `document`.
+		if (chunk.type === 'image_url' && typeof chunk.image_url === 'string')
+			chunk.image_url = { url: chunk.image_url };
 		// The bytes were checked locally, so the type is known even when the document goes as a URL.
 		body.content_type =
 			chunk.type === 'document_url' ? 'application/pdf' : document.fileType.mimeType;
@@ -50,10 +56,21 @@ export const otoroshiProvider = createMistralCompatibleProvider({
 		if (request.pdfPassword) body.pdf_password = request.pdfPassword;
 	},
 	encodeBody(body, document, file) {
-		if (file.bytes.length <= MULTIPART_ABOVE_BYTES || document.fileType.kind !== 'pdf')
-			return undefined;
+		// The file goes as it is: a PDF, or a one-frame image of a format the backend reads. A document
+		// sent as its https address stays JSON.
+		const chunk = body.document as DocumentChunk;
+		const address = chunk.type === 'document_url' ? chunk.document_url : chunk.image_url;
+		const sentAsIs =
+			document.fileType.kind === 'pdf' ||
+			(document.opened.pageCount === 1 && NATIVE_IMAGE_FORMATS.includes(document.fileType.format));
+		const inline = (typeof address === 'string' ? address : address.url).startsWith('data:');
+		if (file.bytes.length <= MULTIPART_ABOVE_BYTES || !sentAsIs || !inline) return undefined;
 		const form = new FormData();
-		form.append('file', new Blob([file.bytes], { type: 'application/pdf' }), document.fileName);
+		form.append(
+			MULTIPART_FILE_FIELD,
+			new Blob([file.bytes], { type: document.fileType.mimeType }),
+			document.fileName,
+		);
 		for (const [key, value] of Object.entries(body)) {
 			if (key === 'document' || key === 'pages' || value === undefined) continue;
 			form.append(key, String(value));
