@@ -125,7 +125,7 @@ export class MistralCompatibleSession implements OcrSession {
 		request: OcrRequest,
 	): Promise<{ parsed: MistralOcrResponse; gateway: Record<string, unknown> | undefined }> {
 		const functions = this.context.functions;
-		const response = await providerRequest.call(functions, this.http, {
+		const response = await providerRequest(functions, this.http, {
 			method: 'POST',
 			path: this.config.path,
 			itemIndex: request.itemIndex,
@@ -139,7 +139,7 @@ export class MistralCompatibleSession implements OcrSession {
 			},
 		});
 		return {
-			parsed: response.parsed as MistralOcrResponse,
+			parsed: response.parsed,
 			gateway: this.config.readGateway?.(response.body),
 		};
 	}

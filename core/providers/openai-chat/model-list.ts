@@ -36,7 +36,7 @@ export async function listServiceModels(
 	provider: HttpProvider,
 	keep: (entry: ModelEntry) => boolean,
 ): Promise<ModelChoice[]> {
-	const response = await providerRequest.call(context, provider, {
+	const response = await providerRequest(context, provider, {
 		method: 'GET',
 		path: '/v1/models',
 		itemIndex: 0,
