@@ -299,6 +299,7 @@ export class MistralCompatibleSession implements OcrSession {
 
 	async recognize(document: DocumentInput, request: OcrRequest): Promise<OcrResult> {
 		const prepared = await this.prepare(document, request);
+		document.pagesDone?.();
 		const answers: ServiceAnswer[] = [];
 		for (const { pageIndex, wire } of prepared.requests) {
 			const { parsed, gateway } = await this.send(wire, request);
