@@ -3,13 +3,29 @@
  * Retry-After waits between them and the waits at the rate gate all come out of the Timeout option.
  */
 export class CallDeadline {
-	private readonly endsAt: number;
+	private endsAt: number;
+	private queued = false;
 
 	constructor(
 		readonly timeoutMs: number,
 		private readonly now: () => number = Date.now,
 	) {
 		this.endsAt = now() + timeoutMs;
+	}
+
+	/**
+	 * Gives back the time the first attempt waited for one of the node's own call slots: that is not
+	 * time the provider took, and many pages of many items may queue for the slots at once. A retry's
+	 * wait for a slot is counted.
+	 */
+	firstQueued(milliseconds: number): void {
+		if (this.queued) return;
+		this.queued = true;
+		this.endsAt += milliseconds;
+	}
+
+	get anyQueued(): boolean {
+		return this.queued;
 	}
 
 	remainingMs(): number {

@@ -94,7 +94,7 @@ function hintFor(status: number, provider: HttpProvider, message = ''): string {
 	if (status === 422 || status === 400)
 		return 'The provider refused the request: check the options and the file.';
 	if (status === 429)
-		return 'Rate limited: lower Concurrency, or raise Max Retries so the node waits longer.';
+		return 'Rate limited: lower Concurrency, or raise Max Retries and Timeout (it covers the retries) so the node waits longer.';
 	if (status >= 500) return `${provider.displayName} had a problem on its side: try again later.`;
 	return 'See the provider message above.';
 }

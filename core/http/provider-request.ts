@@ -227,23 +227,30 @@ async function runAttempt<Parsed>(
 	secrets: string[],
 ): Promise<AttemptResult<Parsed>> {
 	const cancelSignal = cancelSignalOf(context);
+	const pace = paceOf(context);
+	// A free call slot first (see `CallDeadline.firstQueued`).
+	const first = !deadline.anyQueued;
+	const slotWait = first ? undefined : AbortSignal.timeout(Math.max(1, deadline.remainingMs()));
+	const slotSignals = [cancelSignal, slotWait].filter((signal) => signal !== undefined);
+	const queuedAt = Date.now();
+	const admitted = await attemptAsync(
+		async () => await pace?.admit(slotSignals.length ? AbortSignal.any(slotSignals) : undefined),
+	);
+	if (first) deadline.firstQueued(Date.now() - queuedAt);
 	const remainingMs = Math.max(1, deadline.remainingMs());
 	// One deadline over the attempt, answer body included: a socket timeout alone lets a body that
 	// drips a few bytes a second run on.
 	const timer = AbortSignal.timeout(remainingMs);
 	const signal = cancelSignal ? AbortSignal.any([cancelSignal, timer]) : timer;
-	const pace = paceOf(context);
-	const failed = (error: unknown): AttemptResult<Parsed> => {
-		const code = timer.aborted && !cancelSignal?.aborted ? 'ETIMEDOUT' : networkCode(error);
+	const failed = (error: unknown, timedOut = timer.aborted): AttemptResult<Parsed> => {
+		const code = timedOut && !cancelSignal?.aborted ? 'ETIMEDOUT' : networkCode(error);
 		return {
 			done: false,
 			failure: { kind: 'network', code, message: String((error as Error)?.message ?? error) },
 			retry: isRetryableNetworkCode(code),
 		};
 	};
-	// Waiting for a free call slot comes out of the deadline too.
-	const admitted = await attemptAsync(async () => await pace?.admit(signal));
-	if (!admitted.ok) return failed(admitted.error);
+	if (!admitted.ok) return failed(admitted.error, slotWait?.aborted);
 	let status: number | undefined;
 	try {
 		const sent = await sendOnce(

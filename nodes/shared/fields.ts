@@ -164,7 +164,7 @@ export const documentOptions: INodeProperties[] = [
 		type: 'number',
 		typeOptions: { minValue: 1, maxValue: MAX_TIMEOUT_SECONDS },
 		default: 300,
-		description: `Longest wait for one provider call, or for one page on the Local engine (at most ${MAX_TIMEOUT_SECONDS} s)`,
+		description: `Longest time for one provider call, its retries and their waits (Retry-After included) counted in, or for one page on the Local engine (at most ${MAX_TIMEOUT_SECONDS} s). A job's polling has its own Job Timeout.`,
 	},
 	{
 		displayName: 'Document Timeout (Seconds)',
