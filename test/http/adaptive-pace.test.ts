@@ -5,7 +5,7 @@ import type { INodeParameters } from 'n8n-workflow';
 import { AdaptivePace, STARTING_CALLS } from '../../core/http/adaptive-pace';
 import { startFakeServer, type FakeServer } from '../harness/fake-server';
 import { runWorkflow } from '../harness/run-workflow';
-import { blankPng } from '../support/documents';
+import { blankPng, textPdf } from '../support/documents';
 import { fixtureWorkflow, TARGET } from '../support/workflows';
 
 // Built at run time: a recognisable value, not a credential.
@@ -103,11 +103,42 @@ describe('adaptive concurrency of provider calls', () => {
 		}
 	});
 
-	it('a Concurrency of 2 is a ceiling the pace never passes', async () => {
-		const { server, seen } = await countingServer(20);
+	it('Concurrency bounds every call of the node, pages of several documents read at once included', async () => {
+		let inFlight = 0;
+		let most = 0;
+		const server = await startFakeServer(async () => {
+			most = Math.max(most, ++inFlight);
+			await new Promise((resolve) => setTimeout(resolve, 150));
+			inFlight--;
+			return {
+				status: 200,
+				json: {
+					model: 'ClovisOCR',
+					choices: [{ message: { content: 'Page text' }, finish_reason: 'stop' }],
+					usage: { prompt_tokens: 50, completion_tokens: 5 },
+				},
+			};
+		});
 		try {
-			await recognise(server, 30, { concurrency: 2 });
-			expect(Math.max(...seen.map((arrival) => arrival.inFlight))).toBe(2);
+			const pdf = (await textPdf(['one', 'two', 'three', 'four'])).toString('base64');
+			const run = await runWorkflow(
+				fixtureWorkflow(
+					Array.from({ length: 2 }, (_, index) => ({
+						files: {
+							data: { base64: pdf, fileName: `doc-${index}.pdf`, mimeType: 'application/pdf' },
+						},
+					})),
+					{
+						type: 'n8n-nodes-ocr.ocrProcess',
+						parameters: { provider: 'clovis', inputType: 'binary', options: { concurrency: 2 } },
+						credentials: { clovisApi: { id: '1', name: 'clovis' } },
+					},
+				),
+				{ credentials: { clovisApi: { apiKey: KEY, baseUrl: server.url } } },
+			);
+			expect(run.output(TARGET)).toHaveLength(8);
+			// Two items with two page lanes each would make four calls at once.
+			expect(most).toBe(2);
 		} finally {
 			await server.close();
 		}
