@@ -142,7 +142,7 @@ class EngineWorker {
 		what: string,
 		timeoutMs: number,
 		transfer: ArrayBuffer[] = [],
-		overTime: Error = timeoutError(what, timeoutMs),
+		overTime?: Error,
 	): Promise<EngineResults[K]> {
 		if (this.failure) throw this.failure;
 		const id = this.nextId++;
@@ -158,7 +158,8 @@ class EngineWorker {
 			await this.started();
 		}
 		const deadline = AbortSignal.timeout(timeoutMs);
-		const onDeadline = () => this.stop(overTime);
+		// Built only when the deadline passes: an error captures a stack trace, too dear for every call.
+		const onDeadline = () => this.stop(overTime ?? timeoutError(what, timeoutMs));
 		deadline.addEventListener('abort', onDeadline, { once: true });
 		try {
 			return (await answer) as EngineResults[K];
@@ -266,7 +267,9 @@ function returnToPool(worker: EngineWorker): void {
 export class EngineLease {
 	private released = false;
 
-	constructor(private readonly worker: EngineWorker) {}
+	constructor(private readonly worker: EngineWorker) {
+		leased++;
+	}
 
 	/** `overTime` is the error a call past `timeoutMs` fails with (by default, the step took too long). */
 	async call<K extends EngineRequest['type']>(
@@ -289,6 +292,7 @@ export class EngineLease {
 	end(): void {
 		if (this.released) return;
 		this.released = true;
+		leased--;
 		this.worker.end();
 	}
 
@@ -296,8 +300,17 @@ export class EngineLease {
 	release(): void {
 		if (this.released) return;
 		this.released = true;
+		leased--;
 		returnToPool(this.worker);
 	}
+}
+
+/** Workers held by an open document or a running step. */
+let leased = 0;
+
+/** How many document workers are held and how many wait idle, for tests and diagnostics. */
+export function documentWorkerActivity(): { leased: number; idle: number } {
+	return { leased, idle: idle.length };
 }
 
 /** `concurrency` is the caller's item concurrency: up to that many idle workers are kept for reuse. */

@@ -5,26 +5,52 @@ import { cancellableWait } from '../cancellation';
  * execution waits, not just the one that was told: the node slows down as a whole instead of the other
  * lanes running into the limit too. Kept per execution context, so nothing outlives the execution.
  */
-const gates = new WeakMap<object, Map<string, number>>();
+interface Gate {
+	until: number;
+	/** The provider's words when it closed the gate, for a lane that cannot wait that long. */
+	reason: string;
+}
 
+const gates = new WeakMap<object, Map<string, Gate>>();
+
+/** A gate that stays closed longer than a call may still wait. */
+export interface GateRefusal {
+	waitMs: number;
+	reason: string;
+}
+
+/**
+ * Waits until the gate opens, unless that is further away than `allowanceMs()` (asked again after
+ * each wait, since another lane may close the gate for longer): then says so without waiting.
+ */
 export async function waitAtGate(
 	context: object,
 	key: string,
 	signal: AbortSignal | undefined,
-): Promise<void> {
+	allowanceMs: () => number = () => Infinity,
+	what?: string,
+): Promise<GateRefusal | undefined> {
 	for (;;) {
-		const until = gates.get(context)?.get(key) ?? 0;
-		const wait = until - Date.now();
-		if (wait <= 0) return;
-		await cancellableWait(wait, signal);
+		const gate = gates.get(context)?.get(key);
+		const wait = (gate?.until ?? 0) - Date.now();
+		if (!gate || wait <= 0) return undefined;
+		if (wait > allowanceMs()) return { waitMs: wait, reason: gate.reason };
+		await cancellableWait(wait, signal, what);
 	}
 }
 
-export function closeGateFor(context: object, key: string, milliseconds: number): void {
+export function closeGateFor(
+	context: object,
+	key: string,
+	milliseconds: number,
+	reason: string,
+): void {
 	let byKey = gates.get(context);
 	if (!byKey) {
 		byKey = new Map();
 		gates.set(context, byKey);
 	}
-	byKey.set(key, Math.max(byKey.get(key) ?? 0, Date.now() + milliseconds));
+	const until = Date.now() + milliseconds;
+	const current = byKey.get(key);
+	if (!current || current.until < until) byKey.set(key, { until, reason });
 }

@@ -43,6 +43,11 @@ export interface DocumentInput {
 	pageIndexes: number[];
 	/** The https address the document came from; providers that fetch URLs themselves are sent it instead of the bytes. */
 	sourceUrl?: string;
+	/**
+	 * Set by a caller that needs nothing more of `opened` after the provider: the provider calls it once
+	 * its requests are built, so the document's worker is not held through the provider's answer.
+	 */
+	pagesDone?: () => void;
 }
 
 /** A JSON schema the provider fills from the document (structured extraction). */

@@ -50,6 +50,8 @@ function prepareDocument(
 			opened,
 			pageIndexes,
 			...(source.sourceUrl && features.sendUrl ? { sourceUrl: source.sourceUrl } : {}),
+			// The items are built from the provider's answer alone: the document may close before it comes.
+			pagesDone: () => opened.close(),
 		},
 		request: {
 			itemIndex,

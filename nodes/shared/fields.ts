@@ -1,5 +1,6 @@
 import type { INodeCredentialDescription, INodeProperties } from 'n8n-workflow';
 
+import { STARTING_CALLS } from '../../core/http/adaptive-pace';
 import { DEFAULT_MAX_ANSWER_MB, MAX_ANSWER_MB } from '../../core/http/provider-request';
 import { providersWith, providersWithJobs } from '../../core/providers/registry';
 import type { ProviderCapabilities, ProviderId } from '../../core/providers/provider';
@@ -105,6 +106,13 @@ export const MAX_TIMEOUT_SECONDS = 3600;
 
 /** Pages one document may have to read, unless the user raises it. */
 export const DEFAULT_MAX_PAGES = 500;
+/**
+ * The default ceiling of items (and provider calls) at a time. Sixteen: a provider that keeps up is
+ * used four times as hard as the former fixed 4, and one that cannot is backed off by the adaptive
+ * pace (halved on each 429) rather than hammered; the Local engine is bounded by its CPU cores anyway.
+ */
+export const DEFAULT_CONCURRENCY = 16;
+export const MAX_CONCURRENCY = 32;
 const MAX_PAGES_BOUND = 10_000;
 /** Half an hour: 500 scanned pages on the Local engine of a small server. */
 export const DEFAULT_DOCUMENT_TIMEOUT_SECONDS = 1800;
@@ -156,7 +164,7 @@ export const documentOptions: INodeProperties[] = [
 		type: 'number',
 		typeOptions: { minValue: 1, maxValue: MAX_TIMEOUT_SECONDS },
 		default: 300,
-		description: `Longest wait for one provider call, or for one page on the Local engine (at most ${MAX_TIMEOUT_SECONDS} s)`,
+		description: `Longest time for one provider call, its retries and their waits (Retry-After included) counted in, or for one page on the Local engine (at most ${MAX_TIMEOUT_SECONDS} s). A job's polling has its own Job Timeout.`,
 	},
 	{
 		displayName: 'Document Timeout (Seconds)',
@@ -190,10 +198,9 @@ export const documentOptions: INodeProperties[] = [
 		displayName: 'Concurrency',
 		name: 'concurrency',
 		type: 'number',
-		typeOptions: { minValue: 1, maxValue: 32 },
-		default: 4,
-		description:
-			'How many items (and pages of a document read page by page) are processed at the same time. Output order and pairing stay as in the input. The Local engine uses at most one worker per CPU core.',
+		typeOptions: { minValue: 1, maxValue: MAX_CONCURRENCY },
+		default: DEFAULT_CONCURRENCY,
+		description: `The most items (and pages of a document read page by page) processed at the same time. Calls to a provider start ${STARTING_CALLS} at a time and grow up to this while it answers without rate limits or server errors; a rate limit (429) halves them. Output order and pairing stay as in the input. The Local engine uses at most one worker per CPU core.`,
 	},
 	{
 		displayName: 'Ignore SSL Issues (Insecure)',
@@ -286,7 +293,10 @@ export function readDocumentOptions(raw: Record<string, unknown>): DocumentOptio
 				1024 *
 				1024,
 		),
-		concurrency: Math.min(32, Math.max(1, Math.floor(number(raw.concurrency, 4)))),
+		concurrency: Math.min(
+			MAX_CONCURRENCY,
+			Math.max(1, Math.floor(number(raw.concurrency, DEFAULT_CONCURRENCY))),
+		),
 		includeRawResponse: raw.includeRawResponse === true,
 		language: typeof raw.language === 'string' && raw.language ? raw.language : 'fra+eng',
 	};

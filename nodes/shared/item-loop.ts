@@ -1,6 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import { throwIfCancelled } from '../../core/cancellation';
+import { openPace } from '../../core/http/adaptive-pace';
 import { errorItem, pairingOf, toItemError } from './item-errors';
 
 /**
@@ -9,7 +10,8 @@ import { errorItem, pairingOf, toItemError } from './item-errors';
  * Fail a failed group yields exactly one error item in its place (routed to the error output when the
  * node is set to use it); without it the first failing group
  * (by position) stops the node once running groups settle. Once the execution is stopped, the groups
- * not yet started fail as cancelled without being worked on.
+ * not yet started fail as cancelled without being worked on. Provider calls made meanwhile follow the
+ * execution's adaptive pace, with `concurrency` as its ceiling (see `AdaptivePace`).
  */
 export async function processGroups(
 	context: IExecuteFunctions,
@@ -22,6 +24,7 @@ export async function processGroups(
 	let nextGroup = 0;
 	const failures: Array<{ position: number; error: Error }> = [];
 	const cancelSignal = context.getExecutionCancelSignal();
+	openPace(context, concurrency);
 
 	const runLane = async () => {
 		while (nextGroup < groups.length && failures.length === 0) {

@@ -21,6 +21,13 @@ export function seededRandom(seed: number): () => number {
 	};
 }
 
+/**
+ * How long a stalled request is held before its connection is dropped, as a gateway that gives up
+ * would: a call's Timeout covers its retries too, so a stall that never ended would fail its item
+ * whatever the retries (that case has its own tests).
+ */
+const STALL_MS = 400;
+
 function faultAnswer(fault: Fault): FakeAnswer {
 	switch (fault) {
 		case '429':
@@ -46,6 +53,7 @@ function faultAnswer(fault: Fault): FakeAnswer {
 		case 'reset':
 			return 'reset';
 		case 'stall':
+			// Answered by `startFaultServer`: held, then dropped.
 			return 'stall';
 		case 'truncated':
 			return {
@@ -71,7 +79,7 @@ export interface FaultLog {
 
 /**
  * A fake provider that, with a seeded random mix, answers a share of requests with a fault (429 with
- * Retry-After, 5xx, a dropped connection, a stall past the client's timeout, a truncated or non-JSON
+ * Retry-After, 5xx, a dropped connection, a stall ended by a dropped connection, a truncated or non-JSON
  * body) and the rest properly. `keyOf` names the input a request is for, so tests can tell which failed.
  */
 export async function startFaultServer(options: {
@@ -93,6 +101,10 @@ export async function startFaultServer(options: {
 		const fault = faulty ? FAULTS[Math.floor(random() * FAULTS.length)] : null;
 		log.entries.push({ key, fault });
 		log.counts[fault ?? 'ok']++;
+		if (fault === 'stall') {
+			await new Promise((resolve) => setTimeout(resolve, STALL_MS));
+			return 'reset';
+		}
 		return fault ? faultAnswer(fault) : await options.answer(request);
 	});
 	return Object.assign(server, log);

@@ -236,20 +236,44 @@ describe('the HTTP door (providerRequest) against a loopback server', () => {
 		expect(requests).toHaveLength(1);
 	});
 
-	it('times out a stalled call, retries it, then reports the timeout', async () => {
+	it('a stalled call ends at the Timeout, retries included: the deadline covers the whole call', async () => {
 		const { run, requests, elapsedMs } = await probe(() => 'stall', {
-			maxRetries: 1,
+			maxRetries: 3,
 			timeoutMs: 300,
 		});
-		expect(requests).toHaveLength(2);
-		expect(elapsedMs).toBeLessThan(5000);
+		expect(requests).toHaveLength(1);
+		expect(elapsedMs).toBeLessThan(300 + 2000);
 		const error = run.error(TARGET);
 		expect(error?.message).toMatch(
 			/^Could not reach Probe Provider at http:\/\/127\.0\.0\.1:\d+: no answer within 0\.3 s \[item 0\]$/,
 		);
 		expect(error?.description).toBe(
-			'Gave up after 2 attempts: raise the Timeout option or send fewer pages at once.',
+			'Gave up after 1 attempt: raise the Timeout option or send fewer pages at once.',
 		);
+	});
+
+	it('a dropped connection is retried while the deadline leaves room for an attempt', async () => {
+		const { run, requests } = await probe(
+			(_, index) => (index < 2 ? 'reset' : { status: 200, json: { ok: true } }),
+			{ maxRetries: 3, timeoutMs: 5000, baseDelayMs: 20 },
+		);
+		expect(requests).toHaveLength(3);
+		expect(run.output(TARGET)[0].json).toMatchObject({ attempts: 3, body: { ok: true } });
+	});
+
+	it('no retry starts once less than a tenth of the Timeout (at most 1 s) is left', async () => {
+		const { run, requests, elapsedMs } = await probe(
+			async () => {
+				await new Promise((resolve) => setTimeout(resolve, 900));
+				return { status: 500, json: { message: 'Internal error' } };
+			},
+			{ maxRetries: 5, timeoutMs: 2000, baseDelayMs: 20 },
+		);
+		// 900 ms each: a third attempt would start with under 200 ms of the 2 s left.
+		expect(requests).toHaveLength(2);
+		expect(elapsedMs).toBeLessThan(2000);
+		expect(run.error(TARGET)?.message).toBe('Probe Provider answered 500: Internal error [item 0]');
+		expect(run.error(TARGET)?.description).toMatch(/\(gave up after 2 attempts\)$/);
 	});
 
 	it('keeps the API key out of errors even when the provider echoes it back', async () => {
@@ -337,7 +361,7 @@ describe('the HTTP door (providerRequest) against a loopback server', () => {
 				const [item] = run.output(TARGET);
 				expect(item.json.error).toBe('Probe Provider answered 429: Slow down [item 0]');
 				expect(item.json.description).toMatch(
-					/^Probe Provider asked to wait (11\.6 days|\d+ days) before trying again \(Retry-After\), longer than the 2 s this call may take/,
+					/^Probe Provider asked to wait \d+ days before trying again \(Retry-After\), longer than this call can still wait \(2 s left of its 2 s Timeout\): try again later, or raise the Timeout option\.$/,
 				);
 				await server?.close();
 				server = undefined;
@@ -360,7 +384,7 @@ describe('the HTTP door (providerRequest) against a loopback server', () => {
 			expect(answered.json.body).toEqual({ ok: true });
 		});
 
-		it('an answer that drips a few bytes a second is cut at the deadline, body included', async () => {
+		it('an answer that drips a few bytes a second is cut at the deadline, body and retries included', async () => {
 			const drips = new Set<ReturnType<typeof setInterval>>();
 			const dripping: Server = createServer((_, response) => {
 				response.writeHead(200, { 'content-type': 'application/json' });
@@ -376,7 +400,7 @@ describe('the HTTP door (providerRequest) against a loopback server', () => {
 				const run = await runWorkflow(
 					fixtureWorkflow([{ json: {} }], {
 						type: 'ocr-test.httpProbe',
-						parameters: { maxRetries: 0, timeoutMs: 1500 },
+						parameters: { maxRetries: 3, timeoutMs: 1500 },
 						credentials: { ocrProbeApi: { id: '1', name: 'probe' } },
 						continueOnFail: true,
 					}),
@@ -389,6 +413,9 @@ describe('the HTTP door (providerRequest) against a loopback server', () => {
 					},
 				);
 				expect(Date.now() - started).toBeLessThan(1500 + 2000);
+				expect(run.output(TARGET)[0].json.description).toBe(
+					'Gave up after 1 attempt: raise the Timeout option or send fewer pages at once.',
+				);
 				expect(run.output(TARGET)[0].json.error).toMatch(
 					/^The answer of Probe Provider at http:\/\/127\.0\.0\.1:\d+ started \(HTTP 200\) but its body was cut off after \d+ bytes: it did not finish within 1\.5 s \[item 0\]$/,
 				);
@@ -536,17 +563,61 @@ describe('the HTTP door (providerRequest) against a loopback server', () => {
 					response.writeHead(200, { 'content-type': 'application/json' });
 					response.write('{"pa');
 				},
-				async (baseUrl) => await probeAt(baseUrl, { maxRetries: 1, timeoutMs: 800 }),
+				async (baseUrl) => await probeAt(baseUrl, { maxRetries: 3, timeoutMs: 800 }),
 			);
-			expect(requests).toBe(2);
-			expect(elapsedMs).toBeLessThan(2 * 800 + 2000);
+			// The silence took the whole Timeout: no time was left for another attempt.
+			expect(requests).toBe(1);
+			expect(elapsedMs).toBeLessThan(800 + 2000);
 			const [item] = run.output(TARGET);
 			expect(item.json.error).toMatch(
 				/^The answer of Probe Provider at http:\/\/127\.0\.0\.1:\d+ started \(HTTP 200\) but its body was cut off after 4 bytes: it did not finish within 0\.8 s \[item 0\]$/,
 			);
 			expect(item.json.description).toBe(
-				'Gave up after 2 attempts: raise the Timeout option or send fewer pages at once.',
+				'Gave up after 1 attempt: raise the Timeout option or send fewer pages at once.',
 			);
+		});
+
+		it('a Retry-After shorter than the Timeout but longer than what is left of it fails at once, naming the wait', async () => {
+			const { run, requests, elapsedMs } = await probe(
+				async () => {
+					await new Promise((resolve) => setTimeout(resolve, 1500));
+					return {
+						status: 429,
+						json: { message: 'Too many requests, slow down' },
+						headers: { 'Retry-After': '2' },
+					};
+				},
+				{ maxRetries: 3, timeoutMs: 3000 },
+				{ continueOnFail: true },
+			);
+			expect(requests).toHaveLength(1);
+			expect(elapsedMs).toBeLessThan(1500 + 1000);
+			const [item] = run.output(TARGET);
+			expect(item.json.error).toBe(
+				'Probe Provider answered 429: Too many requests, slow down [item 0]',
+			);
+			expect(item.json.description).toMatch(
+				/^Probe Provider asked to wait 2 s before trying again \(Retry-After\), longer than this call can still wait \(1\.\d s left of its 3 s Timeout\)/,
+			);
+		});
+
+		it('a Retry-After on a last attempt holds the next item for at most half a Timeout, which it waits out', async () => {
+			const { run, requests, elapsedMs } = await probe(
+				(_, index) =>
+					index === 0
+						? { status: 429, json: { message: 'Slow down' }, headers: { 'Retry-After': '2' } }
+						: { status: 200, json: { ok: true } },
+				{ maxRetries: 0, timeoutMs: 3000, maxDelayMs: 10_000 },
+				{ items: 2, continueOnFail: true },
+			);
+			// The first item's last attempt closes the gate for 1.5 s (half its Timeout); the second item
+			// waits it out, since 1.5 s leaves it time for an attempt.
+			expect(requests).toHaveLength(2);
+			expect(elapsedMs).toBeGreaterThanOrEqual(1400);
+			expect(elapsedMs).toBeLessThan(2500);
+			const [failed, answered] = run.output(TARGET);
+			expect(failed.json.error).toBe('Probe Provider answered 429: Slow down [item 0]');
+			expect(answered.json.body).toEqual({ ok: true });
 		});
 
 		it('an answer whose connection drops mid-body is retried, then reported as cut off', async () => {

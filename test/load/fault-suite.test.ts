@@ -159,7 +159,8 @@ async function run(family: Family, server: FakeServer, count: number, options: I
 			parameters: {
 				provider: family.provider,
 				inputType: 'binary',
-				options: { concurrency: 32, timeout: 1, ...family.options, ...options },
+				// Timeout covers a call's retries and their backoff (1 s, 2 s, 4 s…): room for several faults in a row.
+				options: { concurrency: 32, timeout: 60, ...family.options, ...options },
 			},
 			credentials: { [family.credential]: { id: '1', name: family.provider } },
 			continueOnFail: true,

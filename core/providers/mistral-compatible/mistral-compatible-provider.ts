@@ -134,7 +134,7 @@ export class MistralCompatibleSession implements OcrSession {
 		request: OcrRequest,
 	): Promise<{ parsed: MistralOcrResponse; gateway: Record<string, unknown> | undefined }> {
 		const functions = this.context.functions;
-		const response = await providerRequest.call(functions, this.http, {
+		const response = await providerRequest(functions, this.http, {
 			method: 'POST',
 			path: this.config.path,
 			itemIndex: request.itemIndex,
@@ -148,7 +148,7 @@ export class MistralCompatibleSession implements OcrSession {
 			},
 		});
 		return {
-			parsed: response.parsed as MistralOcrResponse,
+			parsed: response.parsed,
 			gateway: this.config.readGateway?.(response.body),
 		};
 	}
@@ -320,6 +320,7 @@ export class MistralCompatibleSession implements OcrSession {
 
 	async recognize(document: DocumentInput, request: OcrRequest): Promise<OcrResult> {
 		const prepared = await this.prepare(document, request);
+		document.pagesDone?.();
 		const answers: ServiceAnswer[] = [];
 		for (const { pageIndex, wire } of prepared.requests) {
 			const { parsed, gateway } = await this.send(wire, request);

@@ -104,7 +104,7 @@ export const runMistralBatch: BatchRunner = async (session, context, items) => {
 		body?: unknown,
 		responseType?: 'binary',
 	) =>
-		await providerRequest.call(functions, session.http, {
+		await providerRequest(functions, session.http, {
 			method,
 			path,
 			body,

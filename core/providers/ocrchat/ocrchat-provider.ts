@@ -32,8 +32,6 @@ import {
 	readHistory,
 	readJob,
 	type OcrChatJob,
-	type OcrChatReply,
-	type OcrChatTurn,
 } from './ocrchat-wire';
 
 /** The 402 body "includes used/cap": both are named in the message when present. */
@@ -100,7 +98,7 @@ function pollTiming(timeoutMs: number) {
 }
 
 /** How OCR.chat answers are read at the door: unreadable ones are retried, then reported with this hint. */
-const reading = (parse: (body: unknown) => unknown) => ({
+const reading = <Parsed>(parse: (body: unknown) => Parsed) => ({
 	parse,
 	hint: 'Check that the base URL in the credential is OCR.chat’s (https://ocr.chat).',
 });
@@ -150,7 +148,7 @@ async function submitJob(context: RequestContext, document: DocumentInput, reque
 	form.append('language', documentLanguage || 'auto');
 	if (tool) form.append('tool', tool);
 	if (translateTo) form.append('translate_to', translateTo);
-	const response = await providerRequest.call(context, http, {
+	const response = await providerRequest(context, http, {
 		method: 'POST',
 		path: '/api/v1/ocr/',
 		itemIndex: request.itemIndex,
@@ -160,12 +158,12 @@ async function submitJob(context: RequestContext, document: DocumentInput, reque
 		maxAnswerBytes: request.maxAnswerBytes,
 		read: reading(readJob),
 	});
-	const job = response.parsed as OcrChatJob;
+	const job = response.parsed;
 	return { job, raw: response.body, sent: { ...sent, bytes: bytes.length } as SentFile, warnings };
 }
 
 async function fetchJob(context: RequestContext, jobId: string, request: JobRequest) {
-	const response = await providerRequest.call(context, http, {
+	const response = await providerRequest(context, http, {
 		method: 'GET',
 		path: jobPath(jobId),
 		itemIndex: request.itemIndex,
@@ -175,7 +173,7 @@ async function fetchJob(context: RequestContext, jobId: string, request: JobRequ
 		read: reading(readJob),
 	});
 	return {
-		job: response.parsed as OcrChatJob,
+		job: response.parsed,
 		raw: response.body,
 	};
 }
@@ -294,7 +292,7 @@ const jobs: DocumentJobs = {
 		const fetchExport = async (): Promise<ProviderResponse | null> => {
 			const outcome = await attemptAsync(
 				async () =>
-					await providerRequest.call(context, http, {
+					await providerRequest(context, http, {
 						method: 'GET',
 						path: jobPath(jobId, 'download/'),
 						qs: { format },
@@ -335,7 +333,7 @@ const jobs: DocumentJobs = {
 
 const documentChat: NativeDocumentChat = {
 	async ask(context, request) {
-		const response = await providerRequest.call(context, http, {
+		const response = await providerRequest(context, http, {
 			method: 'POST',
 			path: jobPath(request.jobId, '', 'chat'),
 			itemIndex: request.itemIndex,
@@ -348,7 +346,7 @@ const documentChat: NativeDocumentChat = {
 			maxAnswerBytes: request.maxAnswerBytes,
 			read: reading(readChatReply),
 		});
-		const reply = response.parsed as OcrChatReply;
+		const reply = response.parsed;
 		const shift = citationPagesFromOne(reply.citations);
 		return {
 			answer: reply.content,
@@ -362,7 +360,7 @@ const documentChat: NativeDocumentChat = {
 	},
 
 	async history(context, jobId, request) {
-		const response = await providerRequest.call(context, http, {
+		const response = await providerRequest(context, http, {
 			method: 'GET',
 			path: jobPath(jobId, 'history/', 'chat'),
 			itemIndex: request.itemIndex,
@@ -371,7 +369,7 @@ const documentChat: NativeDocumentChat = {
 			maxAnswerBytes: request.maxAnswerBytes,
 			read: reading(readHistory),
 		});
-		const turns = response.parsed as OcrChatTurn[];
+		const turns = response.parsed;
 		return turns.map((turn) => {
 			const shift = citationPagesFromOne(turn.citations);
 			return {

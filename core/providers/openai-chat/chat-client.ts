@@ -46,7 +46,7 @@ async function sendChat(
 		body: Record<string, unknown>;
 	},
 ): Promise<{ answer: ChatAnswer; raw: unknown }> {
-	const response = await providerRequest.call(context, provider, {
+	const response = await providerRequest(context, provider, {
 		method: 'POST',
 		path: request.path ?? '/v1/chat/completions',
 		itemIndex,
@@ -59,7 +59,7 @@ async function sendChat(
 			hint: 'Check that the base URL points at an OpenAI-compatible API.',
 		},
 	});
-	return { answer: response.parsed as ChatAnswer, raw: response.body };
+	return { answer: response.parsed, raw: response.body };
 }
 
 /** A text conversation: the request of Chat With Document, with the chat path where it differs. */

@@ -37,7 +37,7 @@ async function modelEntries(
 	provider: HttpProvider,
 	itemIndex: number,
 ): Promise<ModelEntry[]> {
-	const response = await providerRequest.call(context, provider, {
+	const response = await providerRequest(context, provider, {
 		method: 'GET',
 		path: '/v1/models',
 		itemIndex,

@@ -58,7 +58,7 @@ export class HttpProbe implements INodeType {
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return [
 			await processItems(this, 1, async (itemIndex) => {
-				const response = await providerRequest.call(
+				const response = await providerRequest(
 					this,
 					{ displayName: 'Probe Provider', credentialType: 'ocrProbeApi' },
 					{
