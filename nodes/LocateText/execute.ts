@@ -15,7 +15,7 @@ import type { OcrProvider, OcrSession } from '../../core/providers/provider';
 import { getProvider, providersWith } from '../../core/providers/registry';
 import { readDocumentOptions } from '../shared/fields';
 import { eachItemDocument } from '../shared/item-documents';
-import { processItems } from '../shared/item-loop';
+import { offlineLanes, processItems } from '../shared/item-loop';
 import { readModelName } from '../shared/model-field';
 import { dataUrl, normalizeBox } from '../../core/units';
 import type { ItemDocument } from '../shared/open-item-document';
@@ -152,7 +152,8 @@ export async function executeLocateText(this: IExecuteFunctions): Promise<INodeE
 	};
 
 	try {
-		const items = await processItems(this, concurrency, async (itemIndex) => {
+		const lanes = provider.capabilities.offline ? offlineLanes(concurrency) : concurrency;
+		const items = await processItems(this, lanes, async (itemIndex) => {
 			if (strategy.kind === 'refuse') throw withoutBoxes(this, provider, itemIndex);
 			const raw = this.getNodeParameter('options', itemIndex, {}) as Record<string, unknown>;
 			const options = readLocateOptions(raw, provider);

@@ -9,7 +9,7 @@ import type {
 import { getProvider } from '../../core/providers/registry';
 import { jobTimeoutMs, readDocumentOptions } from '../shared/fields';
 import { toItemError } from '../shared/item-errors';
-import { processItems } from '../shared/item-loop';
+import { offlineLanes, processItems } from '../shared/item-loop';
 import { readModelName } from '../shared/model-field';
 import { addWarningHints } from '../shared/run-hints';
 
@@ -214,7 +214,12 @@ export async function executeOcrProcess(this: IExecuteFunctions): Promise<INodeE
 					session as OcrSession & Required<Pick<OcrSession, 'recognizeBatch'>>,
 					provider,
 				)
-			: await runItems(this, provider, session, concurrency);
+			: await runItems(
+					this,
+					provider,
+					session,
+					provider.capabilities.offline ? offlineLanes(concurrency) : concurrency,
+				);
 		addWarningHints(this, items);
 		return [items];
 	} finally {

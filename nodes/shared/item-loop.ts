@@ -1,3 +1,5 @@
+import { availableParallelism } from 'node:os';
+
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import { throwIfCancelled } from '../../core/cancellation';
@@ -13,6 +15,14 @@ import { errorItem, pairingOf, toItemError } from './item-errors';
  * not yet started fail as cancelled without being worked on. Provider calls made meanwhile follow the
  * execution's adaptive pace, with `concurrency` as its ceiling (see `AdaptivePace`).
  */
+/**
+ * Items an offline engine reads at once: its recognisers run one per CPU core, so more documents open at
+ * the same time would only hold their pages in memory while they wait.
+ */
+export function offlineLanes(concurrency: number): number {
+	return Math.max(1, Math.min(concurrency, Math.max(2, availableParallelism())));
+}
+
 export async function processGroups(
 	context: IExecuteFunctions,
 	concurrency: number,
