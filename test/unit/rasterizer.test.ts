@@ -87,16 +87,28 @@ describe('rasterizer (PDFium document engine)', () => {
 		expect((await refusal(open(emptyPdf()))).message).toBe('The PDF has no pages');
 	});
 
-	it('refuses a PDF cut short before its first page, and warns on one it had to repair', async () => {
+	it('reads a PDF cut short from what arrived, with a warning; a page that did not arrive fails clearly', async () => {
 		const pdf = samplePdf();
-		expect((await refusal(open(pdf.subarray(0, 300)))).message).toMatch(
-			/^The PDF (is damaged|has no pages)/,
-		);
-		const repaired = await open(pdf.subarray(0, pdf.length - 200));
-		expect(repaired.warnings).toEqual([
+		expect((await refusal(open(pdf.subarray(0, 20)))).message).toMatch(/^The PDF is damaged/);
+		// Only the catalog and the page list arrived: the pages themselves fail, each with its number.
+		const headOnly = await open(pdf.subarray(0, 300));
+		expect(headOnly.warnings).toEqual([
 			'The PDF was damaged and has been repaired: some content may be missing.',
 		]);
-		repaired.close();
+		expect((await refusal(headOnly.renderPage(0, { dpi: 72 }))).message).toBe(
+			'Page 1 of the PDF is damaged: it has no size',
+		);
+		headOnly.close();
+		// Cut anywhere after its first page's objects, inside an object or the cross-reference table.
+		for (const cut of [200, 333, 1000, 1500]) {
+			const repaired = await open(pdf.subarray(0, pdf.length - cut));
+			expect(repaired.warnings).toEqual([
+				'The PDF was damaged and has been repaired: some content may be missing.',
+			]);
+			const page = await repaired.renderPage(0, { dpi: 72 });
+			expect([page.width, page.height]).toEqual([596, 842]);
+			repaired.close();
+		}
 	});
 
 	it.each(['sample.png', 'sample.jpg', 'sample.gif', 'sample.bmp', 'sample.tiff'])(
