@@ -7,6 +7,7 @@ import {
 	type DocumentEngine,
 	type EngineOpenOptions,
 	type PageImage,
+	type PrepareRequest,
 } from './engine';
 import { detectFileType, type FileType } from './file-type';
 import {
@@ -24,10 +25,14 @@ import {
 	type ImageSize,
 	type RawImage,
 } from './image-decoders';
+import { prepareForRecognition } from './image-decoders/prepare-for-ocr';
 import { readImageSize } from './image-size';
 import { withRebuiltTrailer } from './pdf-trailer';
 import { loadPdfium, type Pdfium } from './pdfium-loader';
 import { webAssembly } from './webassembly';
+
+/** A rendered page or decoded frame before it is encoded: its pixels and what is said of them. */
+type RawPage = Omit<PageImage, 'data' | 'prepared'> & { raw: RawImage };
 
 /** Below this many pixels on a side there is no text to read; engines fail on such images in odd ways. */
 const MIN_SIDE_PIXELS = 8;
@@ -246,11 +251,19 @@ export class PdfiumEngine implements DocumentEngine {
 		return this.state;
 	}
 
-	async renderPage(pageIndex: number, dpi: number): Promise<PageImage> {
+	async renderPage(pageIndex: number, dpi: number, prepare?: PrepareRequest): Promise<PageImage> {
 		const state = this.openState();
-		return state.kind === 'pdf'
-			? await this.renderPdfPage(state, pageIndex, dpi)
-			: await this.renderFrame(state, pageIndex);
+		const page =
+			state.kind === 'pdf'
+				? this.renderPdfPage(state, pageIndex, dpi)
+				: await this.renderFrame(state, pageIndex);
+		const { raw, ...rest } = page;
+		if (!prepare) return { ...rest, data: await encodeRawPng(raw) };
+		const prepared = prepareForRecognition(raw, {
+			extraTurns: prepare.extraTurns,
+			maxPixels: state.maxPixels,
+		});
+		return { ...rest, data: await encodeRawPng(prepared.image), prepared: prepared.frame };
 	}
 
 	/** The page's size in points as displayed (its /Rotate applied), read without parsing its content. */
@@ -267,7 +280,7 @@ export class PdfiumEngine implements DocumentEngine {
 		}
 	}
 
-	private async renderPdfPage(state: OpenPdf, pageIndex: number, dpi: number): Promise<PageImage> {
+	private renderPdfPage(state: OpenPdf, pageIndex: number, dpi: number): RawPage {
 		const pdfium = this.pdfium;
 		const { width: pointsWide, height: pointsHigh } = this.pageSize(state.document, pageIndex);
 		const widthAt = (value: number) => Math.ceil((pointsWide * value) / 72);
@@ -321,7 +334,7 @@ export class PdfiumEngine implements DocumentEngine {
 				);
 				const raw = this.copyBitmap(bitmap, true);
 				return {
-					data: await encodeRawPng(raw),
+					raw,
 					mimeType: 'image/png',
 					width,
 					height,
@@ -382,7 +395,7 @@ export class PdfiumEngine implements DocumentEngine {
 		return { width, height, channels, data };
 	}
 
-	private async renderFrame(state: OpenImage, pageIndex: number): Promise<PageImage> {
+	private async renderFrame(state: OpenImage, pageIndex: number): Promise<RawPage> {
 		const frame = state.frames[pageIndex];
 		if (!frame) throw new DocumentError(`The image has no frame ${pageIndex + 1}`);
 		const label = state.fileType.format.toUpperCase();
@@ -402,7 +415,7 @@ export class PdfiumEngine implements DocumentEngine {
 		const image = decoded.value;
 		checkPixelBound(image.width, image.height, state.maxPixels, subject);
 		return {
-			data: await encodeRawPng(image),
+			raw: image,
 			mimeType: 'image/png',
 			width: image.width,
 			height: image.height,
