@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { runWorkflow } from '../test/harness/run-workflow';
 import { fixtureWorkflow, TARGET } from '../test/support/workflows';
 import { report } from './bench-support';
-import { countMatches, scoreTotals, sroieTruth, type WordCounts } from './word-scores';
+import { countMatches, scoreTotals, sroieTruth, type WordRule } from './word-scores';
 
 async function main(): Promise<void> {
 	const folder = process.argv[2];
@@ -39,31 +39,27 @@ async function main(): Promise<void> {
 	);
 	const localSeconds = (performance.now() - started) / 1000;
 	const output = result.output(TARGET);
-	const local: WordCounts[] = output.map((item, index) =>
-		countMatches(String(item.json.text ?? ''), truths[index]),
-	);
+	const localTexts = output.map((item) => String(item.json.text ?? ''));
 
 	// The tesseract CLI's readings of the same images, made by bench/run.mjs (NNN.txt), when it ran.
 	const cliFolder = process.argv[3];
-	const cli = cliFolder
-		? names.map((name, index) =>
-				countMatches(
-					readFileSync(join(cliFolder, name.replace(/\.jpg$/, '.txt')), 'utf8'),
-					truths[index],
-				),
-			)
+	const cliTexts = cliFolder
+		? names.map((name) => readFileSync(join(cliFolder, name.replace(/\.jpg$/, '.txt')), 'utf8'))
 		: null;
+	const scores = (texts: string[], rule: WordRule) =>
+		scoreTotals(texts.map((text, index) => countMatches(text, truths[index], rule)));
 	report({
 		step: 'P5',
 		receipts: names.length,
 		read: output.filter((item) => !item.json.error).length,
-		local: { ...scoreTotals(local), seconds: localSeconds },
-		cli: cli ? scoreTotals(cli) : null,
-		perReceipt: names.map((name, index) => ({
-			name,
-			local: local[index],
-			cli: cli?.[index] ?? null,
-		})),
+		local: {
+			trimmed: scores(localTexts, 'trimmed'),
+			strict: scores(localTexts, 'strict'),
+			seconds: localSeconds,
+		},
+		cli: cliTexts
+			? { trimmed: scores(cliTexts, 'trimmed'), strict: scores(cliTexts, 'strict') }
+			: null,
 	});
 }
 

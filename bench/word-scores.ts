@@ -1,10 +1,19 @@
 /**
- * Word recall and precision of recognised text against the true text, order-free and case-insensitive:
- * words are whitespace-separated tokens, lower-cased, compared as multisets (a true word that occurs
- * twice must be read twice to count twice). Punctuation stays part of a word.
+ * Word recall and precision of recognised text against the true text, order-free and case-insensitive,
+ * words compared as multisets (a true word that occurs twice must be read twice to count twice). Two
+ * readings of "word": `strict`, whitespace-separated tokens with their punctuation ("total:" ≠ "total");
+ * `trimmed`, the same tokens with leading and trailing punctuation removed and tokens of punctuation
+ * alone dropped, so a colon spaced differently from the truth is not a missed word.
  */
-export function wordsOf(text: string): string[] {
-	return text.toLowerCase().split(/\s+/).filter(Boolean);
+export type WordRule = 'strict' | 'trimmed';
+
+export function wordsOf(text: string, rule: WordRule = 'strict'): string[] {
+	const tokens = text.toLowerCase().split(/\s+/);
+	return (
+		rule === 'strict'
+			? tokens
+			: tokens.map((token) => token.replace(/^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu, ''))
+	).filter(Boolean);
 }
 
 export interface WordCounts {
@@ -13,11 +22,11 @@ export interface WordCounts {
 	matched: number;
 }
 
-export function countMatches(read: string, truth: string): WordCounts {
+export function countMatches(read: string, truth: string, rule: WordRule = 'strict'): WordCounts {
 	const remaining = new Map<string, number>();
-	const truthWords = wordsOf(truth);
+	const truthWords = wordsOf(truth, rule);
 	for (const word of truthWords) remaining.set(word, (remaining.get(word) ?? 0) + 1);
-	const readWords = wordsOf(read);
+	const readWords = wordsOf(read, rule);
 	let matched = 0;
 	for (const word of readWords) {
 		const left = remaining.get(word) ?? 0;

@@ -46,6 +46,9 @@ describe('preparing a page for recognition', () => {
 		});
 		expect(rgb.channels).toBe(1);
 		expect([...rgb.data]).toEqual([76, 29]);
+		expect([
+			...toGrey({ width: 1, height: 1, channels: 3, data: Uint8Array.from([255, 255, 255]) }).data,
+		]).toEqual([255]);
 		const rgba = toGrey({ width: 1, height: 1, channels: 4, data: Uint8Array.from([0, 0, 0, 0]) });
 		expect([...rgba.data]).toEqual([255]);
 	});

@@ -10,17 +10,17 @@ export type GreyImage = RawImage & { channels: 1 };
 
 const clampByte = (value: number) => (value < 0 ? 0 : value > 255 ? 255 : Math.round(value));
 
-/** One channel of luminance (ITU-R BT.601 weights); alpha is composited onto white. */
+/** One channel of luminance (ITU-R BT.601 weights, in integers); alpha is composited onto white. */
 export function toGrey(image: RawImage): GreyImage {
 	const { width, height, channels, data } = image;
 	if (channels === 1) return image as GreyImage;
 	const out = new Uint8Array(width * height);
 	for (let pixel = 0, from = 0; pixel < out.length; pixel++, from += channels) {
-		const luminance = (data[from] * 299 + data[from + 1] * 587 + data[from + 2] * 114) / 1000;
-		if (channels === 4) {
-			const alpha = data[from + 3];
-			out[pixel] = clampByte((luminance * alpha + 255 * (255 - alpha)) / 255);
-		} else out[pixel] = clampByte(luminance);
+		const luminance = (data[from] * 306 + data[from + 1] * 601 + data[from + 2] * 117 + 512) >> 10;
+		out[pixel] =
+			channels === 4
+				? (luminance * data[from + 3] + 255 * (255 - data[from + 3]) + 127) / 255
+				: luminance;
 	}
 	return { width, height, channels: 1, data: out };
 }
@@ -166,7 +166,7 @@ export function binariseSauvola(image: GreyImage, window = 31, k = 0.2): GreyIma
  * character), or null when there is too little text to tell. Read on at most `maxPixels` of the page's
  * middle, so a large page costs no more than that.
  */
-export function typicalGlyphHeight(image: GreyImage, maxPixels = 4_000_000): number | null {
+export function typicalGlyphHeight(image: GreyImage, maxPixels = 1_500_000): number | null {
 	const { width, height, data } = image;
 	const bandHeight = Math.min(height, Math.max(1, Math.floor(maxPixels / width)));
 	const top = Math.floor((height - bandHeight) / 2);
@@ -300,14 +300,18 @@ export function rotateSmall(image: GreyImage, degrees: number): GreyImage {
  * How much a page's ink is organised in horizontal lines at a given slope: the variance of the ink
  * count per row when rows are followed along that slope. Text lines give sharp peaks and gaps.
  */
-function lineScore(ink: Uint8Array, width: number, height: number, slope: number): number {
+function lineScore(
+	inkX: Int32Array,
+	inkY: Int32Array,
+	width: number,
+	height: number,
+	slope: number,
+): number {
 	const shiftRange = Math.ceil(Math.abs(slope) * width);
-	const rows = new Float64Array(height + 2 * shiftRange);
-	for (let y = 0; y < height; y++) {
-		const from = y * width;
-		for (let x = 0; x < width; x++) {
-			if (ink[from + x]) rows[y + shiftRange + Math.round(slope * (x - width / 2))]++;
-		}
+	const rows = new Float64Array(height + 2 * shiftRange + 1);
+	const middle = width / 2;
+	for (let cell = 0; cell < inkX.length; cell++) {
+		rows[inkY[cell] + shiftRange + Math.round(slope * (inkX[cell] - middle))]++;
 	}
 	let sum = 0;
 	let squares = 0;
@@ -357,29 +361,43 @@ export function estimateLayout(
 	range = 6,
 ): { skewDegrees: number; sideways: boolean } {
 	const { ink, width, height } = inkThumbnail(image);
-	const transposed = new Uint8Array(ink.length);
-	for (let y = 0; y < height; y++)
-		for (let x = 0; x < width; x++) transposed[x * height + y] = ink[y * width + x];
-	const best = (cells: Uint8Array, cellsWide: number, cellsHigh: number) => {
+	let inkCount = 0;
+	for (const cell of ink) inkCount += cell;
+	const inkX = new Int32Array(inkCount);
+	const inkY = new Int32Array(inkCount);
+	for (let y = 0, at = 0; y < height; y++)
+		for (let x = 0; x < width; x++)
+			if (ink[y * width + x]) {
+				inkX[at] = x;
+				inkY[at++] = y;
+			}
+	const score = (
+		xs: Int32Array,
+		ys: Int32Array,
+		cellsWide: number,
+		cellsHigh: number,
+		degrees: number,
+	) => lineScore(xs, ys, cellsWide, cellsHigh, Math.tan((degrees * Math.PI) / 180));
+	/** The best slope in whole degrees, then refined to half a degree. */
+	const best = (xs: Int32Array, ys: Int32Array, cellsWide: number, cellsHigh: number) => {
 		let bestScore = -1;
 		let bestAngle = 0;
-		for (let tenths = -range * 10; tenths <= range * 10; tenths += 5) {
-			const score = lineScore(
-				cells,
-				cellsWide,
-				cellsHigh,
-				Math.tan((tenths / 10) * (Math.PI / 180)),
-			);
-			if (score > bestScore) {
-				bestScore = score;
-				bestAngle = tenths / 10;
+		const consider = (degrees: number) => {
+			const value = score(xs, ys, cellsWide, cellsHigh, degrees);
+			if (value > bestScore) {
+				bestScore = value;
+				bestAngle = degrees;
 			}
-		}
+		};
+		for (let degrees = -range; degrees <= range; degrees++) consider(degrees);
+		const coarse = bestAngle;
+		consider(coarse - 0.5);
+		consider(coarse + 0.5);
 		// Normalised by the number of rows so a tall and a wide layout compare fairly.
 		return { score: bestScore * cellsHigh, angle: bestAngle };
 	};
-	const across = best(ink, width, height);
-	const down = best(transposed, height, width);
+	const across = best(inkX, inkY, width, height);
+	const down = best(inkY, inkX, height, width);
 	const sideways = down.score > across.score * 1.5;
 	// Rows followed along slope s line up with text that falls at -s.
 	return { skewDegrees: sideways ? down.angle : -across.angle, sideways };
