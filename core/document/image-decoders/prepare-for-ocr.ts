@@ -400,7 +400,7 @@ export function estimateLayout(
 	const down = best(inkY, inkX, height, width);
 	const sideways = down.score > across.score * 1.5;
 	// Rows followed along slope s line up with text that falls at -s.
-	return { skewDegrees: sideways ? down.angle : -across.angle, sideways };
+	return { skewDegrees: sideways ? down.angle : 0 - across.angle, sideways };
 }
 
 /** How a prepared page image relates to the page it was made from. */
