@@ -244,8 +244,8 @@ if (runs('P5')) {
 		const p5 = step('p5-receipts.js', [receipts, ...(cliFolder ? [cliFolder] : [])]);
 		const percent = (value) => `${(value * 100).toFixed(1)} %`;
 		const figures = (scores) =>
-			`word recall ${percent(scores.trimmed.recall)} · precision ${percent(scores.trimmed.precision)} (strict: ${percent(scores.strict.recall)} · ${percent(scores.strict.precision)})`;
-		const met = p5.local.trimmed.recall >= 0.8 && p5.local.trimmed.precision >= 0.75;
+			`word recall ${percent(scores.strict.recall)} · precision ${percent(scores.strict.precision)} (punctuation trimmed: ${percent(scores.trimmed.recall)} · ${percent(scores.trimmed.precision)})`;
+		const met = p5.local.strict.recall >= 0.8 && p5.local.strict.precision >= 0.75;
 		rows.push([
 			`P5 real receipts, ${p5.receipts} (Local)`,
 			`${figures(p5.local)} · ${p5.local.seconds.toFixed(0)} s`,
@@ -261,7 +261,7 @@ if (runs('P5')) {
 			]);
 		else notes.push('P5: the tesseract CLI is missing, so only the Local engine was measured.');
 		notes.push(
-			'P5: SROIE receipts (ICDAR 2019, public repository zzzDavid/ICDAR-2019-SROIE) 100–199. Words are whitespace-separated tokens, lower-cased, with leading and trailing punctuation trimmed and tokens of punctuation alone dropped (strict: punctuation kept); recall = true words read / true words, precision = words read that are true / words read, each word counted as often as it occurs (multisets), order-free.',
+			'P5: SROIE receipts (ICDAR 2019, public repository zzzDavid/ICDAR-2019-SROIE) 100–199. Words are whitespace-separated tokens, lower-cased, punctuation kept (punctuation trimmed: leading and trailing punctuation removed, tokens of punctuation alone dropped); the target is judged on the first. Recall = true words read / true words, precision = words read that are true / words read, each word counted as often as it occurs (multisets), order-free.',
 		);
 	}
 }
