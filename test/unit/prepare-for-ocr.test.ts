@@ -129,14 +129,16 @@ describe('preparing a page for recognition', () => {
 	});
 
 	it('straightens a skewed page and maps boxes back onto the page', () => {
-		const page = textPage(600, 400, 8);
+		const page = textPage(600, 400, 6);
 		const skewed = rotateSmall(rotateQuarter(page, 3), 3);
 		const prepared = prepareForRecognition(skewed);
 		expect(prepared.frame.quarterTurns).toBe(1);
 		expect(Math.abs(prepared.frame.skewDegrees - 3)).toBeLessThanOrEqual(0.5);
-		// 8-pixel glyphs are enlarged to 24.
-		expect(prepared.frame.scale).toBeCloseTo(3, 1);
-		expect(typicalGlyphHeight(prepared.image)).toBeGreaterThanOrEqual(22);
+		// 6-pixel glyphs are enlarged to 20.
+		expect(prepared.frame.scale).toBeCloseTo(20 / 6, 1);
+		expect(typicalGlyphHeight(prepared.image)).toBeGreaterThanOrEqual(18);
+		// Text of a readable size is left as it is.
+		expect(prepareForRecognition(textPage(600, 400, 14)).frame.scale).toBe(1);
 		// The prepared image's whole area maps to (about) the whole skewed page.
 		const whole = boxOnPage(
 			[0, 0, prepared.frame.width, prepared.frame.height],
