@@ -1,4 +1,4 @@
-// npm run bench: P1–P4, P6 and P7 against their targets. Each step runs in a fresh Node process (so memory is
+// npm run bench: P1–P7 against their targets. Each step runs in a fresh Node process (so memory is
 // its own); the reference tools (n8n's Mistral AI node, pdftoppm, the tesseract CLI) run on the same inputs.
 // `npm run bench -- p6` (or `p2 p4`, …) runs only those steps.
 import { spawnSync } from 'node:child_process';
@@ -204,6 +204,69 @@ if (runs('P4')) {
 		notes.push(
 			'P4: the tesseract CLI is missing (apt-get install tesseract-ocr tesseract-ocr-fra).',
 		);
+}
+
+// P5 — fidelity on real scanned receipts, when they are cached (scripts/fetch-sroie.mjs).
+if (runs('P5')) {
+	const receipts =
+		process.env.SROIE_DIR ??
+		join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'n8n-nodes-ocr-sroie');
+	if (!existsSync(join(receipts, 'img'))) {
+		say(`P5: skipped, no receipts in ${receipts}`);
+		notes.push(
+			`P5 skipped: no SROIE receipts in ${receipts}. Fetch them with \`node scripts/fetch-sroie.mjs [clone of zzzDavid/ICDAR-2019-SROIE]\` (or set SROIE_DIR).`,
+		);
+	} else {
+		const names = readdirSync(join(receipts, 'img')).filter((name) => name.endsWith('.jpg'));
+		say(`P5: ${names.length} real receipts through the Local engine and the tesseract CLI…`);
+		let cliFolder;
+		let cliSeconds = 0;
+		if (have('tesseract')) {
+			cliFolder = join(work, 'receipts-cli');
+			mkdirSync(cliFolder);
+			for (const name of names) {
+				const seconds = timed(
+					'tesseract',
+					[
+						join(receipts, 'img', name),
+						join(cliFolder, name.replace(/\.jpg$/, '')),
+						'-l',
+						'eng',
+						'--psm',
+						'4',
+					],
+					{ OMP_THREAD_LIMIT: '1' },
+				);
+				if (seconds === null) {
+					cliFolder = undefined;
+					break;
+				}
+				cliSeconds += seconds;
+			}
+		}
+		const p5 = step('p5-receipts.js', [receipts, ...(cliFolder ? [cliFolder] : [])]);
+		const percent = (value) => `${(value * 100).toFixed(1)} %`;
+		const figures = (scores) =>
+			`word recall ${percent(scores.strict.recall)} · precision ${percent(scores.strict.precision)} (punctuation trimmed: ${percent(scores.trimmed.recall)} · ${percent(scores.trimmed.precision)})`;
+		const met = p5.local.strict.recall >= 0.8 && p5.local.strict.precision >= 0.75;
+		rows.push([
+			`P5 real receipts, ${p5.receipts} (Local)`,
+			`${figures(p5.local)} · ${p5.local.seconds.toFixed(0)} s`,
+			'recall ≥ 80 %, precision ≥ 75 %',
+			met ? 'met' : 'not met',
+		]);
+		if (p5.cli)
+			rows.push([
+				'P5 same receipts, tesseract CLI',
+				`${figures(p5.cli)} · ${cliSeconds.toFixed(0)} s (-l eng --psm 4)`,
+				'—',
+				'—',
+			]);
+		else notes.push('P5: the tesseract CLI is missing, so only the Local engine was measured.');
+		notes.push(
+			'P5: SROIE receipts (ICDAR 2019, public repository zzzDavid/ICDAR-2019-SROIE) 100–199. Words are whitespace-separated tokens, lower-cased, punctuation kept (punctuation trimmed: leading and trailing punctuation removed, tokens of punctuation alone dropped); the target is judged on the first. Recall = true words read / true words, precision = words read that are true / words read, each word counted as often as it occurs (multisets), order-free.',
+		);
+	}
 }
 
 // P6 — what the items of a 20-page scan cost to store, per Output mode.

@@ -57,7 +57,7 @@ async function handle(
 				transfer: [],
 			};
 		case 'render': {
-			const page = await engine.renderPage(request.pageIndex, request.dpi);
+			const page = await engine.renderPage(request.pageIndex, request.dpi, request.prepare);
 			const data = standalone(page.data);
 			return { value: { ...page, data }, transfer: [data.buffer as ArrayBuffer] };
 		}

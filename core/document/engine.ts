@@ -1,5 +1,6 @@
 import type { BBox } from '../model';
 import type { FileType } from './file-type';
+import type { PreparedFrame } from './image-decoders/prepare-for-ocr';
 
 /** Images above this many pixels are refused; PDF pages above it are rendered at a lower DPI. */
 export const DEFAULT_MAX_PIXELS = 50_000_000;
@@ -15,6 +16,16 @@ export interface PageImage {
 	/** Render resolution for PDF pages; null for images, which are used at their own size. */
 	dpi: number | null;
 	warnings: string[];
+	/**
+	 * Set when the page was prepared for recognition: `data` is then the prepared image, `width` and
+	 * `height` stay the page's own, and this says how to map positions back to them.
+	 */
+	prepared?: PreparedFrame;
+}
+
+/** Asks for a page made ready for OCR; `extraTurns` quarter turns clockwise on top of those detected. */
+export interface PrepareRequest {
+	extraTurns?: number;
 }
 
 export interface EngineOpenOptions {
@@ -34,7 +45,7 @@ export interface DocumentEngine {
 		options: EngineOpenOptions,
 	): Promise<{ pageCount: number; warnings: string[]; encrypted: boolean }>;
 	/** One page (0-based) of the open document as a PNG (or an image passed through as it is). */
-	renderPage(pageIndex: number, dpi: number): Promise<PageImage>;
+	renderPage(pageIndex: number, dpi: number, prepare?: PrepareRequest): Promise<PageImage>;
 	/** PDFs only: a new, unencrypted PDF holding just these pages, in this order. */
 	extractPages(pageIndexes: number[]): Promise<Buffer>;
 	/** Frees the open document; nothing of it stays in the engine. */

@@ -7,6 +7,7 @@ import {
 	type DocumentEngine,
 	type EngineOpenOptions,
 	type PageImage,
+	type PrepareRequest,
 } from './engine';
 import { detectFileType, type FileType } from './file-type';
 import {
@@ -24,6 +25,7 @@ import {
 	type ImageSize,
 	type RawImage,
 } from './image-decoders';
+import { prepareForRecognition } from './image-decoders/prepare-for-ocr';
 import { readImageSize } from './image-size';
 import { withRebuiltTrailer } from './pdf-trailer';
 import { BITMAP_BGR, bitmapPngRows, copyBitmap } from './pdfium-bitmap';
@@ -107,6 +109,14 @@ function frameSizes(bytes: Uint8Array, format: FileType['format']): ImageSize[] 
 			return size && size.width > 0 && size.height > 0 ? [size] : [];
 		}
 	}
+}
+
+/**
+ * A rendered page or decoded frame before it is encoded: PNG rows filtered straight out of the engine's
+ * bitmap, or its pixels when they are to be prepared for recognition first.
+ */
+interface RenderedPage extends Omit<PageImage, 'data' | 'prepared'> {
+	pixels: ReturnType<typeof bitmapPngRows> | RawImage;
 }
 
 interface OpenPdf {
@@ -244,11 +254,21 @@ export class PdfiumEngine implements DocumentEngine {
 		return this.state;
 	}
 
-	async renderPage(pageIndex: number, dpi: number): Promise<PageImage> {
+	async renderPage(pageIndex: number, dpi: number, prepare?: PrepareRequest): Promise<PageImage> {
 		const state = this.openState();
-		return state.kind === 'pdf'
-			? await this.renderPdfPage(state, pageIndex, dpi)
-			: await this.renderFrame(state, pageIndex);
+		// Pixels are kept only to be prepared for recognition; otherwise PNG rows come straight out.
+		const keepPixels = prepare !== undefined;
+		const { pixels, ...page } =
+			state.kind === 'pdf'
+				? this.renderPdfPage(state, pageIndex, dpi, keepPixels)
+				: await this.renderFrame(state, pageIndex, keepPixels);
+		if ('rows' in pixels) return { ...page, data: await encodePng(pixels.rows, pixels) };
+		if (!prepare) return { ...page, data: await encodeRawPng(pixels) };
+		const prepared = prepareForRecognition(pixels, {
+			extraTurns: prepare.extraTurns,
+			maxPixels: state.maxPixels,
+		});
+		return { ...page, data: await encodeRawPng(prepared.image), prepared: prepared.frame };
 	}
 
 	/** The page's size in points as displayed (its /Rotate applied), read without parsing its content. */
@@ -265,7 +285,12 @@ export class PdfiumEngine implements DocumentEngine {
 		}
 	}
 
-	private async renderPdfPage(state: OpenPdf, pageIndex: number, dpi: number): Promise<PageImage> {
+	private renderPdfPage(
+		state: OpenPdf,
+		pageIndex: number,
+		dpi: number,
+		keepPixels: boolean,
+	): RenderedPage {
 		const pdfium = this.pdfium;
 		const { width: pointsWide, height: pointsHigh } = this.pageSize(state.document, pageIndex);
 		const widthAt = (value: number) => Math.ceil((pointsWide * value) / 72);
@@ -297,7 +322,7 @@ export class PdfiumEngine implements DocumentEngine {
 		if (!page.ok || !page.value) {
 			throw new DocumentError(`Page ${pageIndex + 1} of the PDF is damaged and cannot be loaded`);
 		}
-		let rows: ReturnType<typeof bitmapPngRows>;
+		let pixels: RenderedPage['pixels'];
 		try {
 			const bitmap = pdfium.FPDFBitmap_CreateEx(width, height, BITMAP_BGR, 0, 0);
 			if (!bitmap) {
@@ -318,7 +343,9 @@ export class PdfiumEngine implements DocumentEngine {
 					0,
 					RENDER_ANNOTATIONS | RENDER_RGB_ORDER,
 				);
-				rows = bitmapPngRows(pdfium, bitmap, true);
+				pixels = keepPixels
+					? copyBitmap(pdfium, bitmap, true)
+					: bitmapPngRows(pdfium, bitmap, true);
 			} finally {
 				pdfium.FPDFBitmap_Destroy(bitmap);
 			}
@@ -326,17 +353,14 @@ export class PdfiumEngine implements DocumentEngine {
 			pdfium.FPDF_ClosePage(page.value);
 		}
 		// Compressed once PDFium's bitmap is freed: only the filtered rows are alive meanwhile.
-		return {
-			data: await encodePng(rows.rows, rows),
-			mimeType: 'image/png',
-			width,
-			height,
-			dpi: renderDpi,
-			warnings,
-		};
+		return { pixels, mimeType: 'image/png', width, height, dpi: renderDpi, warnings };
 	}
 
-	private async renderFrame(state: OpenImage, pageIndex: number): Promise<PageImage> {
+	private async renderFrame(
+		state: OpenImage,
+		pageIndex: number,
+		keepPixels: boolean,
+	): Promise<RenderedPage> {
 		const frame = state.frames[pageIndex];
 		if (!frame) throw new DocumentError(`The image has no frame ${pageIndex + 1}`);
 		const label = state.fileType.format.toUpperCase();
@@ -344,20 +368,14 @@ export class PdfiumEngine implements DocumentEngine {
 			state.frames.length > 1 ? `Frame ${pageIndex + 1} of the ${label}` : 'The image';
 		checkPixelBound(frame.width, frame.height, state.maxPixels, subject);
 		const format = state.fileType.format;
-		if (format === 'png' || format === 'jpeg') {
+		if ((format === 'png' || format === 'jpeg') && !keepPixels) {
 			// Straight from PDFium's bitmap to PNG rows: no whole copy of the pixels in between.
 			const rows = this.withPdfiumBitmap(state.bytes, format, (bitmap) =>
 				bitmapPngRows(this.pdfium, bitmap, false),
 			);
 			checkPixelBound(rows.width, rows.height, state.maxPixels, subject);
-			return {
-				data: await encodePng(rows.rows, rows),
-				mimeType: 'image/png',
-				width: rows.width,
-				height: rows.height,
-				dpi: null,
-				warnings: [],
-			};
+			const size = { width: rows.width, height: rows.height };
+			return { pixels: rows, mimeType: 'image/png', ...size, dpi: null, warnings: [] };
 		}
 		const decoded = await attemptAsync(
 			async () => await this.decodeFrame(state.bytes, state.fileType, pageIndex, state.maxPixels),
@@ -371,14 +389,8 @@ export class PdfiumEngine implements DocumentEngine {
 		}
 		const image = decoded.value;
 		checkPixelBound(image.width, image.height, state.maxPixels, subject);
-		return {
-			data: await encodeRawPng(image),
-			mimeType: 'image/png',
-			width: image.width,
-			height: image.height,
-			dpi: null,
-			warnings: [],
-		};
+		const size = { width: image.width, height: image.height };
+		return { pixels: image, mimeType: 'image/png', ...size, dpi: null, warnings: [] };
 	}
 
 	private async decodeFrame(

@@ -1,7 +1,7 @@
 import { attemptAsync } from '../attempt';
 import { ExecutionCancelledError, throwIfCancelled } from '../cancellation';
 import { DocumentError } from './document-error';
-import { DEFAULT_MAX_PIXELS, type PageImage } from './engine';
+import { DEFAULT_MAX_PIXELS, type PageImage, type PrepareRequest } from './engine';
 import type { FileType } from './file-type';
 import {
 	DEFAULT_ENGINE_TIMEOUT_MS,
@@ -21,7 +21,7 @@ export function documentStepTimeoutMs(timeoutMs: number): number {
 	return Math.max(timeoutMs, MIN_DOCUMENT_STEP_MS);
 }
 
-export { DEFAULT_MAX_PIXELS, type PageImage } from './engine';
+export { DEFAULT_MAX_PIXELS, type PageImage, type PrepareRequest } from './engine';
 
 export interface OpenedDocument {
 	fileType: FileType;
@@ -30,7 +30,11 @@ export interface OpenedDocument {
 	/** A PDF with security (a user or an owner password), which many services cannot open. */
 	encrypted: boolean;
 	/** Renders one page (0-based). Only that page's raster is alive while the caller holds the result. */
-	renderPage(pageIndex: number, options: { dpi: number }): Promise<PageImage>;
+	/** With `prepare`, the page is made ready for OCR (see prepareForRecognition) in the worker. */
+	renderPage(
+		pageIndex: number,
+		options: { dpi: number; prepare?: PrepareRequest },
+	): Promise<PageImage>;
 	/**
 	 * PDFs only: a new, unencrypted PDF holding just these pages (0-based, in this order), for services
 	 * that take a whole file, bill per page and cannot open encrypted PDFs.
@@ -134,11 +138,11 @@ export async function openDocument(
 		pageCount: opened.value.pageCount,
 		warnings: opened.value.warnings,
 		encrypted: opened.value.encrypted,
-		async renderPage(pageIndex, { dpi }) {
+		async renderPage(pageIndex, { dpi, prepare }) {
 			const what = `Rendering page ${pageIndex + 1} of ${subject}`;
 			const [timeoutMs, overTime] = stepBound();
 			const page = await lease.call(
-				{ type: 'render', pageIndex, dpi },
+				{ type: 'render', pageIndex, dpi, prepare },
 				what,
 				timeoutMs,
 				[],

@@ -1,5 +1,5 @@
 import type { BBox } from '../model';
-import type { PageImage } from './engine';
+import type { PageImage, PrepareRequest } from './engine';
 import type { FileType } from './file-type';
 
 /** WebAssembly memory one worker's engine may grow to; past it, its allocations fail. */
@@ -14,7 +14,7 @@ export type EngineRequest =
 			password?: string;
 			maxPixels: number;
 	  }
-	| { type: 'render'; pageIndex: number; dpi: number }
+	| { type: 'render'; pageIndex: number; dpi: number; prepare?: PrepareRequest }
 	| { type: 'extract'; pageIndexes: number[] }
 	| { type: 'close' }
 	| { type: 'crop'; png: Uint8Array; boxes: BBox[] }

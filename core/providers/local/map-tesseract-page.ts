@@ -17,7 +17,6 @@ interface TesseractBox {
 	y1: number;
 }
 
-const toBox = (box: TesseractBox): BBox => [box.x0, box.y0, box.x1, box.y1];
 /** Tesseract scores 0–100; the pack uses 0–1 like the remote providers. */
 const toConfidence = (value: number): number => Math.round(value * 10) / 1000;
 
@@ -30,7 +29,10 @@ export function mapTesseractPage(
 	data: Pick<TesseractPage, 'blocks'>,
 	frame: PageFrame,
 	blockLevel: OcrFeatures['blockLevel'] = 'linesAndWords',
+	/** From the pixels Tesseract read (a prepared page image) to the page's own. */
+	toPage: (box: BBox) => BBox = (box) => box,
 ): OcrPage {
+	const toBox = (box: TesseractBox): BBox => toPage([box.x0, box.y0, box.x1, box.y1]);
 	const lineBlocks: OcrBlock[] = [];
 	const wordBlocks: OcrBlock[] = [];
 	const paragraphs: string[] = [];

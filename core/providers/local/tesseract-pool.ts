@@ -144,6 +144,7 @@ export class TesseractPool {
 		timeoutMs: number,
 		what: string,
 		signal?: AbortSignal,
+		dpi?: number,
 	): Promise<RecognizeResult['data']> {
 		const worker = await this.acquire(signal);
 		const deadline = AbortSignal.timeout(timeoutMs);
@@ -162,7 +163,14 @@ export class TesseractPool {
 		activity.busy++;
 		const outcome = await attemptAsync(
 			async () =>
-				await Promise.race([worker.recognize(image, {}, { text: true, blocks: true }), stopped]),
+				await Promise.race([
+					(async () => {
+						// Told, Tesseract sizes its layout analysis to the page; guessed, it often misjudges scans.
+						await worker.setParameters({ user_defined_dpi: dpi ? String(Math.round(dpi)) : '' });
+						return await worker.recognize(image, {}, { text: true, blocks: true });
+					})(),
+					stopped,
+				]),
 		);
 		activity.busy--;
 		if (onStop) stop.removeEventListener('abort', onStop);
