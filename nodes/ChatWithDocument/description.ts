@@ -28,6 +28,7 @@ const kept = new Set([
 	'allowedPrivateNetworks',
 	'maxDownloadSize',
 	'language',
+	'extraLanguages',
 ]);
 
 const documentSources = [
@@ -80,6 +81,7 @@ const FILE_OPTIONS = new Set([
 	'renderDpi',
 	'documentTimeout',
 	'language',
+	'extraLanguages',
 	'jobTimeout',
 ]);
 

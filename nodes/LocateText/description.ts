@@ -19,6 +19,7 @@ const kept = new Set([
 	'maxAnswerSize',
 	'concurrency',
 	'language',
+	'extraLanguages',
 	'allowUnauthorizedCerts',
 	'allowedPrivateNetworks',
 	'maxDownloadSize',
@@ -30,11 +31,14 @@ const searchedWithModels = searched.filter((id) => !providersWithoutModels().inc
 
 /** The Local engine's languages also serve Refine Matches, wherever a provider's boxes are searched. */
 const withLanguageForRefining = (option: INodeProperties): INodeProperties =>
-	option.name === 'language'
+	option.name === 'language' || option.name === 'extraLanguages'
 		? {
 				...option,
 				displayOptions: { show: { '/provider': searched } },
-				description: 'Languages the Local engine reads (both are bundled), also to refine matches',
+				description:
+					option.name === 'language'
+						? 'Languages the Local engine reads (both are bundled), also to refine matches'
+						: option.description,
 			}
 		: option;
 

@@ -249,6 +249,16 @@ export const documentOptions: INodeProperties[] = [
 		default: 'fra+eng',
 		description: 'Languages the Local engine reads (both are bundled)',
 	},
+	{
+		displayName: 'Extra Languages',
+		name: 'extraLanguages',
+		type: 'string',
+		default: '',
+		placeholder: 'e.g. deu+ita',
+		displayOptions: { show: { '/provider': ['local'] } },
+		description:
+			"More languages the Local engine reads with the ones above, joined with +: their models (deu.traineddata…) must be in the folder the instance's N8N_OCR_LANGUAGE_FOLDER environment variable names",
+	},
 ];
 
 export interface DocumentOptions {
@@ -298,7 +308,12 @@ export function readDocumentOptions(raw: Record<string, unknown>): DocumentOptio
 			Math.max(1, Math.floor(number(raw.concurrency, DEFAULT_CONCURRENCY))),
 		),
 		includeRawResponse: raw.includeRawResponse === true,
-		language: typeof raw.language === 'string' && raw.language ? raw.language : 'fra+eng',
+		language: [
+			typeof raw.language === 'string' && raw.language ? raw.language : 'fra+eng',
+			typeof raw.extraLanguages === 'string' ? raw.extraLanguages.trim() : '',
+		]
+			.filter(Boolean)
+			.join('+'),
 	};
 }
 

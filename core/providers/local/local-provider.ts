@@ -42,7 +42,7 @@ class LocalSession implements OcrSession {
 	}
 
 	async recognize(document: DocumentInput, request: OcrRequest): Promise<OcrResult> {
-		const languages = parseLocalLanguages(request.language).join('+');
+		const languages = (await parseLocalLanguages(request.language)).join('+');
 		const pool = this.pool(languages);
 		const pages: OcrPage[] = [];
 		const warnings = [...document.opened.warnings];
