@@ -11,6 +11,7 @@ import {
 } from './engine';
 import { detectFileType, type FileType } from './file-type';
 import {
+	checkDeclaredSize,
 	cropRaw,
 	decodeBmp,
 	decodeGif,
@@ -18,6 +19,7 @@ import {
 	decodeWebp,
 	drawBoxesRaw,
 	encodeRawPng,
+	megapixels,
 	readBmpSize,
 	readGifInfo,
 	readTiffFrames,
@@ -54,10 +56,6 @@ const ERROR_FORMAT = 3;
 const ERROR_PASSWORD = 4;
 const ERROR_SECURITY = 5;
 
-function megapixels(pixels: number): string {
-	return `${(pixels / 1_000_000).toFixed(1)} megapixels`;
-}
-
 /** A WebAssembly trap (or PDFium's abort) leaves its memory in an unknown state: never a bad file. */
 function isTrap(error: unknown): boolean {
 	return error instanceof webAssembly.RuntimeError;
@@ -82,12 +80,7 @@ function checkPixelBound(
 			`Text needs an image at least ${MIN_SIDE_PIXELS} pixels on each side; send the full scan, not a thumbnail or a tracking pixel.`,
 		);
 	}
-	if (width * height > maxPixels) {
-		throw new DocumentError(
-			`${subject} is too large: ${width}×${height} pixels (${megapixels(width * height)}), over the bound of ${megapixels(maxPixels)}`,
-			'Scale it down first, e.g. with the Edit Image node.',
-		);
-	}
+	checkDeclaredSize(width, height, maxPixels, subject);
 }
 
 /**

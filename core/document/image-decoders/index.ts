@@ -32,6 +32,7 @@ export {
 	drawBoxesRaw,
 	encodeRawPng,
 	flattenAlpha,
+	megapixels,
 	toRgb,
 	type ImageSize,
 	type RawImage,

@@ -18,7 +18,7 @@ export interface ImageSize {
 	height: number;
 }
 
-function megapixels(pixels: number): string {
+export function megapixels(pixels: number): string {
 	return `${(pixels / 1_000_000).toFixed(1)} megapixels`;
 }
 
