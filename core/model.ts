@@ -103,6 +103,18 @@ export interface DocumentUsage {
 	cost: number | null;
 }
 
+/** Where one extracted field was read: its page and, where the provider gives boxes, its box on the page image. */
+export interface FieldSource {
+	/** 1-based, like the items' `pageNumber`. */
+	pageNumber: number;
+	/** The text as it was read on the page (`14/11/2026` for an `invoiceDate` of `2026-11-14`). */
+	text: string;
+	bbox: BBox | null;
+	bboxNormalized: [number, number, number, number] | null;
+	/** 0–1: how sure the reading is, where known. */
+	confidence: number | null;
+}
+
 export interface OcrResult {
 	provider: string;
 	/** The model that read the document; null when the service names none (its engine goes in `tier`). */
@@ -113,6 +125,8 @@ export interface OcrResult {
 	documentPageCount?: number;
 	pages: OcrPage[];
 	documentAnnotation: unknown | null;
+	/** Where the fields of `documentAnnotation` were read (page, box), keyed by field path, where known. */
+	fieldSources?: Record<string, FieldSource>;
 	usage: DocumentUsage;
 	warnings: string[];
 	/** Markdown of the whole document when the service gives it as one piece (not split by page). */

@@ -10,6 +10,7 @@ export const INVOICE_SCHEMA: Record<string, unknown> = {
 		supplierName: { type: 'string', description: 'Company that issued the invoice' },
 		supplierVatNumber: { type: ['string', 'null'], description: 'VAT or tax id of the supplier' },
 		customerName: { type: ['string', 'null'], description: 'Company or person billed' },
+		customerVatNumber: { type: ['string', 'null'], description: 'VAT or tax id of the customer' },
 		invoiceNumber: { type: 'string' },
 		invoiceDate: { type: ['string', 'null'], description: 'Issue date, YYYY-MM-DD' },
 		dueDate: { type: ['string', 'null'], description: 'Payment due date, YYYY-MM-DD' },
@@ -17,6 +18,7 @@ export const INVOICE_SCHEMA: Record<string, unknown> = {
 		netAmount: { type: ['number', 'null'], description: 'Total before tax' },
 		taxAmount: { type: ['number', 'null'], description: 'Total tax' },
 		totalAmount: { type: ['number', 'null'], description: 'Total to pay, tax included' },
+		iban: { type: ['string', 'null'], description: 'IBAN to pay to, without spaces' },
 		lineItems: {
 			type: 'array',
 			items: {
@@ -36,6 +38,7 @@ export const INVOICE_SCHEMA: Record<string, unknown> = {
 		'supplierName',
 		'supplierVatNumber',
 		'customerName',
+		'customerVatNumber',
 		'invoiceNumber',
 		'invoiceDate',
 		'dueDate',
@@ -43,6 +46,7 @@ export const INVOICE_SCHEMA: Record<string, unknown> = {
 		'netAmount',
 		'taxAmount',
 		'totalAmount',
+		'iban',
 		'lineItems',
 	],
 };
