@@ -46,6 +46,7 @@ const SIMPLIFIED_PAGE_ENTRY = ['pageNumber', 'markdown', 'text', 'confidence'];
 const ASKED_FOR = [
 	'tier',
 	'documentAnnotation',
+	'fieldSources',
 	'header',
 	'footer',
 	'hyperlinks',
@@ -98,6 +99,11 @@ const FIELD_CHOICES: Array<{ name: string; value: string; description?: string }
 	{ name: 'Document Annotation', value: 'documentAnnotation' },
 	{ name: 'Document Usage', value: 'documentUsage', description: 'Whole-request usage (per page)' },
 	{ name: 'Extracted Text', value: 'extractedText', description: 'One Item per Document only' },
+	{
+		name: 'Field Sources',
+		value: 'fieldSources',
+		description: 'Page and box where each extracted field was read',
+	},
 	{ name: 'Footer', value: 'footer' },
 	{ name: 'Gateway', value: 'gateway' },
 	{ name: 'Header', value: 'header' },

@@ -116,6 +116,9 @@ export function perPageItems(
 			...(result.documentAnnotation !== null
 				? { documentAnnotation: result.documentAnnotation as IDataObject }
 				: {}),
+			...(result.fieldSources
+				? { fieldSources: result.fieldSources as unknown as IDataObject }
+				: {}),
 			...(result.gateway ? { gateway: result.gateway as IDataObject } : {}),
 			...(result.jobId ? { jobId: result.jobId } : {}),
 			warnings: [...result.warnings, ...page.warnings],
@@ -163,6 +166,7 @@ export function perDocumentItem(
 		...(result.documentAnnotation !== null
 			? { documentAnnotation: result.documentAnnotation as IDataObject }
 			: {}),
+		...(result.fieldSources ? { fieldSources: result.fieldSources as unknown as IDataObject } : {}),
 		...(result.gateway ? { gateway: result.gateway as IDataObject } : {}),
 		...(result.jobId ? { jobId: result.jobId } : {}),
 		warnings: [
