@@ -12,6 +12,11 @@ export interface Pdfium {
 	free(pointer: number): void;
 	getInt32(pointer: number): number;
 	getFloat32(pointer: number): number;
+	setInt32(pointer: number, value: number): void;
+	/** Makes a JavaScript function callable from PDFium (a function-table slot; `signature` as Emscripten spells it). */
+	addFunction(fn: (...args: number[]) => number, signature: string): number;
+	/** Opens a PDF read through an FPDF_FILEACCESS: PDFium asks for the blocks it needs, when it needs them. */
+	FPDF_LoadCustomDocument(fileAccess: number, password: string): number;
 	FPDF_LoadMemDocument(data: number, size: number, password: string): number;
 	FPDF_GetLastError(): number;
 	FPDF_CloseDocument(document: number): void;
@@ -100,6 +105,8 @@ interface EmscriptenRuntime {
 	HEAPU8: Uint8Array;
 	wasmExports: { malloc(size: number): number; free(pointer: number): void };
 	getValue(pointer: number, type: 'i32' | 'float'): number;
+	setValue(pointer: number, value: number, type: 'i32'): void;
+	addFunction(fn: (...args: number[]) => number, signature: string): number;
 }
 
 const quiet = () => undefined;
@@ -116,7 +123,7 @@ export async function loadPdfium(): Promise<Pdfium> {
 		printErr: quiet,
 	} as never)) as unknown as Omit<
 		Pdfium,
-		'heap' | 'malloc' | 'free' | 'getInt32' | 'getFloat32'
+		'heap' | 'malloc' | 'free' | 'getInt32' | 'getFloat32' | 'setInt32' | 'addFunction'
 	> & {
 		pdfium: EmscriptenRuntime;
 		PDFiumExt_Init(): void;
@@ -130,5 +137,8 @@ export async function loadPdfium(): Promise<Pdfium> {
 		free: (pointer: number) => runtime.wasmExports.free(pointer),
 		getInt32: (pointer: number) => runtime.getValue(pointer, 'i32'),
 		getFloat32: (pointer: number) => runtime.getValue(pointer, 'float'),
+		setInt32: (pointer: number, value: number) => runtime.setValue(pointer, value, 'i32'),
+		addFunction: (fn: (...args: number[]) => number, signature: string) =>
+			runtime.addFunction(fn, signature),
 	});
 }
