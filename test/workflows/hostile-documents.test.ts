@@ -64,7 +64,8 @@ describe('hostile PDFs on the Local engine, in real workflows of one process', (
 	it('a PDF that exhausts the renderer’s memory fails alone; the items around it, and later runs, read fine', async () => {
 		const { items } = await ocr(
 			[goodItem(), pdfItem(nestedXObjectPdf(36), 'exhausting.pdf'), goodItem()],
-			{ concurrency: 1 },
+			// Time enough to reach the memory bound on a busy machine: it is the bound this test is about.
+			{ concurrency: 1, timeout: 60 },
 		);
 		expect(items.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
 		expect(items[1].json.error).toBe(
