@@ -141,8 +141,9 @@ const MARKDOWN_MARKS = /^[*_#>|`~]+|[*_#>|`~]+$/g;
 interface PageTokens {
 	page: OcrPage;
 	tokens: OcrBlock[];
-	/** For each token, the written word it comes from. */
+	/** For each token, the written word it comes from, and the block (or line) that word is in. */
 	wordOf: number[];
+	unitOf: number[];
 	words: string[];
 	joined: string;
 }
@@ -164,8 +165,9 @@ function tokenise(page: OcrPage): PageTokens {
 				);
 	const tokens: OcrBlock[] = [];
 	const wordOf: number[] = [];
+	const unitOf: number[] = [];
 	const words: string[] = [];
-	for (const unit of units) {
+	units.forEach((unit, unitIndex) => {
 		for (const written of unit.text.split(/\s+/)) {
 			const word = written.replace(MARKDOWN_MARKS, '');
 			const folded = foldText(word);
@@ -174,43 +176,82 @@ function tokenise(page: OcrPage): PageTokens {
 			for (const token of folded.split(' ')) {
 				tokens.push({ ...unit, rawType: 'word', text: token });
 				wordOf.push(words.length - 1);
+				unitOf.push(unitIndex);
 			}
 		}
-	}
+	});
 	return {
 		page,
 		tokens,
 		wordOf,
+		unitOf,
 		words,
 		joined: ` ${tokens.map((token) => token.text).join(' ')} `,
 	};
 }
 
-function locate(pages: PageTokens[], forms: WrittenForm[]): FieldSource | null {
+/** A field found: its source, and the blocks (or lines) it was read in, to place its neighbours. */
+interface Found {
+	source: FieldSource;
+	units: number[];
+}
+
+/** On the same row: boxes that overlap by half their height, or (no boxes) the same block or line. */
+function sameRow(a: Found, b: Found): boolean {
+	if (a.source.pageNumber !== b.source.pageNumber) return false;
+	const [boxA, boxB] = [a.source.bbox, b.source.bbox];
+	if (boxA && boxB) {
+		const overlap = Math.min(boxA[3], boxB[3]) - Math.max(boxA[1], boxB[1]);
+		return overlap > Math.min(boxA[3] - boxA[1], boxB[3] - boxB[1]) / 2;
+	}
+	return a.units.some((unit) => b.units.includes(unit));
+}
+
+/**
+ * The first written form found, on the first page that has it; with `near`, a hit on the same row as
+ * that field is taken first (a line item's amount beside its description, not the same number elsewhere).
+ */
+function locate(pages: PageTokens[], forms: WrittenForm[], near?: Found): Found | null {
+	let fallback: Found | null = null;
 	for (const form of forms) {
-		for (const { page, tokens, wordOf, words, joined } of pages) {
+		for (const { page, tokens, wordOf, unitOf, words, joined } of pages) {
 			// A form that must read exactly is looked for in the page's text first (cheap), then placed.
 			if (form.exact && !joined.includes(` ${form.text} `)) continue;
 			const hits = findText(tokens, form.text, form.exact ? 0 : WORD_TOLERANCE);
-			if (!hits.length) continue;
-			const best = hits.reduce((chosen, hit) => (hit.score > chosen.score ? hit : chosen));
-			const text = words.slice(wordOf[best.first], wordOf[best.end - 1] + 1).join(' ');
-			return {
-				pageNumber: page.index + 1,
-				text,
-				bbox: best.bbox,
-				bboxNormalized: normalizeBox(best.bbox, page.dimensions),
-				confidence: best.confidence,
-			};
+			const found = [...hits]
+				.sort((a, b) => b.score - a.score)
+				.map(
+					(hit): Found => ({
+						source: {
+							pageNumber: page.index + 1,
+							text: words.slice(wordOf[hit.first], wordOf[hit.end - 1] + 1).join(' '),
+							bbox: hit.bbox,
+							bboxNormalized: normalizeBox(hit.bbox, page.dimensions),
+							confidence: hit.confidence,
+						},
+						units: [...new Set(unitOf.slice(hit.first, hit.end))],
+					}),
+				);
+			if (!near && found.length) return found[0];
+			const beside = near ? found.find((candidate) => sameRow(candidate, near)) : undefined;
+			if (beside) return beside;
+			fallback ??= found[0] ?? null;
 		}
 	}
-	return null;
+	return fallback;
 }
+
+const parentOf = (path: string) => path.slice(0, Math.max(0, path.lastIndexOf('.')));
+
+/** Text that is neither a number nor a date: it places the other fields of its line item. */
+const isWords = (value: string | number) =>
+	typeof value === 'string' && !/^[\d\s.,:/-]+$/.test(value) && !/^\d{4}-\d{2}-\d{2}/.test(value);
 
 /**
  * Where each scalar field of an extraction was read: the page, and the box where the provider gives
  * boxes, found by searching the value's written forms in the OCR text (the pages in `preferredPages`
- * first). Fields whose value is not on any page have no source.
+ * first). In a list entry (a line item), numbers are looked for on the row of its text first. Fields
+ * whose value is not on any page have no source.
  */
 export function locateFields(
 	annotation: unknown,
@@ -221,11 +262,27 @@ export function locateFields(
 		...pages.filter((page) => preferredPages.includes(page.index + 1)),
 		...pages.filter((page) => !preferredPages.includes(page.index + 1)),
 	].map(tokenise);
+	const fields = scalarFields(annotation).filter(
+		({ value }) => typeof value !== 'string' || value.length <= MAX_VALUE_LENGTH,
+	);
+	const found = new Map<string, Found>();
+	const anchors = new Map<string, Found>();
+	// Words first: they anchor the numbers and dates of the same list entry.
+	for (const { path, value } of fields.filter((field) => isWords(field.value))) {
+		const hit = locate(ordered, writtenForms(value));
+		if (!hit) continue;
+		found.set(path, hit);
+		const parent = parentOf(path);
+		if (parent.endsWith(']') && !anchors.has(parent)) anchors.set(parent, hit);
+	}
+	for (const { path, value } of fields.filter((field) => !isWords(field.value))) {
+		const hit = locate(ordered, writtenForms(value), anchors.get(parentOf(path)));
+		if (hit) found.set(path, hit);
+	}
 	const sources: Record<string, FieldSource> = {};
-	for (const { path, value } of scalarFields(annotation)) {
-		if (typeof value === 'string' && value.length > MAX_VALUE_LENGTH) continue;
-		const found = locate(ordered, writtenForms(value));
-		if (found) sources[path] = found;
+	for (const { path } of fields) {
+		const hit = found.get(path);
+		if (hit) sources[path] = hit.source;
 	}
 	return sources;
 }

@@ -56,7 +56,9 @@ export function parseModelJson(
 		}
 		const parsed = attempt(() => JSON.parse(candidate) as unknown);
 		if (parsed.ok) return { ok: true, value: parsed.value };
-		reason = `the answer is not valid JSON (${reasonOf(parsed.error)})`;
+		// Prose is "no JSON"; a broken object (cut short, a stray comma) says why it does not parse.
+		if (/^[{[]/.test(candidate))
+			reason = `the answer is not valid JSON (${reasonOf(parsed.error)})`;
 	}
 	return { ok: false, reason };
 }

@@ -129,7 +129,7 @@ export function perPageItems(
 			pageCount: meta.pageCount,
 			...rest,
 			documentUsage: usage,
-			...(result.documentAnnotation !== null
+			...(result.documentAnnotation !== null || result.extraction
 				? { documentAnnotation: result.documentAnnotation as IDataObject }
 				: {}),
 			...(result.fieldSources
@@ -180,7 +180,7 @@ export function perDocumentItem(
 			minimum: minimums.length ? Math.min(...minimums) : null,
 		},
 		usage: documentUsage(result),
-		...(result.documentAnnotation !== null
+		...(result.documentAnnotation !== null || result.extraction
 			? { documentAnnotation: result.documentAnnotation as IDataObject }
 			: {}),
 		...(result.fieldSources ? { fieldSources: result.fieldSources as unknown as IDataObject } : {}),
