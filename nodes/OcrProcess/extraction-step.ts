@@ -43,7 +43,8 @@ export function readExtractionModel(raw: Record<string, unknown>): string {
 /** What the step needs of the item: the options as asked (schema included) and the request's limits. */
 export interface ExtractionAsk {
 	features: OcrFeatures;
-	request: OcrRequest;
+	/** The item and the limits of its calls. */
+	request: Pick<OcrRequest, 'itemIndex' | 'timeoutMs' | 'maxRetries' | 'maxAnswerBytes'>;
 	extractionModel: string;
 	fileName: string;
 	pageCount: number;

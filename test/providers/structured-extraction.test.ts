@@ -385,6 +385,46 @@ describe('Structured Extraction on OpenGateLLM: native first, the chat model whe
 	});
 });
 
+describe('Structured Extraction on Bifrost: native first, its chat model when the annotation does not come back', () => {
+	let server: FakeServer;
+	afterEach(async () => await server.close());
+
+	it('Annotation Format JSON Object is honoured on the chat path: response_format json_object, any object kept', async () => {
+		server = await startFakeOpenGateLlm(['{"total": 2574, "seller": "Atelier Lumière SARL"}']);
+		const run = await ocr('bifrostApi', server.url, 'bifrost', {
+			options: {
+				structuredExtraction: 'invoice',
+				annotationMode: 'json_object',
+				extractionModel: 'mistral/mistral-large-latest',
+			},
+		});
+		const ocrBody = JSON.parse(
+			server.requests.find((request) => request.url === '/v1/ocr')?.body.toString() ?? '{}',
+		) as IDataObject;
+		// Its code's type for the format: a string.
+		expect(JSON.parse(ocrBody.document_annotation_format as string)).toEqual({
+			type: 'json_object',
+		});
+		const [chat, ...more] = chatBodies(server);
+		expect(more).toEqual([]);
+		expect(chat.model).toBe('mistral/mistral-large-latest');
+		expect(chat.response_format).toEqual({ type: 'json_object' });
+		expect(chat.messages[1].content).toMatch(/^Suggested shape of the JSON object \(invoice\):/);
+		const [item] = run.output(TARGET);
+		expect(item.json.documentAnnotation).toEqual({ total: 2574, seller: 'Atelier Lumière SARL' });
+		expect(item.json.extraction).toMatchObject({
+			method: 'chat',
+			responseFormat: 'json_object',
+			attempts: 1,
+		});
+		// Mistral-shaped pages without blocks: the page, no box.
+		expect(item.json.fieldSources).toEqual({
+			total: expect.objectContaining({ pageNumber: 1, text: '2 574,00', bbox: null }),
+			seller: expect.objectContaining({ pageNumber: 1, text: 'Atelier Lumière SARL' }),
+		});
+	});
+});
+
 describe('Structured Extraction on OCR.chat (its chat on the job)', () => {
 	let fake: FakeOcrChat;
 	beforeEach(async () => (fake = await startFakeOcrChat(KEY)));
@@ -459,5 +499,39 @@ describe('Structured Extraction on OCR.chat (its chat on the job)', () => {
 			},
 		});
 		expect(JSON.stringify(run.output(TARGET))).not.toContain(KEY);
+	});
+
+	it('a job submitted earlier is filled when Get Job Result fetches it', async () => {
+		const jobId = fake.addJob(2);
+		fake.chatAnswers.push('{"total": 215}');
+		const run = await runWorkflow(
+			fixtureWorkflow([{ json: { jobId } }], {
+				type: 'n8n-nodes-ocr.ocrProcess',
+				parameters: {
+					provider: 'ocrChat',
+					jobOperation: 'getJob',
+					jobId: '={{ $json.jobId }}',
+					options: {
+						outputMode: 'perDocument',
+						structuredExtraction: 'custom',
+						customSchema: '{"type":"object","properties":{"total":{"type":"number"}}}',
+					},
+				},
+				credentials: { ocrChatApi: { id: '1', name: 'ocrChat' } },
+			}),
+			{ credentials: { ocrChatApi: { apiKey: KEY, baseUrl: fake.url } } },
+		);
+		const [item] = run.output(TARGET);
+		expect(item.pairedItem).toEqual({ item: 0 });
+		expect(item.json).toMatchObject({
+			jobId,
+			documentAnnotation: { total: 215 },
+			extraction: { method: 'documentChat', pagesUsed: [1], attempts: 1 },
+			fieldSources: { total: { pageNumber: 1, text: '215.00' } },
+		});
+		expect(fake.server.requests.map((request) => `${request.method} ${request.url}`)).toEqual([
+			`GET /api/v1/ocr/${jobId}/`,
+			`POST /api/v1/chat/${jobId}/`,
+		]);
 	});
 });
