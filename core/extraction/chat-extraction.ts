@@ -1,3 +1,4 @@
+import { attemptAsync, reasonOf } from '../attempt';
 import { isObject } from '../json';
 import type { ResponseFormat, StructuredOutput } from '../providers/provider';
 import { describeIssues, isStrictSchema, parseModelJson, validateJson } from './validate-json';
@@ -155,6 +156,12 @@ function failureWarning(problems: string[], mode: ExtractionMode): string {
 	return `The extraction model's answer ${what}, even after it was sent back once (${problems.slice(0, 5).join('; ')}): documentAnnotation is null.`;
 }
 
+/** A request the service refused as malformed (HTTP 400 or 422), as the HTTP door reports it. */
+function refusedRequest(error: unknown): boolean {
+	const code = (error as { httpCode?: unknown } | null)?.httpCode;
+	return code === '400' || code === '422';
+}
+
 const addCounts = (a: number | null, b: number | null) =>
 	a === null && b === null ? null : (a ?? 0) + (b ?? 0);
 
@@ -200,7 +207,18 @@ export async function extractWithChat(input: {
 				.join('\n\n'),
 		},
 	];
-	const first = await input.send(messages, responseFormat);
+	let format = responseFormat;
+	const tried = await attemptAsync(async () => await input.send(messages, format));
+	let first: ChatReply;
+	if (tried.ok) first = tried.value;
+	else if (format && refusedRequest(tried.error)) {
+		// Its support was inferred, not promised: a model that refuses the format gets the instructions only.
+		format = undefined;
+		warnings.push(
+			`The extraction model refused response_format (${reasonOf(tried.error)}): the schema went in the instructions only.`,
+		);
+		first = await input.send(messages, format);
+	} else throw tried.error;
 	let reply = first;
 	let read = readAnswer(first.content, output, mode);
 	let attempts = 1;
@@ -212,7 +230,7 @@ export async function extractWithChat(input: {
 				{ role: 'assistant', content: first.content.slice(0, MAX_ANSWER_ECHO) },
 				{ role: 'user', content: repairRequest(read.problems, mode) },
 			],
-			responseFormat,
+			format,
 		);
 		read = readAnswer(reply.content, output, mode);
 	}
@@ -222,7 +240,7 @@ export async function extractWithChat(input: {
 		pagesUsed: selection.pages.map((page) => page.pageNumber),
 		warnings,
 		attempts,
-		responseFormat: responseFormat?.type ?? null,
+		responseFormat: format?.type ?? null,
 		model: reply.model ?? first.model,
 		promptTokens:
 			attempts === 1 ? first.promptTokens : addCounts(first.promptTokens, reply.promptTokens),

@@ -293,4 +293,44 @@ describe('extraction by chat', () => {
 			},
 		]);
 	});
+
+	it('a model that refuses response_format (HTTP 400) is asked again with the schema in the instructions only', async () => {
+		const formats: unknown[] = [];
+		const result = await extractWithChat({
+			output,
+			mode: 'json_schema',
+			fileName: 'a.pdf',
+			pageCount: 1,
+			pages: [{ pageNumber: 1, text: 'Total 3' }],
+			responseFormats: true,
+			send: async (_messages, format) => {
+				formats.push(format);
+				if (format) {
+					throw Object.assign(new Error('Gateway answered 400: response_format is not supported'), {
+						httpCode: '400',
+					});
+				}
+				return reply('{"total": 3}');
+			},
+		});
+		expect(formats).toEqual([expect.objectContaining({ type: 'json_schema' }), undefined]);
+		expect(result).toMatchObject({ annotation: { total: 3 }, attempts: 1, responseFormat: null });
+		expect(result.warnings).toEqual([
+			'The extraction model refused response_format (Gateway answered 400: response_format is not supported): the schema went in the instructions only.',
+		]);
+		// Other failures are the service's: they fail the item.
+		await expect(
+			extractWithChat({
+				output,
+				mode: 'json_schema',
+				fileName: 'a.pdf',
+				pageCount: 1,
+				pages: [{ pageNumber: 1, text: 'Total 3' }],
+				responseFormats: true,
+				send: async () => {
+					throw Object.assign(new Error('Gateway answered 401'), { httpCode: '401' });
+				},
+			}),
+		).rejects.toThrow('Gateway answered 401');
+	});
 });
