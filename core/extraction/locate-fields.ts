@@ -1,6 +1,6 @@
 import { isObject } from '../json';
-import type { FieldSource, OcrBlock, OcrPage } from '../model';
-import { findText, foldText } from '../text/find-text';
+import type { BBox, FieldSource, OcrBlock, OcrPage } from '../model';
+import { findText, foldText, type TextMatch } from '../text/find-text';
 import { normalizeBox } from '../units';
 import { childPath, MAX_JSON_DEPTH } from './validate-json';
 
@@ -105,7 +105,8 @@ export function writtenForms(value: string | number): WrittenForm[] {
 	const folded = foldText(trimmed);
 	if (folded) forms.push({ text: folded, exact: false });
 	const compact = trimmed.replace(/\s+/g, '');
-	if (/^[A-Za-z0-9]{12,}$/.test(compact)) {
+	// An IBAN is printed in groups of four.
+	if (/^[A-Za-z]{2}\d{2}[A-Za-z0-9]{8,30}$/.test(compact)) {
 		forms.push({ text: foldText(compact.replace(/(.{4})(?=.)/g, '$1 ')), exact: false });
 	}
 	return forms.filter(
@@ -145,7 +146,8 @@ interface PageTokens {
 	wordOf: number[];
 	unitOf: number[];
 	words: string[];
-	joined: string;
+	/** Where each token stands, by its text: the page's vocabulary, looked up instead of scanned. */
+	positions: Map<string, number[]>;
 }
 
 function tokenise(page: OcrPage): PageTokens {
@@ -180,14 +182,106 @@ function tokenise(page: OcrPage): PageTokens {
 			}
 		}
 	});
+	const positions = new Map<string, number[]>();
+	tokens.forEach((token, position) => {
+		const list = positions.get(token.text);
+		if (list) list.push(position);
+		else positions.set(token.text, [position]);
+	});
 	return {
 		page,
 		tokens,
 		wordOf,
 		unitOf,
 		words,
-		joined: ` ${tokens.map((token) => token.text).join(' ')} `,
+		positions,
 	};
+}
+
+/** Whether two short words are within `limit` edits (rows stop early once past it). */
+function within(a: string, b: string, limit: number): boolean {
+	if (Math.abs(a.length - b.length) > limit) return false;
+	let previous = Array.from({ length: b.length + 1 }, (_, index) => index);
+	for (let i = 1; i <= a.length; i++) {
+		const current = [i];
+		let best = i;
+		for (let j = 1; j <= b.length; j++) {
+			current[j] = Math.min(
+				previous[j] + 1,
+				current[j - 1] + 1,
+				previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1),
+			);
+			best = Math.min(best, current[j]);
+		}
+		if (best > limit) return false;
+		previous = current;
+	}
+	return previous[b.length] <= limit;
+}
+
+/**
+ * The stretches of the page worth searching for a form with slips: around each token that reads as the
+ * form's rarest word of three letters or more (within that word's share of slips), merged. A page of thousands
+ * of words is then searched in a few short runs instead of from every word.
+ */
+function candidateRuns(page: PageTokens, wanted: string[]): Array<[number, number]> {
+	const long = wanted.filter((word) => word.length >= 3);
+	// The rarest of its words that the page has: a word on every line would make the whole page one run.
+	let starts: number[] = [];
+	for (const word of new Set(long.length ? long : wanted)) {
+		const limit = Math.floor(word.length * WORD_TOLERANCE);
+		const at: number[] = [];
+		if (limit === 0) at.push(...(page.positions.get(word) ?? []));
+		else {
+			for (const [token, where] of page.positions)
+				if (within(token, word, limit)) at.push(...where);
+		}
+		if (at.length && (!starts.length || at.length < starts.length)) starts = at;
+	}
+	const reach = wanted.length + 1;
+	const runs: Array<[number, number]> = [];
+	for (const position of starts.sort((a, b) => a - b)) {
+		const run: [number, number] = [
+			Math.max(0, position - reach),
+			Math.min(page.tokens.length, position + reach + 1),
+		];
+		const last = runs[runs.length - 1];
+		if (last && run[0] <= last[1]) last[1] = Math.max(last[1], run[1]);
+		else runs.push(run);
+	}
+	return runs;
+}
+
+/** Runs of tokens that read exactly as the form's words (numbers, dates): looked up, not scanned. */
+function exactHits(page: PageTokens, wanted: string[]): TextMatch[] {
+	return (page.positions.get(wanted[0]) ?? [])
+		.filter((start) => wanted.every((word, offset) => page.tokens[start + offset]?.text === word))
+		.map((start) => {
+			const chosen = page.tokens.slice(start, start + wanted.length);
+			const boxes = chosen.map((token) => token.bbox).filter((box): box is BBox => box !== null);
+			const confidences = chosen
+				.map((token) => token.confidence)
+				.filter((value): value is number => value !== null);
+			return {
+				text: chosen.map((token) => token.text).join(' '),
+				bbox: boxes.length
+					? [
+							Math.min(...boxes.map((box) => box[0])),
+							Math.min(...boxes.map((box) => box[1])),
+							Math.max(...boxes.map((box) => box[2])),
+							Math.max(...boxes.map((box) => box[3])),
+						]
+					: null,
+				score: 1,
+				confidence: confidences.length
+					? Math.round(
+							(confidences.reduce((sum, value) => sum + value, 0) / confidences.length) * 1000,
+						) / 1000
+					: null,
+				first: start,
+				end: start + wanted.length,
+			};
+		});
 }
 
 /** A field found: its source, and the blocks (or lines) it was read in, to place its neighbours. */
@@ -207,38 +301,54 @@ function sameRow(a: Found, b: Found): boolean {
 	return a.units.some((unit) => b.units.includes(unit));
 }
 
+/** A form's hits on one page, best first (reading order among equals). */
+function hitsOn(pageTokens: PageTokens, form: WrittenForm): Found[] {
+	const { page, tokens, wordOf, unitOf, words } = pageTokens;
+	const wanted = form.text.split(' ');
+	const hits = form.exact
+		? exactHits(pageTokens, wanted)
+		: candidateRuns(pageTokens, wanted).flatMap(([from, to]) =>
+				findText(tokens.slice(from, to), form.text, WORD_TOLERANCE).map((hit) => ({
+					...hit,
+					first: hit.first + from,
+					end: hit.end + from,
+				})),
+			);
+	return hits
+		.sort((a, b) => b.score - a.score)
+		.map(
+			(hit): Found => ({
+				source: {
+					pageNumber: page.index + 1,
+					text: words.slice(wordOf[hit.first], wordOf[hit.end - 1] + 1).join(' '),
+					bbox: hit.bbox,
+					bboxNormalized: normalizeBox(hit.bbox, page.dimensions),
+					confidence: hit.confidence,
+				},
+				units: [...new Set(unitOf.slice(hit.first, hit.end))],
+			}),
+		);
+}
+
 /**
  * The first written form found, on the first page that has it; with `near`, a hit on the same row as
  * that field is taken first (a line item's amount beside its description, not the same number elsewhere).
  */
 function locate(pages: PageTokens[], forms: WrittenForm[], near?: Found): Found | null {
-	let fallback: Found | null = null;
-	for (const form of forms) {
-		for (const { page, tokens, wordOf, unitOf, words, joined } of pages) {
-			// A form that must read exactly is looked for in the page's text first (cheap), then placed.
-			if (form.exact && !joined.includes(` ${form.text} `)) continue;
-			const hits = findText(tokens, form.text, form.exact ? 0 : WORD_TOLERANCE);
-			const found = [...hits]
-				.sort((a, b) => b.score - a.score)
-				.map(
-					(hit): Found => ({
-						source: {
-							pageNumber: page.index + 1,
-							text: words.slice(wordOf[hit.first], wordOf[hit.end - 1] + 1).join(' '),
-							bbox: hit.bbox,
-							bboxNormalized: normalizeBox(hit.bbox, page.dimensions),
-							confidence: hit.confidence,
-						},
-						units: [...new Set(unitOf.slice(hit.first, hit.end))],
-					}),
-				);
-			if (!near && found.length) return found[0];
-			const beside = near ? found.find((candidate) => sameRow(candidate, near)) : undefined;
+	const anchorPage = near && pages.find((entry) => entry.page.index + 1 === near.source.pageNumber);
+	if (near && anchorPage) {
+		for (const form of forms) {
+			const beside = hitsOn(anchorPage, form).find((candidate) => sameRow(candidate, near));
 			if (beside) return beside;
-			fallback ??= found[0] ?? null;
 		}
 	}
-	return fallback;
+	for (const form of forms) {
+		for (const pageTokens of pages) {
+			const [best] = hitsOn(pageTokens, form);
+			if (best) return best;
+		}
+	}
+	return null;
 }
 
 const parentOf = (path: string) => path.slice(0, Math.max(0, path.lastIndexOf('.')));
