@@ -115,6 +115,21 @@ export interface FieldSource {
 	confidence: number | null;
 }
 
+/** How `documentAnnotation` was filled, and what filling it cost, apart from the OCR's own usage. */
+export interface ExtractionReport {
+	/** `native`: by the OCR service; `chat`: by a chat model over the page text; `documentChat`: by the service's chat on its job. */
+	method: 'native' | 'chat' | 'documentChat';
+	/** `response_format` the chat was held to (`json_schema`, `json_object`), or null (instructions only). */
+	responseFormat: 'json_schema' | 'json_object' | null;
+	model: string | null;
+	/** 1-based pages the extraction read (or cited). */
+	pagesUsed: number[];
+	/** Answers asked for: 2 when the first was sent back with what was wrong with it. */
+	attempts: number;
+	promptTokens: number | null;
+	completionTokens: number | null;
+}
+
 export interface OcrResult {
 	provider: string;
 	/** The model that read the document; null when the service names none (its engine goes in `tier`). */
@@ -127,6 +142,8 @@ export interface OcrResult {
 	documentAnnotation: unknown | null;
 	/** Where the fields of `documentAnnotation` were read (page, box), keyed by field path, where known. */
 	fieldSources?: Record<string, FieldSource>;
+	/** Present when structured extraction ran after the OCR (chat, or to place a native annotation's fields). */
+	extraction?: ExtractionReport;
 	usage: DocumentUsage;
 	warnings: string[];
 	/** Markdown of the whole document when the service gives it as one piece (not split by page). */

@@ -280,11 +280,21 @@ export interface DocumentJobs {
 	): Promise<ExportFile>;
 }
 
+/** `response_format` of an OpenAI-style chat completion: the answer held to a schema, or to any JSON object. */
+export type ResponseFormat =
+	| {
+			type: 'json_schema';
+			json_schema: { name: string; schema: Record<string, unknown>; strict: boolean };
+	  }
+	| { type: 'json_object' };
+
 /** A question about a document, asked of a chat model over the document's text. */
 export interface CompletionRequest {
 	model: string;
 	messages: Array<{ role: 'system' | 'user' | 'assistant'; content: string }>;
 	maxTokens: number;
+	/** Sent only to services whose chat honours it (`ExtractionSupport.responseFormats`). */
+	responseFormat?: ResponseFormat;
 	itemIndex: number;
 	timeoutMs: number;
 	maxRetries: number;
@@ -328,6 +338,18 @@ export interface NativeDocumentChat {
 	): Promise<ChatTurn[]>;
 }
 
+/**
+ * How Structured Extraction (`OcrFeatures.structuredOutput`) is filled: in the OCR answer itself
+ * (`native`, the `/v1/ocr` family's `document_annotation`); natively, then by the chat model when the
+ * service's annotation comes back empty (`nativeThenChat`); by the service's chat model over the page
+ * text (`chat`); or by the service's own chat about its OCR job (`documentChat`).
+ */
+export interface ExtractionSupport {
+	via: 'native' | 'nativeThenChat' | 'chat' | 'documentChat';
+	/** The chat endpoint honours `response_format` (json_schema, json_object); else the schema goes in the instructions only. */
+	responseFormats: boolean;
+}
+
 export interface OcrProvider {
 	id: ProviderId;
 	displayName: string;
@@ -354,6 +376,8 @@ export interface OcrProvider {
 	defaultChatModel?: string;
 	/** Native chat over the service's own OCR jobs, with citations and history. */
 	documentChat?: NativeDocumentChat;
+	/** How Structured Extraction is filled, where the provider offers it (`features` has `structuredOutput`). */
+	extraction?: ExtractionSupport;
 	/** Asynchronous OCR jobs that can be submitted and fetched apart. */
 	jobs?: DocumentJobs;
 	/** Models the account can use for a purpose, for the model dropdowns; absent when the service cannot list them. */

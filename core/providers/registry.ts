@@ -67,6 +67,17 @@ export function jobExportFormats(): Array<[string, string]> {
 	return [...formats];
 }
 
+/** Ids of the providers whose Structured Extraction may go to their chat model (the Extraction Model field). */
+export function providersExtractingByChat(): string[] {
+	return providers
+		.filter(
+			(provider) =>
+				provider.features.includes('structuredOutput') &&
+				(provider.extraction?.via === 'chat' || provider.extraction?.via === 'nativeThenChat'),
+		)
+		.map((provider) => provider.id);
+}
+
 /** Ids of the providers that honour an OCR option, for the option's display rule. */
 export function providersHonouring(feature: OcrProvider['features'][number]): string[] {
 	return providers

@@ -7,7 +7,7 @@ import {
 } from 'n8n-workflow';
 
 import { providerCredentials, providerSubtitle } from '../shared/fields';
-import { searchOcrModels } from '../shared/model-search';
+import { searchChatModels, searchOcrModels } from '../shared/model-search';
 import { ocrProcessProperties } from './description';
 import { executeOcrProcess } from './execute';
 
@@ -32,7 +32,7 @@ export class OcrProcess implements INodeType {
 		properties: ocrProcessProperties,
 	};
 
-	methods = { listSearch: { searchOcrModels } };
+	methods = { listSearch: { searchOcrModels, searchChatModels } };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await executeOcrProcess.call(this);

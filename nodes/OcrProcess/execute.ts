@@ -15,6 +15,12 @@ import { addWarningHints } from '../shared/run-hints';
 
 import { eachItemDocument, keepItemSource, requireOneDocument } from '../shared/item-documents';
 import { openItemDocument, type ItemDocument } from '../shared/open-item-document';
+import {
+	fillStructuredExtraction,
+	ocrFeaturesFor,
+	readExtractionModel,
+	type ExtractionAsk,
+} from './extraction-step';
 import { readOcrFeatures } from './feature-options';
 import { attachExport, jobStatusJson, runJobOperation } from './job-operations';
 import { buildItems, rawOptions, type ItemShape } from './ocr-output';
@@ -29,6 +35,8 @@ interface PreparedItem {
 	output: OutputChoice;
 	warnings: string[];
 	propertyName: string | undefined;
+	/** Structured Extraction as asked, for the step after the OCR. */
+	extraction: ExtractionAsk;
 }
 
 /** What to ask the provider about one opened document of the item. */
@@ -41,6 +49,19 @@ function prepareDocument(
 	const raw = rawOptions(context, itemIndex);
 	const options = readDocumentOptions(raw);
 	const features = readOcrFeatures(raw);
+	const request: OcrRequest = {
+		itemIndex,
+		renderDpi: options.renderDpi ?? provider.defaultRenderDpi,
+		timeoutMs: options.timeoutMs,
+		maxRetries: options.maxRetries,
+		maxAnswerBytes: options.maxAnswerBytes,
+		includeRawResponse: options.includeRawResponse,
+		language: options.language,
+		model: readModelName(context, itemIndex),
+		features: ocrFeaturesFor(provider, features),
+		pdfPassword: options.pdfPassword,
+		jobTimeoutMs: jobTimeoutMs(raw, provider.jobs ? 10 : 60),
+	};
 	return {
 		itemIndex,
 		document: {
@@ -53,23 +74,18 @@ function prepareDocument(
 			// The items are built from the provider's answer alone: the document may close before it comes.
 			pagesDone: () => opened.close(),
 		},
-		request: {
-			itemIndex,
-			renderDpi: options.renderDpi ?? provider.defaultRenderDpi,
-			timeoutMs: options.timeoutMs,
-			maxRetries: options.maxRetries,
-			maxAnswerBytes: options.maxAnswerBytes,
-			includeRawResponse: options.includeRawResponse,
-			language: options.language,
-			model: readModelName(context, itemIndex),
-			features,
-			pdfPassword: options.pdfPassword,
-			jobTimeoutMs: jobTimeoutMs(raw, provider.jobs ? 10 : 60),
-		},
+		request,
 		outputMode: typeof raw.outputMode === 'string' ? raw.outputMode : 'perPage',
 		output: readOutputChoice(context, itemIndex),
 		warnings,
 		propertyName,
+		extraction: {
+			features,
+			request,
+			extractionModel: readExtractionModel(raw),
+			fileName: source.fileName,
+			pageCount: opened.pageCount,
+		},
 	};
 }
 
@@ -132,6 +148,7 @@ async function runItems(
 						return [{ json: jobStatusJson(provider, status, prepared.document.fileName) }];
 					}
 					const result = await session.recognize(prepared.document, prepared.request);
+					await fillStructuredExtraction(context, provider, prepared.extraction, result);
 					const items = await buildItems(context, shapeOf(prepared), result);
 					if (jobs && result.jobId)
 						await attachExport(context, jobs, result.jobId, items, raw, prepared.request);
@@ -179,6 +196,7 @@ async function runBatch(
 					entry.document.fileName,
 				);
 			}
+			await fillStructuredExtraction(context, provider, entry.extraction, outcome);
 			const items = await buildItems(context, shapeOf(entry), outcome);
 			return keepItemSource(
 				context,

@@ -6,6 +6,7 @@ import { INVOICE_SCHEMA } from '../../core/extraction/invoice-schema';
 import { DEFAULT_FEATURES, type OcrFeatures } from '../../core/providers/provider';
 import {
 	jobExportFormats,
+	providersExtractingByChat,
 	providersHonouring,
 	providersWith,
 	providersWithJobs,
@@ -329,6 +330,35 @@ export const featureOptions: INodeProperties[] = [
 			show: { ...onlyFor('structuredOutput').show, structuredExtraction: ['custom'] },
 		},
 		description: 'The object to fill from the document, as a JSON schema',
+	},
+	{
+		displayName: 'Extraction Model',
+		name: 'extractionModel',
+		type: 'resourceLocator',
+		default: { mode: 'list', value: '' },
+		displayOptions: {
+			show: {
+				'/provider': providersExtractingByChat(),
+				structuredExtraction: ['invoice', 'custom'],
+			},
+		},
+		description:
+			"Chat model that fills the schema from the page text. Empty: the provider's default chat model (Clovis has none: name one).",
+		modes: [
+			{
+				displayName: 'From List',
+				name: 'list',
+				type: 'list',
+				placeholder: 'Provider default',
+				typeOptions: { searchListMethod: 'searchChatModels', searchable: true },
+			},
+			{
+				displayName: 'By Name',
+				name: 'id',
+				type: 'string',
+				placeholder: 'e.g. mistral-small-latest',
+			},
+		],
 	},
 	{
 		displayName: 'Extraction Instructions',

@@ -16,6 +16,8 @@ import {
 } from '../../core/providers/provider';
 import { jobTimeoutMs, readDocumentOptions } from '../shared/fields';
 import { processItems } from '../shared/item-loop';
+import { fillStructuredExtraction, readExtractionModel } from './extraction-step';
+import { readOcrFeatures } from './feature-options';
 import { buildItems, rawOptions } from './ocr-output';
 import { readOutputChoice } from './output-choice';
 
@@ -121,21 +123,29 @@ export async function runJobOperation(
 
 		const outcome = await jobs.result(context, jobId, request, raw.waitForResult !== false);
 		if (!isResult(outcome)) return [{ json: jobStatusJson(provider, outcome) }];
+		// The original file is not known from a job id: pages are numbered as in the job, and counted as
+		// the job counted them.
+		const fileName = `ocr-${jobId}`;
+		const pageCount =
+			outcome.documentPageCount ??
+			outcome.pages.reduce((count, page) => Math.max(count, page.index + 1), outcome.pages.length);
+		// A job submitted without waiting is filled when its result is fetched.
+		await fillStructuredExtraction(
+			context,
+			provider,
+			{
+				features: readOcrFeatures(raw),
+				request,
+				extractionModel: readExtractionModel(raw),
+				fileName,
+				pageCount,
+			},
+			outcome,
+		);
 		const items = await buildItems(
 			context,
 			{
-				// The original file is not known from a job id: pages are numbered as in the job, and
-				// counted as the job counted them.
-				meta: {
-					fileName: `ocr-${jobId}`,
-					mimeType: '',
-					pageCount:
-						outcome.documentPageCount ??
-						outcome.pages.reduce(
-							(count, page) => Math.max(count, page.index + 1),
-							outcome.pages.length,
-						),
-				},
+				meta: { fileName, mimeType: '', pageCount },
 				outputMode: typeof raw.outputMode === 'string' ? raw.outputMode : 'perPage',
 				output: readOutputChoice(context, itemIndex),
 				includeRawResponse: request.includeRawResponse,

@@ -47,6 +47,7 @@ const ASKED_FOR = [
 	'tier',
 	'documentAnnotation',
 	'fieldSources',
+	'extraction',
 	'header',
 	'footer',
 	'hyperlinks',
@@ -99,6 +100,11 @@ const FIELD_CHOICES: Array<{ name: string; value: string; description?: string }
 	{ name: 'Document Annotation', value: 'documentAnnotation' },
 	{ name: 'Document Usage', value: 'documentUsage', description: 'Whole-request usage (per page)' },
 	{ name: 'Extracted Text', value: 'extractedText', description: 'One Item per Document only' },
+	{
+		name: 'Extraction',
+		value: 'extraction',
+		description: 'How documentAnnotation was filled: method, model, pages used, tokens',
+	},
 	{
 		name: 'Field Sources',
 		value: 'fieldSources',

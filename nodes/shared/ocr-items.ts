@@ -22,6 +22,22 @@ export function tokenUsage(
 	};
 }
 
+/**
+ * How documentAnnotation was filled and what it cost: the chat tokens stay here, apart from the OCR's
+ * `usage`/`documentUsage`, so neither is counted twice.
+ */
+function extractionJson(result: OcrResult): IDataObject {
+	const report = result.extraction as NonNullable<OcrResult['extraction']>;
+	return {
+		method: report.method,
+		responseFormat: report.responseFormat,
+		model: report.model,
+		pagesUsed: [...report.pagesUsed],
+		attempts: report.attempts,
+		usage: tokenUsage(report.promptTokens, report.completionTokens),
+	};
+}
+
 function documentUsage(result: OcrResult): IDataObject {
 	return {
 		pages: result.usage.pagesProcessed,
@@ -113,12 +129,13 @@ export function perPageItems(
 			pageCount: meta.pageCount,
 			...rest,
 			documentUsage: usage,
-			...(result.documentAnnotation !== null
+			...(result.documentAnnotation !== null || result.extraction
 				? { documentAnnotation: result.documentAnnotation as IDataObject }
 				: {}),
 			...(result.fieldSources
 				? { fieldSources: result.fieldSources as unknown as IDataObject }
 				: {}),
+			...(result.extraction ? { extraction: extractionJson(result) } : {}),
 			...(result.gateway ? { gateway: result.gateway as IDataObject } : {}),
 			...(result.jobId ? { jobId: result.jobId } : {}),
 			warnings: [...result.warnings, ...page.warnings],
@@ -163,10 +180,11 @@ export function perDocumentItem(
 			minimum: minimums.length ? Math.min(...minimums) : null,
 		},
 		usage: documentUsage(result),
-		...(result.documentAnnotation !== null
+		...(result.documentAnnotation !== null || result.extraction
 			? { documentAnnotation: result.documentAnnotation as IDataObject }
 			: {}),
 		...(result.fieldSources ? { fieldSources: result.fieldSources as unknown as IDataObject } : {}),
+		...(result.extraction ? { extraction: extractionJson(result) } : {}),
 		...(result.gateway ? { gateway: result.gateway as IDataObject } : {}),
 		...(result.jobId ? { jobId: result.jobId } : {}),
 		warnings: [

@@ -49,6 +49,8 @@ export interface FakeOcrChat {
 	scenarioByFile: Record<string, JobScenario>;
 	/** 402 with used/cap instead of accepting jobs. */
 	outOfPages: boolean;
+	/** Answers the chat gives next, in order (citing page 1), before its documented ones. */
+	chatAnswers: string[];
 	/** Registers a finished job directly (as if submitted in an earlier execution). */
 	addJob(pageCount: number, scenario?: JobScenario): string;
 	close(): Promise<void>;
@@ -152,6 +154,7 @@ export async function startFakeOcrChat(apiKey: string): Promise<FakeOcrChat> {
 		scenario: {},
 		scenarioByFile: {},
 		outOfPages: false,
+		chatAnswers: [],
 	};
 
 	const handle = async (request: RecordedRequest): Promise<FakeAnswer> => {
@@ -227,19 +230,29 @@ export async function startFakeOcrChat(apiKey: string): Promise<FakeOcrChat> {
 				message: string;
 				conversation?: string;
 			};
-			const answer = conversation
+			const queued = state.chatAnswers.shift();
+			const answer = queued
 				? {
-						conversation,
+						conversation: conversation ?? 'c_9a7e',
 						message: {
 							role: 'assistant',
-							content: 'It is due on 14/12/2026 (p. 1).',
-							citations: [{ page: 1, snippet: 'Due date: 14/12/2026' }],
+							content: queued,
+							citations: [{ page: 1, snippet: 'Total: 215.00 USD' }],
 						},
 					}
-				: fixture<{ conversation: string; message: { content: string; citations: unknown[] } }>(
-						'ocrchat',
-						'chat_response.json',
-					);
+				: conversation
+					? {
+							conversation,
+							message: {
+								role: 'assistant',
+								content: 'It is due on 14/12/2026 (p. 1).',
+								citations: [{ page: 1, snippet: 'Due date: 14/12/2026' }],
+							},
+						}
+					: fixture<{ conversation: string; message: { content: string; citations: unknown[] } }>(
+							'ocrchat',
+							'chat_response.json',
+						);
 			job.history.push({ role: 'user', content: message });
 			job.history.push({
 				role: 'assistant',

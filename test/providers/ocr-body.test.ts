@@ -45,7 +45,10 @@ const dialectOf = (id: string): BodyDialect => {
 	const provider = getProvider(id);
 	return {
 		displayName: provider.displayName,
-		honours: provider.features,
+		// A schema its OCR cannot fill goes to its chat model instead, never in the OCR body.
+		honours: provider.features.filter(
+			(feature) => feature !== 'structuredOutput' || provider.extraction?.via !== 'chat',
+		),
 		annotationFormat: id === 'bifrost' ? 'string' : 'object',
 		...(id === 'bifrost' ? { confidenceLevels: ['page', 'block', 'word', 'document'] } : {}),
 	};

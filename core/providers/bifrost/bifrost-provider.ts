@@ -78,4 +78,8 @@ export const bifrostProvider = createMistralCompatibleProvider({
 	isOcrModel: (entry) => String(entry.id).includes('ocr'),
 	visionModel: 'mistral/mistral-small-latest',
 	chatModel: 'mistral/mistral-small-latest',
+	// Its code types document_annotation_format as a string where Mistral takes an object, and its OCR
+	// response may not carry the annotation back: when none comes, its chat endpoint (which passes
+	// response_format on to the backend) fills the schema from the page text.
+	extraction: { via: 'nativeThenChat', responseFormats: true },
 });

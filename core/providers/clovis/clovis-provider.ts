@@ -157,7 +157,16 @@ export const clovisProvider: OcrProvider = {
 		offline: false,
 		batch: false,
 	},
-	features: ['promptMode', 'customPrompt', 'imageToken', 'tableFormat', 'extractImages'],
+	features: [
+		'promptMode',
+		'customPrompt',
+		'imageToken',
+		'tableFormat',
+		'extractImages',
+		'structuredOutput',
+	],
+	// The gateway serves its models with vLLM, whose OpenAI server holds answers to a JSON schema.
+	extraction: { via: 'chat', responseFormats: true },
 	// DeepSeek-OCR's own PDF script renders at 144 dpi.
 	defaultRenderDpi: 144,
 	async locate(context, request) {

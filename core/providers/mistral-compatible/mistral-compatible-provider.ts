@@ -19,6 +19,7 @@ import type {
 	OcrProvider,
 	OcrRequest,
 	OcrSession,
+	ExtractionSupport,
 	ProviderCapabilities,
 	ProviderId,
 	SessionContext,
@@ -84,6 +85,8 @@ export interface MistralCompatibleConfig {
 	 * the purpose is used (`isOcrModel` for OCR) instead of the names above.
 	 */
 	discoverModels?: boolean;
+	/** How Structured Extraction is filled; natively in `document_annotation` if absent. */
+	extraction?: ExtractionSupport;
 }
 
 /** Annotations come as JSON strings; a string that is not JSON is kept as it is. */
@@ -472,7 +475,12 @@ export function createMistralCompatibleProvider(config: MistralCompatibleConfig)
 			chat: config.chatModel !== undefined,
 			...config.capabilities,
 		},
-		features: config.honours,
+		// A service whose OCR cannot fill a schema still offers Structured Extraction through its chat model.
+		features:
+			config.extraction?.via === 'chat' && !config.honours.includes('structuredOutput')
+				? [...config.honours, 'structuredOutput']
+				: config.honours,
+		extraction: config.extraction ?? { via: 'native', responseFormats: true },
 		// Only images of non-native formats and TIFF frames are rendered here; PDFs go whole.
 		defaultRenderDpi: 200,
 		...(config.isOcrModel

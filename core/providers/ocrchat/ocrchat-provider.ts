@@ -417,7 +417,9 @@ export const ocrChatProvider: OcrProvider = {
 		offline: false,
 		batch: false,
 	},
-	features: ['tier', 'documentLanguage', 'tool', 'translateTo'],
+	features: ['tier', 'documentLanguage', 'tool', 'translateTo', 'structuredOutput'],
+	// Its chat answers about the job from its own OCR and cites pages; it takes no response format.
+	extraction: { via: 'documentChat', responseFormats: false },
 	// PDFs go whole; only used where a page must be rendered here.
 	defaultRenderDpi: 200,
 	jobs,

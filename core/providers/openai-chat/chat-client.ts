@@ -95,6 +95,7 @@ export async function askAboutText(
 			messages: conversation.messages,
 			temperature: 0,
 			max_tokens: conversation.maxTokens,
+			...(conversation.responseFormat ? { response_format: conversation.responseFormat } : {}),
 		},
 	});
 }

@@ -26,4 +26,8 @@ export const openGateLlmProvider = createMistralCompatibleProvider({
 	visionModel: '',
 	chatModel: '',
 	discoverModels: true,
+	// Its /v1/ocr passes document_annotation_format to a Mistral OCR model, which fills it; deployments of
+	// the older page-by-page OCR do not, so an empty annotation is filled by its chat model (vLLM-served,
+	// response_format honoured).
+	extraction: { via: 'nativeThenChat', responseFormats: true },
 });

@@ -92,4 +92,8 @@ export const otoroshiProvider = createMistralCompatibleProvider({
 			.replace(/\/+$/, '')
 			.replace(/\/ocr$/, ''),
 	capabilities: { boxes: false, confidence: false, locate: false },
+	// Its OCR forwards only model, document and pages: the route's chat model fills the schema. The chat
+	// route rebuilds the request for whichever backend it targets, so response_format is not known to reach
+	// it: the schema goes in the instructions and the answer is checked here.
+	extraction: { via: 'chat', responseFormats: false },
 });
