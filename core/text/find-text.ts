@@ -58,29 +58,39 @@ export function findText(words: OcrBlock[], query: string, tolerance = 0.2): Tex
 	const target = foldText(query);
 	if (!target) return [];
 	const wanted = target.split(' ').length;
-	const folded = words.map((word) => foldText(word.text));
+	// A query with a number matches that number exactly: 14/11/2026 is not a misreading of 14/12/2026.
+	const targetDigits = target.replace(/\D+/g, '');
+	// Searched token by token: a word the folding splits (`F-2026-0142` → `f 2026 0142`) matches the same
+	// query written with its punctuation, and a match reports the whole words its tokens are in.
+	const tokens: Array<{ text: string; word: number }> = [];
+	words.forEach((word, index) => {
+		for (const token of foldText(word.text).split(' '))
+			if (token) tokens.push({ text: token, word: index });
+	});
 	const hits: TextMatch[] = [];
-	for (let start = 0; start < words.length; start++) {
+	for (let start = 0; start < tokens.length; start++) {
 		for (
 			let length = Math.max(1, wanted - 1);
-			length <= wanted + 1 && start + length <= words.length;
+			length <= wanted + 1 && start + length <= tokens.length;
 			length++
 		) {
-			const span = folded
+			const span = tokens
 				.slice(start, start + length)
-				.join(' ')
-				.trim();
-			if (!span) continue;
+				.map((token) => token.text)
+				.join(' ');
 			const distance = levenshtein(span, target);
 			const score = 1 - distance / Math.max(target.length, span.length);
 			if (distance > Math.floor(target.length * tolerance)) continue;
-			const chosen = words.slice(start, start + length);
+			if (distance > 0 && targetDigits && span.replace(/\D+/g, '') !== targetDigits) continue;
+			const first = tokens[start].word;
+			const end = tokens[start + length - 1].word + 1;
+			const chosen = words.slice(first, end);
 			const confidences = chosen
 				.map((word) => word.confidence)
 				.filter((value): value is number => value !== null);
 			hits.push({
-				first: start,
-				end: start + length,
+				first,
+				end,
 				text: chosen.map((word) => word.text).join(' '),
 				bbox: unionBox(chosen.map((word) => word.bbox)),
 				score: Math.round(score * 1000) / 1000,

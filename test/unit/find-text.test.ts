@@ -57,6 +57,19 @@ describe('findText over word boxes', () => {
 		expect(findText(words, 'invoice')).toEqual([]);
 		expect(findText(words, '  ')).toEqual([]);
 	});
+
+	it('finds a word its punctuation splits in folding, written with or without it, and a date by its digits', () => {
+		const words = [word('Invoice', 10), word('no.:', 90), word('F-2026-0142', 140)];
+		for (const query of ['F-2026-0142', 'f 2026 0142', 'F2026-0142']) {
+			const [match] = findText(words, query);
+			expect(match).toMatchObject({ text: 'F-2026-0142', first: 2, end: 3 });
+			expect(match.bbox).toEqual(words[2].bbox);
+		}
+		expect(findText(line, '14/12/2026').map((match) => match.text)).toEqual(['14/12/2026']);
+		expect(findText(words, 'no 2026 0142').map((match) => match.text)).toEqual([
+			'no.: F-2026-0142',
+		]);
+	});
 });
 
 describe("findInBlocks over a service's paragraphs and lines", () => {
