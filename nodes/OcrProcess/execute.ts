@@ -19,6 +19,7 @@ import { readOcrFeatures } from './feature-options';
 import { attachExport, jobStatusJson, runJobOperation } from './job-operations';
 import { buildItems, rawOptions, type ItemShape } from './ocr-output';
 import { readOutputChoice, type OutputChoice } from './output-choice';
+import { ProviderChain } from './provider-chain';
 
 /** One input item, read and opened, with what to ask the provider. */
 interface PreparedItem {
@@ -112,7 +113,7 @@ const NOTHING_READ = { markdown: '', text: '' };
 async function runItems(
 	context: IExecuteFunctions,
 	provider: OcrProvider,
-	session: OcrSession,
+	session: Pick<OcrSession, 'recognize'>,
 	concurrency: number,
 ) {
 	const { jobs } = provider;
@@ -206,6 +207,8 @@ export async function executeOcrProcess(this: IExecuteFunctions): Promise<INodeE
 	const firstOptions = rawOptions(this, 0);
 	const { concurrency } = readDocumentOptions(firstOptions);
 	const session = provider.openSession({ functions: this, concurrency });
+	// Fallback and escalation providers: the chain holds their sessions and closes them with this one.
+	const chain = new ProviderChain(this, provider, session, concurrency);
 	try {
 		const batch = firstOptions.batchMode === true && session.recognizeBatch !== undefined;
 		const items = batch
@@ -217,12 +220,12 @@ export async function executeOcrProcess(this: IExecuteFunctions): Promise<INodeE
 			: await runItems(
 					this,
 					provider,
-					session,
+					chain,
 					provider.capabilities.offline ? offlineLanes(concurrency) : concurrency,
 				);
 		addWarningHints(this, items);
 		return [items];
 	} finally {
-		await session.close();
+		await chain.close();
 	}
 }
