@@ -151,7 +151,7 @@ export function keepFirstReading(
 		}),
 		warnings: [
 			...first.warnings,
-			`${doubts.size} doubtful page${doubts.size === 1 ? '' : 's'} kept their first reading: ${secondProvider} failed (${error})`,
+			`${doubts.size === 1 ? '1 doubtful page kept its' : `${doubts.size} doubtful pages kept their`} first reading: ${secondProvider} failed (${error})`,
 		],
 	};
 }
