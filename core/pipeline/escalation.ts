@@ -101,6 +101,7 @@ export function mergeEscalated(
 	second: OcrResult,
 	subsetIndexes: number[],
 	doubts: Map<number, PageEscalation>,
+	secondName = second.provider,
 ): OcrResult {
 	const replacements = new Map<number, OcrPage>();
 	for (const page of withPageUsage(second)) {
@@ -110,7 +111,7 @@ export function mergeEscalated(
 	}
 	const warnings = [
 		...first.warnings,
-		...second.warnings.map((warning) => `${second.provider}: ${warning}`),
+		...second.warnings.map((warning) => `${secondName}: ${warning}`),
 	];
 	const pages = withPageUsage(first).map((page) => {
 		const replacement = replacements.get(page.index);
@@ -118,7 +119,7 @@ export function mergeEscalated(
 		const doubt = doubts.get(page.index);
 		if (!doubt) return page;
 		warnings.push(
-			`Page ${page.index + 1} was not in ${second.provider}'s answer: its first reading is kept`,
+			`Page ${page.index + 1} was not in ${secondName}'s answer: its first reading is kept`,
 		);
 		return { ...page, escalation: doubt };
 	});

@@ -198,7 +198,13 @@ export class ProviderChain implements Pick<OcrSession, 'recognize' | 'close'> {
 		if (doubts.size === 0) return markReadBy(first);
 		try {
 			const second = await this.readPages(document, [...doubts.keys()], link, request);
-			return mergeEscalated(first, second.result, second.subsetIndexes, doubts);
+			return mergeEscalated(
+				first,
+				second.result,
+				second.subsetIndexes,
+				doubts,
+				link.provider.displayName,
+			);
 		} catch (error) {
 			// A stop is not a failure of the second provider: it ends the item as it ends every other.
 			throwIfCancelled(cancelSignalOf(this.context));
