@@ -44,9 +44,12 @@ const providerChoices = (): INodePropertyOptions[] => [
 	...ocrProviders().map((provider) => ({ name: provider.displayName, value: provider.id })),
 ];
 
-const filled = (parameter: string): IDisplayOptions['show'] => ({
-	[parameter]: [{ _cnd: { not: NO_PROVIDER } }],
-});
+/**
+ * Shown once each of these names a provider. Every one is named, not only the last: the editor judges a
+ * field on the values it holds, where an undisplayed field has no value at all (and `not none` holds).
+ */
+const filled = (...parameters: string[]): IDisplayOptions['show'] =>
+	Object.fromEntries(parameters.map((parameter) => [parameter, [{ _cnd: { not: NO_PROVIDER } }]]));
 
 function modelField(displayName: string, name: string, providerParameter: string): INodeProperties {
 	return {
@@ -63,7 +66,7 @@ function modelField(displayName: string, name: string, providerParameter: string
 /** With the display rule of `hide` added to each (the job operations read no document). */
 export function providerChainProperties(hide: IDisplayOptions['hide']): INodeProperties[] {
 	const fallbackFields = FALLBACK_SLOTS.flatMap((slot, position): INodeProperties[] => {
-		const previous = FALLBACK_SLOTS[position - 1];
+		const previous = FALLBACK_SLOTS.slice(0, position).map((earlier) => earlier.provider);
 		return [
 			{
 				displayName: `${slot.label} Provider`,
@@ -72,7 +75,7 @@ export function providerChainProperties(hide: IDisplayOptions['hide']): INodePro
 				noDataExpression: true,
 				options: providerChoices(),
 				default: NO_PROVIDER,
-				...(previous ? { displayOptions: { show: filled(previous.provider) } } : {}),
+				...(previous.length ? { displayOptions: { show: filled(...previous) } } : {}),
 				description:
 					position === 0
 						? 'Tried when the provider fails for a reason another one could fix: a server error, a rate limit past the retries, a timeout, no connection, an exhausted quota, a refused key, an unknown model. A bad document fails at once. Items say which provider answered and why those before it did not.'

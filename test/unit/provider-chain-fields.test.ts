@@ -141,6 +141,30 @@ describe('OCR Process asks for the accounts of every provider it may call', () =
 		expect(shownBy(node)).toEqual([]);
 	});
 
+	it('the panel, judged as the editor does on the values it holds, adds one fallback slot at a time', () => {
+		const panel = (saved: INodeParameters) => {
+			const parameters = resolved(saved);
+			return description.properties
+				.filter(
+					(property) =>
+						property.type !== 'hidden' &&
+						NodeHelpers.displayParameter(parameters, property, nodeOf(parameters), description),
+				)
+				.map((property) => property.name);
+		};
+		const slots = (saved: INodeParameters) =>
+			panel(saved).filter((name) => /allbackProvider$/.test(name));
+		expect(slots({ provider: 'local' })).toEqual(['fallbackProvider']);
+		expect(slots({ provider: 'local', fallbackProvider: 'mistral' })).toEqual([
+			'fallbackProvider',
+			'secondFallbackProvider',
+		]);
+		expect(
+			slots({ provider: 'local', fallbackProvider: 'mistral', secondFallbackProvider: 'clovis' }),
+		).toEqual(['fallbackProvider', 'secondFallbackProvider', 'thirdFallbackProvider']);
+		expect(panel({ provider: 'local' })).not.toContain('escalateBelowConfidence');
+	});
+
 	it('shows the fallback and escalation fields only where they apply', () => {
 		const shown = (saved: INodeParameters) => Object.keys(resolved(saved));
 		expect(shown({ provider: 'local' })).not.toContain('fallbackModel');
