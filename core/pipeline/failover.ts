@@ -1,6 +1,7 @@
 import type { Failure } from 'n8n-workflow';
 
 import { DocumentError } from '../document/document-error';
+import { ProviderLimitError } from '../providers/provider-limit';
 
 /**
  * Failures another provider may not have: the service is down, slow or throttling, the account is out of
@@ -18,9 +19,11 @@ const PROVIDER_CAUSES = new Set<Failure['cause']>([
 /**
  * Whether the next provider is worth trying after this error. A bad document (damaged, encrypted without
  * its password, too many pages, an unsupported type: a DocumentError), a refused request, a stop and
- * anything undeclared fail once: every provider would be sent the same file.
+ * anything undeclared fail once: every provider would be sent the same file. A file over one provider's
+ * own limit is not a bad document: the next may take it.
  */
 export function anotherProviderMayHelp(error: unknown): boolean {
+	if (error instanceof ProviderLimitError) return true;
 	if (error instanceof DocumentError) return false;
 	const failure = (error as { failure?: { cause?: unknown } } | null)?.failure;
 	return PROVIDER_CAUSES.has(failure?.cause as Failure['cause']);

@@ -10,6 +10,7 @@ import {
 	pageDoubt,
 } from '../../core/pipeline/escalation';
 import { anotherProviderMayHelp } from '../../core/pipeline/failover';
+import { ProviderLimitError } from '../../core/providers/provider-limit';
 
 const node: INode = {
 	id: 'n',
@@ -66,6 +67,10 @@ describe('why a provider call failed, and whether the next provider may help', (
 		expect(anotherProviderMayHelp(apiError('node-defect'))).toBe(false);
 		expect(anotherProviderMayHelp(apiError())).toBe(false);
 		expect(anotherProviderMayHelp(new DocumentError('The PDF is damaged'))).toBe(false);
+		// Over one provider's own size limit: the next may take the file.
+		expect(anotherProviderMayHelp(new ProviderLimitError('The file is 30 MB, over 20 MB'))).toBe(
+			true,
+		);
 		expect(anotherProviderMayHelp(new Error('socket hang up'))).toBe(false);
 	});
 });
