@@ -78,7 +78,7 @@ export function providerChainProperties(hide: IDisplayOptions['hide']): INodePro
 				...(previous.length ? { displayOptions: { show: filled(...previous) } } : {}),
 				description:
 					position === 0
-						? 'Tried when the provider fails for a reason another one could fix: a server error, a rate limit past the retries, a timeout, no connection, an exhausted quota, a refused key, an unknown model. A bad document fails at once. Items say which provider answered and why those before it did not.'
+						? 'Tried when the provider fails for a reason another one could fix: a server error, a rate limit past the retries, a timeout, no connection, an exhausted quota, a refused key, an unknown model. A bad document fails at once. Items say which provider answered and why those before it did not. The fallbacks also read the doubtful pages when the escalation provider fails.'
 						: 'Tried when the fallback before it fails too',
 			},
 			modelField(`${slot.label} Model`, slot.model, slot.provider),

@@ -132,12 +132,6 @@ export class ProviderChain implements Pick<OcrSession, 'recognize' | 'close'> {
 		this.sessions.set(main.id, mainSession);
 	}
 
-	/** Whether an item asks for more than its provider: batch mode and job submission then do not apply. */
-	usesOtherProviders(itemIndex: number): boolean {
-		const plan = readPlan(this.context, itemIndex);
-		return plan.fallbacks.length > 0 || plan.escalation !== null;
-	}
-
 	private session(provider: OcrProvider): OcrSession {
 		let session = this.sessions.get(provider.id);
 		if (!session) {
@@ -155,23 +149,24 @@ export class ProviderChain implements Pick<OcrSession, 'recognize' | 'close'> {
 		// (the item loop closes it), instead of being released once the first provider's request is built.
 		const held: DocumentInput = { ...document, pagesDone: undefined };
 		const first = await this.withFallbacks(held, request, plan.fallbacks);
-		return plan.escalation ? await this.escalate(held, request, first, plan.escalation) : first;
+		return plan.escalation
+			? await this.escalate(held, request, first, plan.escalation, plan.fallbacks)
+			: first;
 	}
 
-	private async withFallbacks(
-		document: DocumentInput,
-		request: OcrRequest,
-		fallbacks: Link[],
-	): Promise<OcrResult> {
-		const links: Link[] = [{ provider: this.main, model: request.model }, ...fallbacks];
+	/**
+	 * Reads with each provider in turn until one answers; the next is tried only after a failure another
+	 * provider could fix. The last error is thrown, naming those tried before.
+	 */
+	private async firstAnswer<Answer>(
+		links: Link[],
+		itemIndex: number,
+		read: (link: Link, position: number) => Promise<Answer>,
+	): Promise<{ answer: Answer; link: Link; attempts: ProviderAttempt[] }> {
 		const attempts: ProviderAttempt[] = [];
 		for (const [position, link] of links.entries()) {
 			try {
-				const result = await this.session(link.provider).recognize(
-					document,
-					position === 0 ? request : requestFor(this.context, link, request),
-				);
-				return fallbacks.length ? { ...result, attempts } : result;
+				return { answer: await read(link, position), link, attempts };
 			} catch (error) {
 				if (position === links.length - 1 || !anotherProviderMayHelp(error))
 					throw withAttempts(error, attempts);
@@ -181,30 +176,71 @@ export class ProviderChain implements Pick<OcrSession, 'recognize' | 'close'> {
 					error: attemptError(error),
 				});
 				this.context.logger?.info(
-					`${link.provider.displayName} failed on item ${request.itemIndex}; trying ${links[position + 1].provider.displayName}`,
+					`${link.provider.displayName} failed on item ${itemIndex}; trying ${links[position + 1].provider.displayName}`,
 				);
 			}
 		}
 		throw new Error('No provider to try');
 	}
 
+	private async withFallbacks(
+		document: DocumentInput,
+		request: OcrRequest,
+		fallbacks: Link[],
+	): Promise<OcrResult> {
+		const links: Link[] = [{ provider: this.main, model: request.model }, ...fallbacks];
+		const { answer, attempts } = await this.firstAnswer(
+			links,
+			request.itemIndex,
+			async (link, position) =>
+				await this.session(link.provider).recognize(
+					document,
+					position === 0 ? request : requestFor(this.context, link, request),
+				),
+		);
+		return fallbacks.length ? { ...answer, attempts } : answer;
+	}
+
+	/**
+	 * The doubtful pages read again by the escalation provider, or, when it fails for a reason another
+	 * could fix, by the fallback providers in turn (the one that gave the doubtful reading left out).
+	 */
 	private async escalate(
 		document: DocumentInput,
 		request: OcrRequest,
 		first: OcrResult,
 		{ link, criteria }: NonNullable<Plan['escalation']>,
+		fallbacks: Link[],
 	): Promise<OcrResult> {
 		const doubts = doubtfulPages(first, criteria);
 		if (doubts.size === 0) return markReadBy(first);
+		const links = [
+			link,
+			...fallbacks.filter((fallback) => fallback.provider.id !== first.provider),
+		];
 		try {
-			const second = await this.readPages(document, [...doubts.keys()], link, request);
-			return mergeEscalated(
-				first,
-				second.result,
-				second.subsetIndexes,
-				doubts,
-				link.provider.displayName,
+			const {
+				answer,
+				link: reader,
+				attempts,
+			} = await this.firstAnswer(
+				links,
+				request.itemIndex,
+				async (candidate) => await this.readPages(document, [...doubts.keys()], candidate, request),
 			);
+			const merged = mergeEscalated(
+				first,
+				answer.result,
+				answer.subsetIndexes,
+				doubts,
+				reader.provider.displayName,
+			);
+			for (const attempt of attempts) {
+				merged.warnings.push(
+					`The doubtful pages were not read by ${getProvider(attempt.provider).displayName}: ${attempt.error}`,
+				);
+			}
+			return merged;
 		} catch (error) {
 			// A stop is not a failure of the second provider: it ends the item as it ends every other.
 			throwIfCancelled(cancelSignalOf(this.context));

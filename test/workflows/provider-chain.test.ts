@@ -290,6 +290,39 @@ describe('Escalation: only the doubtful pages of the first reading go to the sec
 		}
 	}, 120_000);
 
+	it('the escalation provider down: the fallback reads the doubtful page instead', async () => {
+		const down = await startFakeServer(() => ({ status: 503, json: { message: 'Overloaded' } }));
+		try {
+			const run = await ocr(
+				{ mistral: down, albert },
+				[{ json: {}, files: { data: { path: `${IMAGES}/sample.png`, fileName: 'sample.png' } } }],
+				{
+					provider: 'local',
+					fallbackProvider: 'openGateLlm',
+					fallbackModel: ALBERT_MODEL,
+					escalationProvider: 'mistral',
+					escalateBelowConfidence: 1,
+				},
+			);
+			const [page] = run.output(TARGET);
+			expect(page.json).toMatchObject({
+				provider: 'local',
+				attempts: [],
+				pageProvider: 'openGateLlm',
+				pageModel: ALBERT_MODEL,
+				escalation: { reason: 'lowConfidence' },
+			});
+			expect(page.json.escalation).not.toHaveProperty('error');
+			expect((page.json.warnings as string[]).join(' ')).toMatch(
+				/The doubtful pages were not read by Mistral: Mistral answered 503/,
+			);
+			expect(ocrRequests(albert)).toHaveLength(1);
+		} finally {
+			await down.close();
+			albert.requests.length = 0;
+		}
+	}, 120_000);
+
 	it('sends exactly one page, the picture, as a one-page PDF', async () => {
 		const sent = ocrRequests(mistral);
 		expect(sent).toHaveLength(1);
