@@ -127,6 +127,21 @@ describe('Fallback providers: the next one answers when the chosen one fails for
 		expect(item.pairedItem).toEqual({ item: 0 });
 	});
 
+	it('Simplified output keeps attempts, as it keeps what an option asked for', async () => {
+		const run = await ocr({ mistral: down, albert }, [png('m1')], {
+			...chain,
+			output: 'simplified',
+			options: { maxRetries: 0 },
+		});
+		const [item] = run.output(TARGET);
+		expect(item.json).toMatchObject({
+			provider: 'openGateLlm',
+			attempts: [{ provider: 'mistral' }],
+		});
+		expect(item.json).not.toHaveProperty('blocks');
+		expect(down.requests).toHaveLength(1);
+	});
+
 	it('a model the provider does not have (typed model_not_found): the fallback answers', async () => {
 		const run = await ocr({ mistral, albert }, [png('m1')], {
 			...chain,
