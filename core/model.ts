@@ -90,9 +90,32 @@ export interface OcrPage {
 	confidence: { average: number | null; minimum: number | null };
 	/** Word-level scores, where the provider was asked for them and gave them. */
 	wordConfidences?: WordConfidence[];
+	/** Share (0–1) of the page image that is dark, ink or picture, where the engine measured it: 0 when blank. */
+	inkShare?: number;
+	/** The engine that read this page, when a document's pages were read by more than one. */
+	readBy?: { provider: string; model: string | null };
+	/** Why this page was sent to a second provider (cheap-first escalation). */
+	escalation?: PageEscalation;
 	usage?: PageUsage;
 	warnings: string[];
 	raw?: unknown;
+}
+
+/** Why a page read by a first engine looked doubtful enough to be read again by another. */
+export interface PageEscalation {
+	/** `lowConfidence`, `noText` (almost nothing read on a page that is not blank), or `missingFields`. */
+	reason: 'lowConfidence' | 'noText' | 'missingFields';
+	/** The first engine's average confidence on the page (0–1), where it gave one. */
+	confidence: number | null;
+	/** Set when the second provider failed: the page keeps the first reading. */
+	error?: string;
+}
+
+/** A provider tried before the one that answered, and why it did not. */
+export interface ProviderAttempt {
+	provider: string;
+	model: string | null;
+	error: string;
 }
 
 export interface DocumentUsage {
@@ -150,6 +173,8 @@ export interface OcrResult {
 	documentMarkdown?: string;
 	/** The service's job id, for services whose jobs can be fetched, exported or chatted about later. */
 	jobId?: string;
+	/** With fallback providers: those tried before the one that answered (empty when the first did). */
+	attempts?: ProviderAttempt[];
 	/** What a gateway says about how it served the request (backend used, latency), when it says so. */
 	gateway?: Record<string, unknown>;
 	raw?: unknown;

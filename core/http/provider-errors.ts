@@ -1,4 +1,4 @@
-import { NodeApiError, type JsonObject } from 'n8n-workflow';
+import { NodeApiError, type Failure, type JsonObject } from 'n8n-workflow';
 
 import { attempt } from '../attempt';
 import type { RequestContext } from './provider-attempt';
@@ -19,7 +19,9 @@ export interface HttpProvider {
 	readError?: (
 		status: number,
 		body: unknown,
-	) => { status?: number; message?: string; details?: string } | undefined;
+	) =>
+		| { status?: number; message?: string; details?: string; cause?: Failure['cause'] }
+		| undefined;
 	/** Adjusts the credential's base URL for this kind of call (e.g. a route URL pasted with its endpoint). */
 	baseUrl?: (credentialBaseUrl: string) => string;
 	/** A hint of the provider's own for a status, where the generic one would mislead (404 on a job id). */
@@ -46,6 +48,8 @@ export type CallFailure =
 			message: string;
 			/** The error's own identifiers (type, code, event id) that support will ask for. */
 			details?: string;
+			/** Why, where the provider's answer says more than its status (a typed error, a documented detail). */
+			cause?: Failure['cause'];
 			redirect?: boolean;
 			waitRefused?: WaitRefused;
 	  }
@@ -166,8 +170,71 @@ function statusDescription(
 	return `${hintFor(status, provider, failure.message)}${isRetryableStatus(status) ? ` (gave up ${attempts})` : ''}${failure.details ? ` ${failure.details}` : ''}`;
 }
 
+/** Error types OpenAI-style APIs and gateways put in `type` or `error.type` (or `code`), and what they mean. */
+const TYPED_CAUSES: Record<string, Failure['cause']> = {
+	model_not_found: 'configuration-invalid',
+	insufficient_quota: 'quota-exhausted',
+	rate_limit_exceeded: 'rate-limited',
+	invalid_api_key: 'credential-invalid',
+};
+
+function typedCause(body: unknown): Failure['cause'] | undefined {
+	if (!body || typeof body !== 'object') return undefined;
+	const record = body as Record<string, unknown>;
+	const nested =
+		record.error && typeof record.error === 'object'
+			? (record.error as Record<string, unknown>)
+			: {};
+	for (const value of [record.type, nested.type, nested.code]) {
+		if (typeof value === 'string' && Object.hasOwn(TYPED_CAUSES, value)) return TYPED_CAUSES[value];
+	}
+	return undefined;
+}
+
+function causeOfStatus(status: number): Failure['cause'] | undefined {
+	if (status === 401 || status === 403) return 'credential-invalid';
+	if (status === 402) return 'quota-exhausted';
+	if (status === 404) return 'configuration-invalid';
+	if (status === 429) return 'rate-limited';
+	if (status === 408 || status >= 500) return 'temporarily-unavailable';
+	return undefined;
+}
+
+/**
+ * Why a call failed, in n8n's own words (`NodeError.failure`): what a workflow (or the node's fallback
+ * providers) can act on without reading messages. A refused request (400, 422) and an answer over the
+ * size limit declare nothing: another provider would be sent the same file and options.
+ */
+export function failureOf(failure: CallFailure): Failure | undefined {
+	switch (failure.kind) {
+		case 'status': {
+			if (failure.redirect) return { cause: 'configuration-invalid' };
+			const cause = failure.cause ?? typedCause(failure.body) ?? causeOfStatus(failure.status);
+			return cause ? ({ cause } as Failure) : undefined;
+		}
+		case 'network':
+		case 'unreadable':
+			return { cause: 'temporarily-unavailable' };
+		case 'too large':
+			return undefined;
+	}
+}
+
 /** The error a failed call ends with: the provider's own words, its status and a hint, secrets removed. */
 export function callError(
+	context: RequestContext,
+	provider: HttpProvider,
+	failure: CallFailure,
+	details: FailureContext,
+): NodeApiError {
+	const error = describedCallError(context, provider, failure, details);
+	// Set on the error itself rather than through the constructor, which older n8n versions do not read.
+	const declared = failureOf(failure);
+	if (declared) error.failure = declared;
+	return error;
+}
+
+function describedCallError(
 	context: RequestContext,
 	provider: HttpProvider,
 	failure: CallFailure,

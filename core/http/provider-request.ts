@@ -212,6 +212,7 @@ function judgeAttempt<Parsed>(
 			message:
 				specific?.message ?? extractProviderMessage(response.body) ?? `HTTP ${response.statusCode}`,
 			details: specific?.details,
+			...(specific?.cause ? { cause: specific.cause } : {}),
 		},
 		retry: isRetryableStatus(status),
 		retryAfterMs: parseRetryAfter(headerValue(response.headers, 'retry-after')),

@@ -6,10 +6,11 @@ import {
 	type INodeTypeDescription,
 } from 'n8n-workflow';
 
-import { providerCredentials, providerSubtitle } from '../shared/fields';
+import { providerSubtitle } from '../shared/fields';
 import { searchChatModels, searchOcrModels } from '../shared/model-search';
 import { ocrProcessProperties } from './description';
 import { executeOcrProcess } from './execute';
+import { providerChainCredentials } from './provider-chain-fields';
 
 export class OcrProcess implements INodeType {
 	description: INodeTypeDescription = {
@@ -28,7 +29,7 @@ export class OcrProcess implements INodeType {
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		usableAsTool: true,
-		credentials: providerCredentials('ocr'),
+		credentials: providerChainCredentials(),
 		properties: ocrProcessProperties,
 	};
 

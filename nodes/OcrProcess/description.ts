@@ -4,6 +4,7 @@ import { documentOptions, inputFields, providerField, sourceOptions } from '../s
 import { modelField } from '../shared/model-field';
 import { exportFormatOptions, featureOptions, jobOptions } from './feature-options';
 import { outputProperties } from './output-choice';
+import { providerChainProperties } from './provider-chain-fields';
 import { providersWithJobs, providersWithoutModels } from '../../core/providers/registry';
 
 const outputModeOption: INodeProperties = {
@@ -103,6 +104,7 @@ export const ocrProcessProperties: INodeProperties[] = [
 		description: "OCR model. Empty uses the provider's default OCR model.",
 		example: 'mistral-ocr-latest',
 	}),
+	...providerChainProperties({ jobOperation: JOB_OPERATIONS }),
 	...documentInputFields,
 	...jobFields,
 	...outputProperties,

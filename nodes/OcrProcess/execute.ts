@@ -25,6 +25,7 @@ import { readOcrFeatures } from './feature-options';
 import { attachExport, jobStatusJson, runJobOperation } from './job-operations';
 import { buildItems, rawOptions, type ItemShape } from './ocr-output';
 import { readOutputChoice, type OutputChoice } from './output-choice';
+import { ProviderChain } from './provider-chain';
 
 /** One input item, read and opened, with what to ask the provider. */
 interface PreparedItem {
@@ -128,7 +129,7 @@ const NOTHING_READ = { markdown: '', text: '' };
 async function runItems(
 	context: IExecuteFunctions,
 	provider: OcrProvider,
-	session: OcrSession,
+	session: Pick<OcrSession, 'recognize'>,
 	concurrency: number,
 ) {
 	const { jobs } = provider;
@@ -148,7 +149,17 @@ async function runItems(
 						return [{ json: jobStatusJson(provider, status, prepared.document.fileName) }];
 					}
 					const result = await session.recognize(prepared.document, prepared.request);
-					await fillStructuredExtraction(context, provider, prepared.extraction, result);
+					// A fallback that answered also fills the schema, with its own default chat model.
+					const answeredBy =
+						result.provider === provider.id ? provider : getProvider(result.provider);
+					await fillStructuredExtraction(
+						context,
+						answeredBy,
+						answeredBy === provider
+							? prepared.extraction
+							: { ...prepared.extraction, extractionModel: '' },
+						result,
+					);
 					const items = await buildItems(context, shapeOf(prepared), result);
 					if (jobs && result.jobId)
 						await attachExport(context, jobs, result.jobId, items, raw, prepared.request);
@@ -224,6 +235,8 @@ export async function executeOcrProcess(this: IExecuteFunctions): Promise<INodeE
 	const firstOptions = rawOptions(this, 0);
 	const { concurrency } = readDocumentOptions(firstOptions);
 	const session = provider.openSession({ functions: this, concurrency });
+	// Fallback and escalation providers: the chain holds their sessions and closes them with this one.
+	const chain = new ProviderChain(this, provider, session, concurrency);
 	try {
 		const batch = firstOptions.batchMode === true && session.recognizeBatch !== undefined;
 		const items = batch
@@ -235,12 +248,12 @@ export async function executeOcrProcess(this: IExecuteFunctions): Promise<INodeE
 			: await runItems(
 					this,
 					provider,
-					session,
+					chain,
 					provider.capabilities.offline ? offlineLanes(concurrency) : concurrency,
 				);
 		addWarningHints(this, items);
 		return [items];
 	} finally {
-		await session.close();
+		await chain.close();
 	}
 }

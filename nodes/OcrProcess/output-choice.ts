@@ -45,6 +45,10 @@ const SIMPLIFIED_PAGE_ENTRY = ['pageNumber', 'markdown', 'text', 'confidence'];
  */
 const ASKED_FOR = [
 	'tier',
+	'attempts',
+	'pageProvider',
+	'pageModel',
+	'escalation',
 	'documentAnnotation',
 	'fieldSources',
 	'extraction',
@@ -94,11 +98,22 @@ export function readOutputChoice(context: IExecuteFunctions, itemIndex: number):
 }
 
 const FIELD_CHOICES: Array<{ name: string; value: string; description?: string }> = [
+	{
+		name: 'Attempts',
+		value: 'attempts',
+		description:
+			'Fallback providers: those tried before the one that answered, and why they failed',
+	},
 	{ name: 'Blocks', value: 'blocks', description: 'Layout blocks with their boxes (per page)' },
 	{ name: 'Confidence', value: 'confidence' },
 	{ name: 'Dimensions', value: 'dimensions', description: 'Page image size and DPI (per page)' },
 	{ name: 'Document Annotation', value: 'documentAnnotation' },
 	{ name: 'Document Usage', value: 'documentUsage', description: 'Whole-request usage (per page)' },
+	{
+		name: 'Escalation',
+		value: 'escalation',
+		description: 'Why the page was sent to the escalation provider (per page)',
+	},
 	{ name: 'Extracted Text', value: 'extractedText', description: 'One Item per Document only' },
 	{
 		name: 'Extraction',
@@ -118,6 +133,16 @@ const FIELD_CHOICES: Array<{ name: string; value: string; description?: string }
 	{ name: 'Markdown', value: 'markdown' },
 	{ name: 'MIME Type', value: 'mimeType' },
 	{ name: 'Model', value: 'model' },
+	{
+		name: 'Page Model',
+		value: 'pageModel',
+		description: 'The model that read the page, with escalation (per page)',
+	},
+	{
+		name: 'Page Provider',
+		value: 'pageProvider',
+		description: 'The engine that read the page, with escalation (per page)',
+	},
 	{ name: 'Pages', value: 'pages', description: 'Every page in full (One Item per Document only)' },
 	{ name: 'Pages Processed', value: 'pagesProcessed', description: 'One Item per Document only' },
 	{ name: 'Provider', value: 'provider' },

@@ -106,8 +106,22 @@ function pageJson(page: OcrPage, result: OcrResult, includeRaw: boolean): IDataO
 			? { wordConfidences: page.wordConfidences.map((word) => ({ ...word })) }
 			: {}),
 		usage: pageUsage(page, result),
+		...chainedPageFields(page),
 		...(includeRaw && page.raw !== undefined ? { raw: page.raw as IDataObject } : {}),
 	};
+}
+
+/** Which engine read the page and why it was escalated, when more than one read the document. */
+function chainedPageFields(page: OcrPage): IDataObject {
+	return {
+		...(page.readBy ? { pageProvider: page.readBy.provider, pageModel: page.readBy.model } : {}),
+		...(page.escalation ? { escalation: { ...page.escalation } } : {}),
+	};
+}
+
+/** The providers tried before the one that answered, when fallback providers are set. */
+function attemptsField(result: OcrResult): IDataObject {
+	return result.attempts ? { attempts: result.attempts.map((attempt) => ({ ...attempt })) } : {};
 }
 
 /** One item per page, each complete on its own (file, page count, document usage), in page order. */
@@ -123,6 +137,7 @@ export function perPageItems(
 			provider: result.provider,
 			model: result.model,
 			...(result.tier ? { tier: result.tier } : {}),
+			...attemptsField(result),
 			fileName: meta.fileName,
 			mimeType: meta.mimeType,
 			pageNumber,
@@ -165,6 +180,7 @@ export function perDocumentItem(
 		provider: result.provider,
 		model: result.model,
 		...(result.tier ? { tier: result.tier } : {}),
+		...attemptsField(result),
 		fileName: meta.fileName,
 		mimeType: meta.mimeType,
 		pageCount: meta.pageCount,

@@ -25,6 +25,8 @@ const NODES = [
 		file: 'ocr-process',
 		provider: 'Local',
 		fields: ['Provider', 'Input', 'Input Binary Field', 'Options'],
+		// Fallback and escalation providers ask for their accounts too, each account once.
+		chain: true,
 	},
 	{
 		name: 'Locate Text',
@@ -58,6 +60,40 @@ function packWarnings(log) {
 		.replace(/\x1b\[[0-9;]*m/g, '')
 		.split('\n')
 		.filter((line) => /^\S*\s+(warn|error)\s/.test(line) && names.test(line));
+}
+
+/**
+ * OCR Process: the credential selectors follow the providers the node may call. Local asks for none;
+ * naming Mistral as the escalation provider asks for the Mistral account, an OpenGateLLM fallback adds
+ * its account, and choosing None again takes them away.
+ */
+async function checkChainAccounts(page, panel, check, shots) {
+	const accounts = async () => {
+		await page.waitForTimeout(600);
+		return await page.getByTestId('credentials-label').count();
+	};
+	const choose = async (parameter, option) => {
+		await panel.getByTestId(`parameter-input-${parameter}`).click();
+		await page
+			.locator('.el-select-dropdown__item:visible, [role="option"]:visible')
+			.getByText(option, { exact: true })
+			.first()
+			.click();
+	};
+	const seen = { local: await accounts() };
+	await choose('escalationProvider', 'Mistral');
+	seen.escalation = await accounts();
+	await choose('fallbackProvider', 'OpenGateLLM / Albert');
+	seen.fallback = await accounts();
+	await panel.screenshot({ path: join(shots, 'ocr-process-fallback-escalation.png') });
+	await choose('fallbackProvider', 'None');
+	await choose('escalationProvider', 'None');
+	seen.none = await accounts();
+	check(
+		'editor: OCR Process asks for the accounts of its escalation and fallback providers, and only then',
+		seen.local === 0 && seen.escalation === 1 && seen.fallback === 2 && seen.none === 0,
+		JSON.stringify(seen),
+	);
 }
 
 export async function runEditor({ root, nodeBin, n8n, env, check, say, examples }) {
@@ -193,6 +229,7 @@ export async function runEditor({ root, nodeBin, n8n, env, check, say, examples 
 				await page.screenshot({ path: join(shots, `${node.file}-model-list.png`) });
 				await page.keyboard.press('Escape');
 			}
+			if (node.chain) await checkChainAccounts(page, panel, check, shots);
 			if (node.provider) {
 				const provider = await page
 					.getByTestId('parameter-input-provider')

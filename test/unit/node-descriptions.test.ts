@@ -18,6 +18,10 @@ import { loadPack } from '../harness/run-workflow';
 /** Fields whose options are in an order that means something; every other list is alphabetical. */
 const ORDERED_OPTIONS: Record<string, string> = {
 	provider: 'the offline Local engine first, then the services',
+	fallbackProvider: 'None, then the providers in the order of Provider',
+	secondFallbackProvider: 'None, then the providers in the order of Provider',
+	thirdFallbackProvider: 'None, then the providers in the order of Provider',
+	escalationProvider: 'None, then the providers in the order of Provider',
 	outputMode: 'per page, then per document: from finest to coarsest',
 	confidenceGranularity: 'none, then page, block and word: from coarsest to finest',
 	output: "Simplified, Full, then a selection: the order of n8n's own Simplify choices",

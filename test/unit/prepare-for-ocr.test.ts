@@ -1,6 +1,7 @@
 import {
 	binariseSauvola,
 	boxOnPage,
+	darkShare,
 	estimateLayout,
 	otsuThreshold,
 	prepareForRecognition,
@@ -160,6 +161,7 @@ describe('preparing a page for recognition', () => {
 			quarterTurns,
 			skewDegrees: 0,
 			scale: 2,
+			inkShare: 0,
 		});
 		// A box on the page, where it lands after each turn and a ×2 scale.
 		expect(boxOnPage([20, 40, 80, 60], frame(0), page)).toEqual(box);
@@ -172,5 +174,17 @@ describe('preparing a page for recognition', () => {
 		expect(boxOnPage([20 * 2, (300 - 40) * 2, 30 * 2, (300 - 10) * 2], frame(3), page)).toEqual(
 			box,
 		);
+	});
+
+	it('measures how much of a page is ink: nothing on blank or grey paper, the dark share otherwise', () => {
+		expect(darkShare(grey(400, 300))).toBe(0);
+		// Recycled paper or a scanner's grey is not ink.
+		expect(darkShare(grey(400, 300, 200))).toBe(0);
+		const half = grey(400, 300);
+		half.data.fill(20, 0, half.data.length / 2);
+		expect(darkShare(half)).toBeCloseTo(0.5, 2);
+		const prepared = prepareForRecognition(textPage(600, 400, 16));
+		expect(prepared.frame.inkShare).toBeGreaterThan(0.05);
+		expect(prepared.frame.inkShare).toBeLessThan(0.6);
 	});
 });

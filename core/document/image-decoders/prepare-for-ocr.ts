@@ -413,6 +413,26 @@ export interface PreparedFrame {
 	quarterTurns: number;
 	skewDegrees: number;
 	scale: number;
+	/** Share of the page's pixels darker than mid-grey before any stretching: 0 for a blank page. */
+	inkShare: number;
+}
+
+/** Mid-grey: paper, even grey recycled paper or a scanner's noise, stays above it; ink and pictures fall below. */
+const INK_LEVEL = 128;
+
+/** Share of a grey image's pixels that are dark, sampled on a grid of at most about a million pixels. */
+export function darkShare(image: GreyImage): number {
+	const step = Math.max(1, Math.floor(Math.sqrt((image.width * image.height) / 1_000_000)));
+	let dark = 0;
+	let seen = 0;
+	for (let y = 0; y < image.height; y += step) {
+		const row = y * image.width;
+		for (let x = 0; x < image.width; x += step) {
+			seen++;
+			if (image.data[row + x] < INK_LEVEL) dark++;
+		}
+	}
+	return seen ? dark / seen : 0;
 }
 
 /**
@@ -437,7 +457,9 @@ export function prepareForRecognition(
 	image: RawImage,
 	options: { extraTurns?: number; maxPixels?: number } = {},
 ): { image: GreyImage; frame: PreparedFrame } {
-	let grey = stretchContrast(toGrey(image));
+	const original = toGrey(image);
+	const inkShare = darkShare(original);
+	let grey = stretchContrast(original);
 	const layout = estimateLayout(grey);
 	const quarterTurns = ((layout.sideways ? 1 : 0) + (options.extraTurns ?? 0)) % 4;
 	grey = rotateQuarter(grey, quarterTurns);
@@ -454,7 +476,7 @@ export function prepareForRecognition(
 	else scale = 1;
 	return {
 		image: grey,
-		frame: { width: grey.width, height: grey.height, quarterTurns, skewDegrees, scale },
+		frame: { width: grey.width, height: grey.height, quarterTurns, skewDegrees, scale, inkShare },
 	};
 }
 

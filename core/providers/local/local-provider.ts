@@ -83,6 +83,7 @@ class LocalSession implements OcrSession {
 				prepared ? (box) => boxOnPage(box, prepared, pageSize) : undefined,
 			);
 			page.warnings.unshift(...image.warnings);
+			if (prepared) page.inkShare = Math.round(prepared.inkShare * 10_000) / 10_000;
 			page.usage = { promptTokens: null, completionTokens: null };
 			if (request.includeRawResponse) {
 				page.raw = {

@@ -1,5 +1,5 @@
 import { attempt } from '../../attempt';
-import { DocumentError } from '../../document/document-error';
+import { ProviderLimitError } from '../provider-limit';
 import {
 	providerRequest,
 	type HttpProvider,
@@ -202,7 +202,7 @@ export class MistralCompatibleSession implements OcrSession {
 		// An encrypted PDF goes as a decrypted copy of the pages asked for.
 		const file = await fileToUpload(document, { cutToPages: false });
 		if (file.bytes.length > this.config.maxFileBytes) {
-			throw new DocumentError(
+			throw new ProviderLimitError(
 				`The file is ${megabytes(file.bytes.length)}, over ${this.config.displayName}'s limit of ${megabytes(this.config.maxFileBytes)}`,
 				'Send fewer pages (split the PDF) or a smaller file.',
 			);
@@ -392,7 +392,7 @@ async function discoveredModel(
 		)
 			.then((model) => {
 				if (model !== null) return model;
-				throw new DocumentError(
+				throw new ProviderLimitError(
 					`${config.displayName} lists no ${PURPOSE_WORDS[purpose]} model at /v1/models`,
 					'Enter the name of a model this instance serves in Model.',
 				);

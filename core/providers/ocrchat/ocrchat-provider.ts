@@ -188,6 +188,7 @@ function jobError(context: RequestContext, itemIndex: number, error: unknown): E
 				description:
 					'Raise Job Timeout, or turn off Wait for Result and fetch the job later with the Get Job Result operation (the job keeps running on OCR.chat).',
 				itemIndex,
+				failure: { cause: 'temporarily-unavailable' },
 			},
 		);
 	}

@@ -1,5 +1,19 @@
+import type { HttpProvider } from '../../http/provider-request';
 import { createMistralCompatibleProvider } from '../mistral-compatible/mistral-compatible-provider';
 import { MISTRAL_OCR_OPTIONS } from '../mistral-compatible/ocr-body';
+
+/**
+ * Its FastAPI errors carry no type, only a `detail` sentence: the two that are about the account or the
+ * model rather than the request, as its source words them, say so (an exact match, not a guess).
+ */
+const readOpenGateLlmError: HttpProvider['readError'] = (status, body) => {
+	const detail = (body as { detail?: unknown } | null)?.detail;
+	if (typeof detail !== 'string') return undefined;
+	if (status === 400 && detail === 'Insufficient budget.') return { cause: 'quota-exhausted' };
+	if (status === 422 && detail.startsWith('Model has wrong type.'))
+		return { cause: 'configuration-invalid' };
+	return undefined;
+};
 
 /**
  * OpenGateLLM (the Albert API): forwards Mistral's `/v1/ocr` body to an OCR model of type
@@ -30,4 +44,5 @@ export const openGateLlmProvider = createMistralCompatibleProvider({
 	// the older page-by-page OCR do not, so an empty annotation is filled by its chat model (vLLM-served,
 	// response_format honoured).
 	extraction: { via: 'nativeThenChat', responseFormats: true },
+	readError: readOpenGateLlmError,
 });
