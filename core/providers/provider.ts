@@ -43,6 +43,8 @@ export interface DocumentInput {
 	pageIndexes: number[];
 	/** The https address the document came from; providers that fetch URLs themselves are sent it instead of the bytes. */
 	sourceUrl?: string;
+	/** SHA-256 of `bytes` as hex, where the caller computed it. */
+	documentHash?: string;
 	/**
 	 * Set by a caller that needs nothing more of `opened` after the provider: the provider calls it once
 	 * its requests are built, so the document's worker is not held through the provider's answer.

@@ -8,7 +8,7 @@ import type {
 } from '../../core/providers/provider';
 import { getProvider } from '../../core/providers/registry';
 import { jobTimeoutMs, readDocumentOptions } from '../shared/fields';
-import { toItemError } from '../shared/item-errors';
+import { toItemError, withDocumentHash } from '../shared/item-errors';
 import { offlineLanes, processItems } from '../shared/item-loop';
 import { readModelName } from '../shared/model-field';
 import { addWarningHints } from '../shared/run-hints';
@@ -49,6 +49,7 @@ function prepareDocument(
 			fileType,
 			opened,
 			pageIndexes,
+			documentHash: source.documentHash,
 			...(source.sourceUrl && features.sendUrl ? { sourceUrl: source.sourceUrl } : {}),
 			// The items are built from the provider's answer alone: the document may close before it comes.
 			pagesDone: () => opened.close(),
@@ -96,6 +97,7 @@ function shapeOf(prepared: PreparedItem): ItemShape {
 			fileName: document.fileName,
 			mimeType: document.fileType.mimeType,
 			pageCount: document.opened.pageCount,
+			documentHash: document.documentHash,
 		},
 		outputMode: prepared.outputMode,
 		output: prepared.output,
@@ -172,11 +174,14 @@ async function runBatch(
 			if (entry instanceof Error) throw entry;
 			const outcome = outcomes.get(itemIndex);
 			if (outcome instanceof Error || outcome === undefined) {
-				throw toItemError(
-					context,
-					outcome ?? new Error('No result for this item'),
-					itemIndex,
-					entry.document.fileName,
+				throw withDocumentHash(
+					toItemError(
+						context,
+						outcome ?? new Error('No result for this item'),
+						itemIndex,
+						entry.document.fileName,
+					),
+					entry.document.documentHash,
 				);
 			}
 			const items = await buildItems(context, shapeOf(entry), outcome);

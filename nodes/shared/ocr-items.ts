@@ -7,6 +7,8 @@ export interface DocumentMeta {
 	fileName: string;
 	mimeType: string;
 	pageCount: number;
+	/** SHA-256 of the file as read; unknown for results fetched by job id. */
+	documentHash?: string;
 }
 
 /** Token counts as n8n users expect them; all null when the engine counts no tokens. */
@@ -109,6 +111,7 @@ export function perPageItems(
 			...(result.tier ? { tier: result.tier } : {}),
 			fileName: meta.fileName,
 			mimeType: meta.mimeType,
+			...(meta.documentHash ? { documentHash: meta.documentHash } : {}),
 			pageNumber,
 			pageCount: meta.pageCount,
 			...rest,
@@ -150,6 +153,7 @@ export function perDocumentItem(
 		...(result.tier ? { tier: result.tier } : {}),
 		fileName: meta.fileName,
 		mimeType: meta.mimeType,
+		...(meta.documentHash ? { documentHash: meta.documentHash } : {}),
 		pageCount: meta.pageCount,
 		pagesProcessed: result.pages.length,
 		markdown,
