@@ -4,6 +4,7 @@ import { documentOptions, inputFields, providerField, sourceOptions } from '../s
 import { modelField } from '../shared/model-field';
 import { exportFormatOptions, featureOptions, jobOptions } from './feature-options';
 import { outputProperties } from './output-choice';
+import { priceOptions } from './price-options';
 import { providersWithJobs, providersWithoutModels } from '../../core/providers/registry';
 
 const outputModeOption: INodeProperties = {
@@ -116,6 +117,7 @@ export const ocrProcessProperties: INodeProperties[] = [
 			...documentOptions,
 			...featureOptions,
 			...jobOptions,
+			...priceOptions,
 			...sourceOptions,
 			outputModeOption,
 		].sort((a, b) => a.displayName.localeCompare(b.displayName)),

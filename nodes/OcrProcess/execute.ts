@@ -1,5 +1,6 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
+import type { PriceOverride } from '../../core/pricing/price-result';
 import type {
 	DocumentInput,
 	OcrProvider,
@@ -11,7 +12,7 @@ import { jobTimeoutMs, readDocumentOptions } from '../shared/fields';
 import { toItemError, withDocumentHash } from '../shared/item-errors';
 import { offlineLanes, processItems } from '../shared/item-loop';
 import { readModelName } from '../shared/model-field';
-import { addWarningHints } from '../shared/run-hints';
+import { addCostHint, addWarningHints } from '../shared/run-hints';
 
 import { eachItemDocument, keepItemSource, requireOneDocument } from '../shared/item-documents';
 import { openItemDocument, type ItemDocument } from '../shared/open-item-document';
@@ -19,6 +20,7 @@ import { readOcrFeatures } from './feature-options';
 import { attachExport, jobStatusJson, runJobOperation } from './job-operations';
 import { buildItems, rawOptions, type ItemShape } from './ocr-output';
 import { readOutputChoice, type OutputChoice } from './output-choice';
+import { readPriceOverride } from './price-options';
 
 /** One input item, read and opened, with what to ask the provider. */
 interface PreparedItem {
@@ -29,6 +31,7 @@ interface PreparedItem {
 	output: OutputChoice;
 	warnings: string[];
 	propertyName: string | undefined;
+	priceOverride: PriceOverride | null;
 }
 
 /** What to ask the provider about one opened document of the item. */
@@ -71,6 +74,7 @@ function prepareDocument(
 		output: readOutputChoice(context, itemIndex),
 		warnings,
 		propertyName,
+		priceOverride: readPriceOverride(raw),
 	};
 }
 
@@ -104,6 +108,7 @@ function shapeOf(prepared: PreparedItem): ItemShape {
 		includeRawResponse: request.includeRawResponse,
 		warnings: prepared.warnings,
 		pageIndexes: document.pageIndexes,
+		priceOverride: prepared.priceOverride,
 	};
 }
 
@@ -206,6 +211,7 @@ export async function executeOcrProcess(this: IExecuteFunctions): Promise<INodeE
 	if (provider.jobs && operation !== 'recognize') {
 		const items = await runJobOperation(this, provider, provider.jobs, operation);
 		addWarningHints(this, items);
+		addCostHint(this);
 		return [items];
 	}
 	const firstOptions = rawOptions(this, 0);
@@ -226,6 +232,7 @@ export async function executeOcrProcess(this: IExecuteFunctions): Promise<INodeE
 					provider.capabilities.offline ? offlineLanes(concurrency) : concurrency,
 				);
 		addWarningHints(this, items);
+		addCostHint(this);
 		return [items];
 	} finally {
 		await session.close();

@@ -18,6 +18,7 @@ import { jobTimeoutMs, readDocumentOptions } from '../shared/fields';
 import { processItems } from '../shared/item-loop';
 import { buildItems, rawOptions } from './ocr-output';
 import { readOutputChoice } from './output-choice';
+import { readPriceOverride } from './price-options';
 
 /** What a submitted, not awaited, job gives: enough to fetch it in a later execution. */
 export function jobStatusJson(
@@ -140,6 +141,7 @@ export async function runJobOperation(
 				output: readOutputChoice(context, itemIndex),
 				includeRawResponse: request.includeRawResponse,
 				warnings: [],
+				priceOverride: readPriceOverride(raw),
 			},
 			outcome,
 		);

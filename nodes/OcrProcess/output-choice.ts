@@ -147,7 +147,8 @@ const outputField = (defaultKind: OutputChoice['kind']): INodeProperties => ({
 		{
 			name: 'Select Included Fields',
 			value: 'selectedFields',
-			description: 'Only the fields you choose, plus file name, document hash, page number and page count',
+			description:
+				'Only the fields you choose, plus file name, document hash, page number and page count',
 		},
 	],
 	default: defaultKind,

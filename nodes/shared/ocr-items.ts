@@ -1,6 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import type { OcrPage, OcrResult } from '../../core/model';
+import type { Cost, OcrPage, OcrResult } from '../../core/model';
 import { normalizeBox, round4 } from '../../core/units';
 
 export interface DocumentMeta {
@@ -24,12 +24,17 @@ export function tokenUsage(
 	};
 }
 
+/** `{ amount, currency, source }` as item json, or null when the cost is not known. */
+function costJson(cost: Cost | null | undefined): IDataObject | null {
+	return cost ? { ...cost } : null;
+}
+
 function documentUsage(result: OcrResult): IDataObject {
 	return {
 		pages: result.usage.pagesProcessed,
 		docSizeBytes: result.usage.docSizeBytes,
 		...tokenUsage(result.usage.promptTokens, result.usage.completionTokens),
-		cost: result.usage.cost,
+		cost: costJson(result.usage.cost),
 	};
 }
 
@@ -42,7 +47,7 @@ function pageUsage(page: OcrPage, result: OcrResult): IDataObject {
 		return {
 			pages: 1,
 			...tokenUsage(page.usage.promptTokens, page.usage.completionTokens),
-			cost: page.usage.cost ?? null,
+			cost: costJson(page.usage.cost),
 		};
 	}
 	const pages = Math.max(1, result.usage.pagesProcessed, result.pages.length);
@@ -55,7 +60,12 @@ function pageUsage(page: OcrPage, result: OcrResult): IDataObject {
 			share(result.usage.promptTokens, Math.round),
 			share(result.usage.completionTokens, Math.round),
 		),
-		cost: share(result.usage.cost, sixDecimals),
+		cost: costJson(
+			result.usage.cost && {
+				...result.usage.cost,
+				amount: sixDecimals(result.usage.cost.amount / pages),
+			},
+		),
 	};
 }
 

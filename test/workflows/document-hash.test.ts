@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 
+import type { INodeParameters } from 'n8n-workflow';
+
 import { documentHash } from '../../core/document/document-hash';
 import { runWorkflow } from '../harness/run-workflow';
 import { IMAGES, SAMPLES } from '../support/documents';
@@ -25,7 +27,7 @@ describe('documentHash: the SHA-256 of each document read', () => {
 			{ files: { data: { path: INVOICE, fileName: 'invoice.pdf' } } },
 			{ files: { data: { path: SCAN, fileName: 'sample.png' } } },
 		];
-		const ocr = (options: Record<string, unknown>, output = 'full') =>
+		const ocr = (options: INodeParameters, output = 'full') =>
 			runWorkflow(
 				fixtureWorkflow(files, {
 					type: 'n8n-nodes-ocr.ocrProcess',

@@ -5,7 +5,7 @@ import {
 	type HttpProvider,
 	type RequestContext,
 } from '../../http/provider-request';
-import type { OcrPage, OcrResult } from '../../model';
+import type { Cost, OcrPage, OcrResult } from '../../model';
 import { dataUrl, megabytes } from '../../units';
 import { fileToUpload, type FileToUpload } from '../file-to-upload';
 import type {
@@ -84,6 +84,14 @@ export interface MistralCompatibleConfig {
 	 * the purpose is used (`isOcrModel` for OCR) instead of the names above.
 	 */
 	discoverModels?: boolean;
+}
+
+/**
+ * A cost the service reported (OpenGateLLM's `usage.cost`). It is counted in the instance's budget unit,
+ * which the answer does not name.
+ */
+function providerCost(amount: number | undefined | null): Cost | null {
+	return typeof amount === 'number' ? { amount, currency: null, source: 'provider' } : null;
 }
 
 /** Annotations come as JSON strings; a string that is not JSON is kept as it is. */
@@ -276,7 +284,7 @@ export class MistralCompatibleSession implements OcrSession {
 					mapped.usage = {
 						promptTokens: response.usage.prompt_tokens ?? null,
 						completionTokens: response.usage.completion_tokens ?? null,
-						cost: response.usage.cost ?? null,
+						cost: providerCost(response.usage.cost),
 					};
 				}
 				pages.push(mapped);
@@ -302,7 +310,7 @@ export class MistralCompatibleSession implements OcrSession {
 				docSizeBytes: usage.docSizeBytes || document.bytes.length,
 				promptTokens: seenTokens ? usage.promptTokens : null,
 				completionTokens: seenTokens ? usage.completionTokens : null,
-				cost: seenCost ? usage.cost : null,
+				cost: seenCost ? providerCost(usage.cost) : null,
 			},
 			warnings,
 			...(gateway ? { gateway } : {}),

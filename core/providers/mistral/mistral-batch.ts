@@ -219,7 +219,10 @@ function collect(
 			);
 		answers.push({ pageIndex, ...read.value });
 	}
-	return session.assemble(item.document, item.request, prepared, answers);
+	const result = session.assemble(item.document, item.request, prepared, answers);
+	// Billed at the batch price, which the price table counts.
+	result.usage.batch = true;
+	return result;
 }
 
 function jobError(context: SessionContext, itemIndex: number, error: unknown): Error {
