@@ -43,7 +43,7 @@ export const priceOptions: INodeProperties[] = [
 		type: 'string',
 		default: 'USD',
 		displayOptions: remoteProviders,
-		placeholder: 'EUR',
+		placeholder: 'e.g. EUR',
 		description:
 			'Currency of the prices above (ISO code such as USD or EUR, or "credits"), given as usage.cost.currency',
 	},

@@ -638,7 +638,10 @@ describe('OCR options across the family', () => {
 			blocks: [],
 			dimensions: null,
 		});
-		expect(items[0].json.warnings).toEqual([]);
+		// Nothing about the options: only that this backend's model has no known price.
+		expect(items[0].json.warnings).toEqual([
+			expect.stringMatching(/^No price is known for model "alpha-digit-max" of otoroshi/),
+		]);
 	});
 
 	it('Otoroshi: an upstream error wrapped in its HTTP 500 is reported with the upstream status and text', async () => {
