@@ -16,6 +16,7 @@ import { addCostHint, addWarningHints } from '../shared/run-hints';
 
 import { eachItemDocument, keepItemSource, requireOneDocument } from '../shared/item-documents';
 import { openItemDocument, type ItemDocument } from '../shared/open-item-document';
+import { fetchBatchResults, submitBatchJob } from './batch-operations';
 import { readOcrFeatures } from './feature-options';
 import { attachExport, jobStatusJson, runJobOperation } from './job-operations';
 import { buildItems, rawOptions, type ItemShape } from './ocr-output';
@@ -168,6 +169,8 @@ async function runBatch(
 	}
 	const ready = prepared.filter((entry): entry is PreparedItem => !(entry instanceof Error));
 	try {
+		if (rawOptions(context, 0).waitForResult === false && session.submitBatch)
+			return await submitBatchJob(context, provider, session.submitBatch, prepared);
 		const results = ready.length
 			? await session
 					.recognizeBatch(ready.map(({ document, request }) => ({ document, request })))
@@ -208,6 +211,15 @@ export async function executeOcrProcess(this: IExecuteFunctions): Promise<INodeE
 	const operation = provider.jobs
 		? (this.getNodeParameter('jobOperation', 0, 'recognize') as string)
 		: 'recognize';
+	if (
+		provider.capabilities.batch &&
+		this.getNodeParameter('batchOperation', 0, 'recognize') === 'getBatchResult'
+	) {
+		const items = await fetchBatchResults(this, provider);
+		addWarningHints(this, items);
+		addCostHint(this);
+		return [items];
+	}
 	if (provider.jobs && operation !== 'recognize') {
 		const items = await runJobOperation(this, provider, provider.jobs, operation);
 		addWarningHints(this, items);

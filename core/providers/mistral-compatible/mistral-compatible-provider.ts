@@ -9,13 +9,17 @@ import type { Cost, OcrPage, OcrResult } from '../../model';
 import { dataUrl, megabytes } from '../../units';
 import { fileToUpload, type FileToUpload } from '../file-to-upload';
 import type {
+	BatchFetch,
 	BatchItem,
+	BatchSubmission,
 	CompletionRequest,
 	DescribeAnswer,
 	DescribeRequest,
 	DocumentInput,
+	JobRequest,
 	ModelChoice,
 	ModelPurpose,
+	OcrFeatures,
 	OcrProvider,
 	OcrRequest,
 	OcrSession,
@@ -73,6 +77,8 @@ export interface MistralCompatibleConfig {
 	isOcrModel?: (entry: Record<string, unknown>) => boolean;
 	/** A batch mode, where the service has one. */
 	batch?: BatchRunner;
+	/** Batch jobs submitted in one execution and fetched in a later one. */
+	batchLater?: BatchLater;
 	/** Vision chat model the service offers for Describe Image (OpenAI-compatible `/v1/chat/completions`); '' lets the service choose. */
 	visionModel?: string;
 	/** Base URL for chat calls, when it differs from the OCR one. */
@@ -116,6 +122,22 @@ export interface ServiceAnswer {
 	gateway: Record<string, unknown> | undefined;
 }
 
+/** Submit a batch job now, fetch its results in a later execution. */
+export interface BatchLater {
+	submit(
+		session: MistralCompatibleSession,
+		context: SessionContext,
+		items: BatchItem[],
+	): Promise<BatchSubmission>;
+	fetch(
+		session: MistralCompatibleSession,
+		context: SessionContext,
+		jobId: string,
+		request: JobRequest,
+		features: OcrFeatures,
+	): Promise<BatchFetch>;
+}
+
 /** Runs many documents as one asynchronous job (Mistral's Batch API); one result or error per item. */
 export type BatchRunner = (
 	session: MistralCompatibleSession,
@@ -125,6 +147,9 @@ export type BatchRunner = (
 
 export class MistralCompatibleSession implements OcrSession {
 	readonly http: HttpProvider;
+	/** Present only where the service has a batch API (`batchLater`). */
+	readonly submitBatch?: OcrSession['submitBatch'];
+	readonly fetchBatch?: OcrSession['fetchBatch'];
 
 	constructor(
 		readonly config: MistralCompatibleConfig,
@@ -135,6 +160,12 @@ export class MistralCompatibleSession implements OcrSession {
 			credentialType: config.credentialType,
 			readError: config.readError,
 		};
+		const later = config.batchLater;
+		if (later) {
+			this.submitBatch = async (items) => await later.submit(this, context, items);
+			this.fetchBatch = async (jobId, request, features) =>
+				await later.fetch(this, context, jobId, request, features);
+		}
 	}
 
 	private async send(
@@ -249,7 +280,7 @@ export class MistralCompatibleSession implements OcrSession {
 
 	/** The service's answers for one document, in request order, as one normalised result. */
 	assemble(
-		document: DocumentInput,
+		document: Pick<DocumentInput, 'bytes'>,
 		request: OcrRequest,
 		prepared: PreparedDocument,
 		answers: ServiceAnswer[],
