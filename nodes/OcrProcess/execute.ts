@@ -137,7 +137,8 @@ async function runItems(
 				try {
 					if (jobs && raw.waitForResult === false) {
 						const status = await jobs.submit(context, prepared.document, prepared.request);
-						return [{ json: jobStatusJson(provider, status, prepared.document.fileName) }];
+						const { fileName, documentHash } = prepared.document;
+						return [{ json: jobStatusJson(provider, status, fileName, documentHash) }];
 					}
 					const result = await session.recognize(prepared.document, prepared.request);
 					const items = await buildItems(context, shapeOf(prepared), result);

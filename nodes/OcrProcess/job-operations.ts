@@ -25,6 +25,7 @@ export function jobStatusJson(
 	provider: OcrProvider,
 	status: JobStatus,
 	fileName?: string,
+	documentHash?: string,
 ): IDataObject {
 	return {
 		provider: provider.id,
@@ -33,6 +34,7 @@ export function jobStatusJson(
 		done: status.done,
 		pageCount: status.pageCount,
 		...(fileName ? { fileName } : {}),
+		...(documentHash ? { documentHash } : {}),
 	};
 }
 

@@ -230,6 +230,8 @@ describe('OCR Process on OCR.chat', () => {
 			done: false,
 			pageCount: 9,
 			fileName: 'long.pdf',
+			// Which file the job reads: a workflow can skip it when it comes again.
+			documentHash: expect.stringMatching(/^[0-9a-f]{64}$/),
 		});
 		// Later run, no waiting: still processing → its status.
 		const early = await ocr(fake, [{ json: { jobId: 'job0001-9p' } }], {

@@ -312,6 +312,7 @@ describe('Output on OCR.chat jobs', () => {
 				{ options: { waitForResult: false } },
 			);
 			expect(keys(status.json)).toEqual([
+				'documentHash',
 				'done',
 				'fileName',
 				'jobId',
