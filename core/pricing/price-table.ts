@@ -55,7 +55,7 @@ export const PRICE_TABLE: Price[] = [
 	},
 	{
 		providers: MISTRAL_GATEWAYS,
-		models: ['mistral-ocr-2512', 'mistral-ocr-3'],
+		models: ['mistral-ocr-2512'],
 		currency: 'USD',
 		perThousandPages: 2,
 		perThousandAnnotatedPages: 3,
