@@ -27,7 +27,10 @@ export interface Price {
 const MISTRAL_GATEWAYS: ProviderId[] = ['mistral', 'bifrost', 'otoroshi'];
 const MISTRAL_MODELS_PAGE =
 	'https://github.com/mistralai/platform-docs-public/tree/main/src/schema/models/models (the data behind https://docs.mistral.ai/getting-started/models)';
-/** Mistral's Batch API bills at half the price of the same requests sent one by one. */
+/**
+ * Mistral's Batch API bills at half the price of the same requests sent one by one
+ * (https://docs.mistral.ai/capabilities/batch/; LiteLLM's cost map prices batch OCR pages the same way).
+ */
 const MISTRAL_BATCH_DISCOUNT = 0.5;
 
 /**
@@ -81,10 +84,6 @@ export const PRICE_TABLE: Price[] = [
 			'https://ocr.chat/api/ ("1/page on the fast tier"); the premium vlm tier costs "more" and is not priced',
 	},
 ];
-
-/** The batch discount's source, for the README and the tests. */
-export const MISTRAL_BATCH_SOURCE =
-	'https://docs.mistral.ai/capabilities/batch/ (Batch API at half price; LiteLLM prices batch OCR pages at half the synchronous rate)';
 
 /** The model name a price is looked up by: a gateway's `mistral/` prefix is left off. */
 export function priceModelName(model: string | null): string {
