@@ -28,8 +28,9 @@ const MISTRAL_GATEWAYS: ProviderId[] = ['mistral', 'bifrost', 'otoroshi'];
 const MISTRAL_MODELS_PAGE =
 	'https://github.com/mistralai/platform-docs-public/tree/main/src/schema/models/models (the data behind https://docs.mistral.ai/getting-started/models)';
 /**
- * Mistral's Batch API bills at half the price of the same requests sent one by one
- * (https://docs.mistral.ai/capabilities/batch/; LiteLLM's cost map prices batch OCR pages the same way).
+ * Mistral's Batch API bills at half the price of the same requests sent one by one. Mistral's batch page
+ * (https://docs.mistral.ai/capabilities/batch/) says "reduced cost"; the half is LiteLLM's reading
+ * (https://docs.litellm.ai/docs/providers/mistral_batches: batch OCR pages at half the synchronous rate).
  */
 const MISTRAL_BATCH_DISCOUNT = 0.5;
 
