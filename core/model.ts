@@ -68,11 +68,20 @@ export interface WordConfidence {
 	offset: number | null;
 }
 
+/** An amount of money (or of a service's credits) and where the figure comes from. */
+export interface Cost {
+	amount: number;
+	/** ISO 4217 code (`USD`), `credits` for a service's own credits, null when the unit is not known. */
+	currency: string | null;
+	/** The service's own figure, the built-in price table, or prices set in the node's options. */
+	source: 'provider' | 'priceTable' | 'override';
+}
+
 /** What one page cost, where the provider counts it per page (or the page was a request of its own). */
 export interface PageUsage {
 	promptTokens: number | null;
 	completionTokens: number | null;
-	cost?: number | null;
+	cost?: Cost | null;
 }
 
 export interface OcrPage {
@@ -123,7 +132,11 @@ export interface DocumentUsage {
 	docSizeBytes: number | null;
 	promptTokens: number | null;
 	completionTokens: number | null;
-	cost: number | null;
+	cost: Cost | null;
+	/** The pages went through the service's batch API, which bills them at its batch price. */
+	batch?: boolean;
+	/** `cost` is filled (each reading of an escalated document priced at its own provider's price). */
+	priced?: boolean;
 }
 
 /** Where one extracted field was read: its page and, where the provider gives boxes, its box on the page image. */

@@ -1,4 +1,5 @@
 import type { OcrPage, OcrResult, PageEscalation, PageUsage } from '../model';
+import { addCosts, shareOfCost } from '../pricing/price-result';
 
 /** What makes a page read by the first engine doubtful enough to pay a second one for it. */
 export interface DoubtCriteria {
@@ -85,7 +86,7 @@ function withPageUsage(result: OcrResult): OcrPage[] {
 		const usage: PageUsage = page.usage ?? {
 			promptTokens: share(result.usage.promptTokens, 0),
 			completionTokens: share(result.usage.completionTokens, 0),
-			cost: share(result.usage.cost, 6),
+			cost: shareOfCost(result.usage.cost, shares),
 		};
 		return { ...page, usage, readBy: { provider: result.provider, model: result.model } };
 	});
@@ -123,6 +124,12 @@ export function mergeEscalated(
 		);
 		return { ...page, escalation: doubt };
 	});
+	const cost = addCosts(first.usage.cost, second.usage.cost);
+	if (!cost && first.usage.cost && second.usage.cost) {
+		warnings.push(
+			`The two readings are priced in different currencies (${first.usage.cost.currency ?? 'none'}, ${second.usage.cost.currency ?? 'none'}): usage.cost of the document is null, each page keeps its own.`,
+		);
+	}
 	return {
 		...first,
 		pages,
@@ -131,7 +138,8 @@ export function mergeEscalated(
 			docSizeBytes: first.usage.docSizeBytes,
 			promptTokens: sumOrNull(first.usage.promptTokens, second.usage.promptTokens),
 			completionTokens: sumOrNull(first.usage.completionTokens, second.usage.completionTokens),
-			cost: sumOrNull(first.usage.cost, second.usage.cost),
+			cost,
+			priced: true,
 		},
 		warnings,
 	};

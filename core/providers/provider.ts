@@ -43,6 +43,8 @@ export interface DocumentInput {
 	pageIndexes: number[];
 	/** The https address the document came from; providers that fetch URLs themselves are sent it instead of the bytes. */
 	sourceUrl?: string;
+	/** SHA-256 of `bytes` as hex, where the caller computed it. */
+	documentHash?: string;
 	/**
 	 * Set by a caller that needs nothing more of `opened` after the provider: the provider calls it once
 	 * its requests are built, so the document's worker is not held through the provider's answer.
@@ -209,11 +211,32 @@ export interface BatchItem {
 	request: OcrRequest;
 }
 
+/** A batch job sent in one execution, to be fetched in a later one. */
+export interface BatchSubmission {
+	jobId: string;
+	/** The service's own word for the job's state (`QUEUED`). */
+	status: string;
+	/** Per item, in item order: the custom id its results come back under, or why it was not sent. */
+	customIds: Array<string | Error>;
+}
+
+/** A batch job as it stands; once it has finished, the result of each item it holds, by custom id. */
+export interface BatchFetch {
+	jobId: string;
+	status: string;
+	done: boolean;
+	results: Map<string, OcrResult | Error>;
+}
+
 /** Lives for one node execution: engines keep workers here and free them in `close`. */
 export interface OcrSession {
 	recognize(document: DocumentInput, request: OcrRequest): Promise<OcrResult>;
 	/** Present where `capabilities.batch`: one result or error per item, in item order. */
 	recognizeBatch?(items: BatchItem[]): Promise<Array<OcrResult | Error>>;
+	/** Sends the items as one batch job and returns without waiting for it. */
+	submitBatch?(items: BatchItem[]): Promise<BatchSubmission>;
+	/** Where a submitted batch job stands, with its results once it has finished. */
+	fetchBatch?(jobId: string, request: JobRequest, features: OcrFeatures): Promise<BatchFetch>;
 	close(): Promise<void>;
 }
 

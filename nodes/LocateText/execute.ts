@@ -99,6 +99,7 @@ async function locateInDocument(
 	const common: IDataObject = {
 		query,
 		fileName: source.fileName,
+		documentHash: source.documentHash,
 		pageCount: opened.pageCount,
 		provider: provider.id,
 		...(warnings.length ? { warnings: [...new Set(warnings)] } : {}),

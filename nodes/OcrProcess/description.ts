@@ -4,8 +4,13 @@ import { documentOptions, inputFields, providerField, sourceOptions } from '../s
 import { modelField } from '../shared/model-field';
 import { exportFormatOptions, featureOptions, jobOptions } from './feature-options';
 import { outputProperties } from './output-choice';
+import { priceOptions } from './price-options';
 import { providerChainProperties } from './provider-chain-fields';
-import { providersWithJobs, providersWithoutModels } from '../../core/providers/registry';
+import {
+	providersWith,
+	providersWithJobs,
+	providersWithoutModels,
+} from '../../core/providers/registry';
 
 const outputModeOption: INodeProperties = {
 	displayName: 'Items',
@@ -57,6 +62,56 @@ const operationField: INodeProperties = {
 	default: 'recognize',
 };
 
+const batchProviders = providersWith('batch').map((provider) => provider.id);
+const BATCH_OPERATIONS = ['getBatchResult'];
+
+// Services with a batch API: their jobs are fetched by job and custom id, in a later execution.
+const batchOperationField: INodeProperties = {
+	displayName: 'Operation',
+	name: 'batchOperation',
+	type: 'options',
+	noDataExpression: true,
+	displayOptions: { show: { provider: batchProviders } },
+	options: [
+		{
+			name: 'Get Batch Result',
+			value: 'getBatchResult',
+			description:
+				'Fetch the pages of a batch job submitted earlier with Batch Mode on and Wait for Result off',
+		},
+		{
+			name: 'Recognize Document',
+			value: 'recognize',
+			description: 'Send a document and get its text per page',
+		},
+	],
+	default: 'recognize',
+};
+
+const batchFields: INodeProperties[] = [
+	{
+		displayName: 'Batch Job ID',
+		name: 'batchJobId',
+		type: 'string',
+		default: '',
+		required: true,
+		placeholder: 'e.g. {{ $json.jobId }}',
+		displayOptions: { show: { provider: batchProviders, batchOperation: BATCH_OPERATIONS } },
+		description: 'The jobId the run that submitted the batch returned',
+	},
+	{
+		displayName: 'Custom ID',
+		name: 'customId',
+		type: 'string',
+		default: '',
+		required: true,
+		placeholder: 'e.g. {{ $json.customId }}',
+		displayOptions: { show: { provider: batchProviders, batchOperation: BATCH_OPERATIONS } },
+		description:
+			"The item's customId the run that submitted the batch returned: the item gets the results sent under it",
+	},
+];
+
 const jobFields: INodeProperties[] = [
 	{
 		displayName: 'Job ID',
@@ -91,13 +146,18 @@ const documentInputFields = inputFields.map((field) => ({
 	...field,
 	displayOptions: {
 		...field.displayOptions,
-		hide: { ...field.displayOptions?.hide, jobOperation: JOB_OPERATIONS },
+		hide: {
+			...field.displayOptions?.hide,
+			jobOperation: JOB_OPERATIONS,
+			batchOperation: BATCH_OPERATIONS,
+		},
 	},
 }));
 
 export const ocrProcessProperties: INodeProperties[] = [
 	providerField('ocr', 'local'),
 	operationField,
+	batchOperationField,
 	modelField('ocr', {
 		displayName: 'Model',
 		displayOptions: { hide: { provider: providersWithoutModels() } },
@@ -107,6 +167,7 @@ export const ocrProcessProperties: INodeProperties[] = [
 	...providerChainProperties({ jobOperation: JOB_OPERATIONS }),
 	...documentInputFields,
 	...jobFields,
+	...batchFields,
 	...outputProperties,
 	{
 		displayName: 'Options',
@@ -118,6 +179,7 @@ export const ocrProcessProperties: INodeProperties[] = [
 			...documentOptions,
 			...featureOptions,
 			...jobOptions,
+			...priceOptions,
 			...sourceOptions,
 			outputModeOption,
 		].sort((a, b) => a.displayName.localeCompare(b.displayName)),

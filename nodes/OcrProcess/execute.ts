@@ -1,5 +1,6 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
+import type { PriceOverride } from '../../core/pricing/price-result';
 import type {
 	DocumentInput,
 	OcrProvider,
@@ -8,10 +9,10 @@ import type {
 } from '../../core/providers/provider';
 import { getProvider } from '../../core/providers/registry';
 import { jobTimeoutMs, readDocumentOptions } from '../shared/fields';
-import { toItemError } from '../shared/item-errors';
+import { toItemError, withDocumentHash } from '../shared/item-errors';
 import { offlineLanes, processItems } from '../shared/item-loop';
 import { readModelName } from '../shared/model-field';
-import { addWarningHints } from '../shared/run-hints';
+import { addCostHint, addWarningHints } from '../shared/run-hints';
 
 import { eachItemDocument, keepItemSource, requireOneDocument } from '../shared/item-documents';
 import { openItemDocument, type ItemDocument } from '../shared/open-item-document';
@@ -21,11 +22,13 @@ import {
 	readExtractionModel,
 	type ExtractionAsk,
 } from './extraction-step';
+import { fetchBatchResults, submitBatchJob } from './batch-operations';
 import { readOcrFeatures } from './feature-options';
 import { attachExport, jobStatusJson, runJobOperation } from './job-operations';
 import { buildItems, rawOptions, type ItemShape } from './ocr-output';
 import { readOutputChoice, type OutputChoice } from './output-choice';
 import { ProviderChain } from './provider-chain';
+import { readPriceOverride } from './price-options';
 
 /** One input item, read and opened, with what to ask the provider. */
 interface PreparedItem {
@@ -38,6 +41,7 @@ interface PreparedItem {
 	propertyName: string | undefined;
 	/** Structured Extraction as asked, for the step after the OCR. */
 	extraction: ExtractionAsk;
+	priceOverride: PriceOverride | null;
 }
 
 /** What to ask the provider about one opened document of the item. */
@@ -71,6 +75,7 @@ function prepareDocument(
 			fileType,
 			opened,
 			pageIndexes,
+			documentHash: source.documentHash,
 			...(source.sourceUrl && features.sendUrl ? { sourceUrl: source.sourceUrl } : {}),
 			// The items are built from the provider's answer alone: the document may close before it comes.
 			pagesDone: () => opened.close(),
@@ -87,6 +92,7 @@ function prepareDocument(
 			fileName: source.fileName,
 			pageCount: opened.pageCount,
 		},
+		priceOverride: readPriceOverride(raw),
 	};
 }
 
@@ -113,12 +119,14 @@ function shapeOf(prepared: PreparedItem): ItemShape {
 			fileName: document.fileName,
 			mimeType: document.fileType.mimeType,
 			pageCount: document.opened.pageCount,
+			documentHash: document.documentHash,
 		},
 		outputMode: prepared.outputMode,
 		output: prepared.output,
 		includeRawResponse: request.includeRawResponse,
 		warnings: prepared.warnings,
 		pageIndexes: document.pageIndexes,
+		priceOverride: prepared.priceOverride,
 	};
 }
 
@@ -146,7 +154,8 @@ async function runItems(
 				try {
 					if (jobs && raw.waitForResult === false) {
 						const status = await jobs.submit(context, prepared.document, prepared.request);
-						return [{ json: jobStatusJson(provider, status, prepared.document.fileName) }];
+						const { fileName, documentHash } = prepared.document;
+						return [{ json: jobStatusJson(provider, status, fileName, documentHash) }];
 					}
 					const result = await session.recognize(prepared.document, prepared.request);
 					// A fallback that answered also fills the schema, with its own default chat model.
@@ -189,6 +198,8 @@ async function runBatch(
 	}
 	const ready = prepared.filter((entry): entry is PreparedItem => !(entry instanceof Error));
 	try {
+		if (rawOptions(context, 0).waitForResult === false && session.submitBatch)
+			return await submitBatchJob(context, provider, session.submitBatch, prepared);
 		const results = ready.length
 			? await session
 					.recognizeBatch(ready.map(({ document, request }) => ({ document, request })))
@@ -200,11 +211,14 @@ async function runBatch(
 			if (entry instanceof Error) throw entry;
 			const outcome = outcomes.get(itemIndex);
 			if (outcome instanceof Error || outcome === undefined) {
-				throw toItemError(
-					context,
-					outcome ?? new Error('No result for this item'),
-					itemIndex,
-					entry.document.fileName,
+				throw withDocumentHash(
+					toItemError(
+						context,
+						outcome ?? new Error('No result for this item'),
+						itemIndex,
+						entry.document.fileName,
+					),
+					entry.document.documentHash,
 				);
 			}
 			await fillStructuredExtraction(context, provider, entry.extraction, outcome);
@@ -227,9 +241,19 @@ export async function executeOcrProcess(this: IExecuteFunctions): Promise<INodeE
 	const operation = provider.jobs
 		? (this.getNodeParameter('jobOperation', 0, 'recognize') as string)
 		: 'recognize';
+	if (
+		provider.capabilities.batch &&
+		this.getNodeParameter('batchOperation', 0, 'recognize') === 'getBatchResult'
+	) {
+		const items = await fetchBatchResults(this, provider);
+		addWarningHints(this, items);
+		addCostHint(this);
+		return [items];
+	}
 	if (provider.jobs && operation !== 'recognize') {
 		const items = await runJobOperation(this, provider, provider.jobs, operation);
 		addWarningHints(this, items);
+		addCostHint(this);
 		return [items];
 	}
 	const firstOptions = rawOptions(this, 0);
@@ -252,6 +276,7 @@ export async function executeOcrProcess(this: IExecuteFunctions): Promise<INodeE
 					provider.capabilities.offline ? offlineLanes(concurrency) : concurrency,
 				);
 		addWarningHints(this, items);
+		addCostHint(this);
 		return [items];
 	} finally {
 		await chain.close();

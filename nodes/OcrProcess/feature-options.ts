@@ -37,9 +37,16 @@ export const jobOptions: INodeProperties[] = [
 		name: 'waitForResult',
 		type: 'boolean',
 		default: true,
-		displayOptions: jobProviders,
+		displayOptions: {
+			show: {
+				'/provider': [
+					...providersWithJobs(),
+					...providersWith('batch').map((provider) => provider.id),
+				],
+			},
+		},
 		description:
-			'Whether to wait for the job to finish. Off: the node returns right after submitting, with jobId and status, and a later run fetches the result with Get Job Result (for scheduled pipelines).',
+			'Whether to wait for the job to finish. Off: the node returns right after submitting, with jobId and status (in Batch Mode, each item also gets its customId), and a later run fetches the result with Get Job Result or Get Batch Result (for scheduled pipelines).',
 	},
 	{
 		displayName: 'Job Timeout (Minutes)',

@@ -20,12 +20,14 @@ import { fillStructuredExtraction, readExtractionModel } from './extraction-step
 import { readOcrFeatures } from './feature-options';
 import { buildItems, rawOptions } from './ocr-output';
 import { readOutputChoice } from './output-choice';
+import { readPriceOverride } from './price-options';
 
 /** What a submitted, not awaited, job gives: enough to fetch it in a later execution. */
 export function jobStatusJson(
 	provider: OcrProvider,
 	status: JobStatus,
 	fileName?: string,
+	documentHash?: string,
 ): IDataObject {
 	return {
 		provider: provider.id,
@@ -34,6 +36,7 @@ export function jobStatusJson(
 		done: status.done,
 		pageCount: status.pageCount,
 		...(fileName ? { fileName } : {}),
+		...(documentHash ? { documentHash } : {}),
 	};
 }
 
@@ -150,6 +153,7 @@ export async function runJobOperation(
 				output: readOutputChoice(context, itemIndex),
 				includeRawResponse: request.includeRawResponse,
 				warnings: [],
+				priceOverride: readPriceOverride(raw),
 			},
 			outcome,
 		);

@@ -3,9 +3,11 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-wor
 import { DocumentError } from '../../core/document/document-error';
 import type { OcrResult } from '../../core/model';
 import { allProviders } from '../../core/providers/registry';
+import { priceResult, type PriceOverride } from '../../core/pricing/price-result';
 import { checkResult } from '../../core/result-checks';
 import { attachImageBinaries } from '../shared/image-binaries';
 import { perDocumentItem, perPageItems, type DocumentMeta } from '../shared/ocr-items';
+import { recordRunCost } from '../shared/run-hints';
 import { shapeItemJson, type OutputChoice } from './output-choice';
 
 export const rawOptions = (context: IExecuteFunctions, itemIndex: number) =>
@@ -20,6 +22,8 @@ export interface ItemShape {
 	warnings: string[];
 	/** 0-based pages asked for, when known: a result may hold no others. */
 	pageIndexes?: number[];
+	/** Prices set in the options, counted instead of the service's figure or the price table. */
+	priceOverride?: PriceOverride | null;
 }
 
 /**
@@ -40,6 +44,8 @@ export async function buildItems(
 		);
 	}
 	result.warnings.unshift(...shape.warnings);
+	priceResult(result, shape.priceOverride ?? null);
+	recordRunCost(context, result.usage.cost);
 	if (shape.outputMode === 'perDocument') {
 		const item = { json: perDocumentItem(result, shape.meta, shape.includeRawResponse) };
 		await attachImageBinaries(context, item, result.pages, item.json.pages as IDataObject[]);

@@ -10,7 +10,7 @@ export interface OutputChoice {
 export const FULL_OUTPUT: OutputChoice = { kind: 'full', fields: [] };
 
 /** Fields that tie an item to its document and page: every shape keeps them. */
-const IDENTITY_FIELDS = ['fileName', 'pageNumber', 'pageCount', 'jobId'];
+const IDENTITY_FIELDS = ['fileName', 'documentHash', 'pageNumber', 'pageCount', 'jobId'];
 
 /** What Simplified keeps of a page item, and of a per-document item: text, quality, cost. */
 const SIMPLIFIED_PAGE_ITEM = [
@@ -178,7 +178,8 @@ const outputField = (defaultKind: OutputChoice['kind']): INodeProperties => ({
 		{
 			name: 'Select Included Fields',
 			value: 'selectedFields',
-			description: 'Only the fields you choose, plus file name, page number and page count',
+			description:
+				'Only the fields you choose, plus file name, document hash, page number and page count',
 		},
 	],
 	default: defaultKind,

@@ -11,6 +11,7 @@ import {
 	type DoubtCriteria,
 } from '../../core/pipeline/escalation';
 import { anotherProviderMayHelp, attemptError } from '../../core/pipeline/failover';
+import { addCosts, priceResult } from '../../core/pricing/price-result';
 import type {
 	DocumentInput,
 	OcrProvider,
@@ -20,6 +21,7 @@ import type {
 import { getProvider } from '../../core/providers/registry';
 import { jobTimeoutMs, readDocumentOptions } from '../shared/fields';
 import { rawOptions } from './ocr-output';
+import { readPriceOverride } from './price-options';
 import {
 	DEFAULT_ESCALATION_CHARACTERS,
 	DEFAULT_ESCALATION_CONFIDENCE,
@@ -228,6 +230,10 @@ export class ProviderChain implements Pick<OcrSession, 'recognize' | 'close'> {
 				request.itemIndex,
 				async (candidate) => await this.readPages(document, [...doubts.keys()], candidate, request),
 			);
+			// Each reading is priced at its own provider's price before the two are put together.
+			const override = readPriceOverride(rawOptions(this.context, request.itemIndex));
+			priceResult(first, override);
+			priceResult(answer.result, override);
 			const merged = mergeEscalated(
 				first,
 				answer.result,
@@ -291,10 +297,7 @@ export class ProviderChain implements Pick<OcrSession, 'recognize' | 'close'> {
 						pagesProcessed: total.pagesProcessed + usage.pagesProcessed,
 						promptTokens: (total.promptTokens ?? 0) + (usage.promptTokens ?? 0),
 						completionTokens: (total.completionTokens ?? 0) + (usage.completionTokens ?? 0),
-						cost:
-							total.cost === null && usage.cost === null
-								? null
-								: (total.cost ?? 0) + (usage.cost ?? 0),
+						cost: addCosts(total.cost, usage.cost),
 					})),
 				warnings: results.flatMap((result) => result.warnings),
 			},

@@ -10,7 +10,7 @@ import { attempt, attemptAsync, reasonOf } from '../../core/attempt';
 import { detectFileType } from '../../core/document/file-type';
 import { readImageSize } from '../../core/document/image-size';
 import { readSourceOptions, type DocumentOptions, type KeepSource } from './fields';
-import { errorItem, toItemError } from './item-errors';
+import { errorItem, toItemError, withDocumentHash } from './item-errors';
 import { openItemDocument, openSource, type ItemDocument } from './open-item-document';
 import { looksLikeContent, readBinary } from './read-document';
 
@@ -129,9 +129,20 @@ export function keepItemSource(
 	return items.map((item) => withSource(item, input, keepSource, propertyName));
 }
 
-async function handleOpened(document: ItemDocument, handle: DocumentHandler) {
+/** Runs the handler on an opened document; a failure keeps the document's hash for its error item. */
+async function handleOpened(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	document: ItemDocument,
+	handle: DocumentHandler,
+) {
 	try {
 		return await handle(document);
+	} catch (error) {
+		throw withDocumentHash(
+			toItemError(context, error, itemIndex, document.source.fileName),
+			document.source.documentHash,
+		);
 	} finally {
 		document.opened.close();
 	}
@@ -169,7 +180,7 @@ async function readAttachment(
 		}
 	}
 	const document = await openSource(context, itemIndex, source, options, propertyName, fileType);
-	return { items: await handleOpened(document, handle) };
+	return { items: await handleOpened(context, itemIndex, document, handle) };
 }
 
 function addWarnings(json: IDataObject, warnings: string[]): IDataObject {
@@ -257,7 +268,7 @@ export async function eachItemDocument(
 	const patterns = patternsFor(context, itemIndex);
 	if (!patterns) {
 		const document = await openItemDocument(context, itemIndex, raw, options);
-		const items = await handleOpened(document, handle);
+		const items = await handleOpened(context, itemIndex, document, handle);
 		return items.map((item) => withSource(item, input, keepSource, document.propertyName));
 	}
 	const produced = await readSeveral(

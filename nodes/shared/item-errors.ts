@@ -58,6 +58,18 @@ export function toItemError(
 	});
 }
 
+/**
+ * Marks a failure with the SHA-256 of the document it happened on, once its bytes were read, so the
+ * error item still says which file failed (a workflow can skip it next time, or count its retries).
+ */
+export function withDocumentHash<T extends NodeOperationError | NodeApiError>(
+	error: T,
+	documentHash: string | undefined,
+): T {
+	if (documentHash) error.context.documentHash ??= documentHash;
+	return error;
+}
+
 /** The pairing n8n expects: one input item as an object, several as a list. */
 export function pairingOf(itemIndexes: number[]): IPairedItemData | IPairedItemData[] {
 	return itemIndexes.length === 1
@@ -78,8 +90,14 @@ export function errorItem(
 ): INodeExecutionData {
 	const toErrorOutput = context.getNode().onError === 'continueErrorOutput';
 	const description = error.description ?? undefined;
+	const documentHash =
+		typeof error.context.documentHash === 'string' ? error.context.documentHash : undefined;
 	const json = toErrorOutput
 		? { error: error.message, ...(description ? { details: description } : {}) }
-		: { error: error.message, ...(description ? { description } : {}) };
+		: {
+				error: error.message,
+				...(description ? { description } : {}),
+				...(documentHash ? { documentHash } : {}),
+			};
 	return { json, pairedItem: pairingOf(itemIndexes) };
 }

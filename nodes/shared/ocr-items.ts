@@ -1,12 +1,14 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import type { OcrPage, OcrResult } from '../../core/model';
+import type { Cost, OcrPage, OcrResult } from '../../core/model';
 import { normalizeBox, round4 } from '../../core/units';
 
 export interface DocumentMeta {
 	fileName: string;
 	mimeType: string;
 	pageCount: number;
+	/** SHA-256 of the file as read; unknown for results fetched by job id. */
+	documentHash?: string;
 }
 
 /** Token counts as n8n users expect them; all null when the engine counts no tokens. */
@@ -38,12 +40,17 @@ function extractionJson(result: OcrResult): IDataObject {
 	};
 }
 
+/** `{ amount, currency, source }` as item json, or null when the cost is not known. */
+function costJson(cost: Cost | null | undefined): IDataObject | null {
+	return cost ? { ...cost } : null;
+}
+
 function documentUsage(result: OcrResult): IDataObject {
 	return {
 		pages: result.usage.pagesProcessed,
 		docSizeBytes: result.usage.docSizeBytes,
 		...tokenUsage(result.usage.promptTokens, result.usage.completionTokens),
-		cost: result.usage.cost,
+		cost: costJson(result.usage.cost),
 	};
 }
 
@@ -56,7 +63,7 @@ function pageUsage(page: OcrPage, result: OcrResult): IDataObject {
 		return {
 			pages: 1,
 			...tokenUsage(page.usage.promptTokens, page.usage.completionTokens),
-			cost: page.usage.cost ?? null,
+			cost: costJson(page.usage.cost),
 		};
 	}
 	const pages = Math.max(1, result.usage.pagesProcessed, result.pages.length);
@@ -69,7 +76,12 @@ function pageUsage(page: OcrPage, result: OcrResult): IDataObject {
 			share(result.usage.promptTokens, Math.round),
 			share(result.usage.completionTokens, Math.round),
 		),
-		cost: share(result.usage.cost, sixDecimals),
+		cost: costJson(
+			result.usage.cost && {
+				...result.usage.cost,
+				amount: sixDecimals(result.usage.cost.amount / pages),
+			},
+		),
 	};
 }
 
@@ -140,6 +152,7 @@ export function perPageItems(
 			...attemptsField(result),
 			fileName: meta.fileName,
 			mimeType: meta.mimeType,
+			...(meta.documentHash ? { documentHash: meta.documentHash } : {}),
 			pageNumber,
 			pageCount: meta.pageCount,
 			...rest,
@@ -183,6 +196,7 @@ export function perDocumentItem(
 		...attemptsField(result),
 		fileName: meta.fileName,
 		mimeType: meta.mimeType,
+		...(meta.documentHash ? { documentHash: meta.documentHash } : {}),
 		pageCount: meta.pageCount,
 		pagesProcessed: result.pages.length,
 		markdown,

@@ -11,7 +11,7 @@ import {
 	type OpenedDocument,
 } from '../../core/document/rasterizer';
 import type { DocumentOptions } from './fields';
-import { toItemError } from './item-errors';
+import { toItemError, withDocumentHash } from './item-errors';
 import { readDocument, type DocumentSource } from './read-document';
 
 export interface ItemDocument {
@@ -96,7 +96,10 @@ export async function openSource(
 	});
 	if (!opening.ok) {
 		holder.opened?.close();
-		throw toItemError(context, opening.error, itemIndex, source.fileName);
+		throw withDocumentHash(
+			toItemError(context, opening.error, itemIndex, source.fileName),
+			source.documentHash,
+		);
 	}
 	const { fileType, opened, pageIndexes, warnings } = opening.value;
 	return { source, fileType, opened, pageIndexes, warnings, propertyName };

@@ -2,6 +2,7 @@ import { NodeOperationError, type IExecuteFunctions } from 'n8n-workflow';
 
 import { attempt } from '../../core/attempt';
 import { DocumentError } from '../../core/document/document-error';
+import { documentHash } from '../../core/document/document-hash';
 import { AllowedNetworks } from '../../core/http/address-policy';
 import { downloadDocument } from '../../core/http/document-download';
 import { megabytes } from '../../core/units';
@@ -16,6 +17,8 @@ export interface DocumentSource {
 	declaredMimeType: string | undefined;
 	/** Where it was downloaded from, for URL input. */
 	sourceUrl?: string;
+	/** SHA-256 of `bytes` as hex: the same file gives the same hash whatever binary data mode n8n runs in. */
+	documentHash: string;
 }
 
 export interface DocumentLocation {
@@ -88,6 +91,7 @@ export async function readBinary(
 		bytes,
 		fileName: binary.fileName ?? `${name}${binary.fileExtension ? `.${binary.fileExtension}` : ''}`,
 		declaredMimeType: binary.mimeType,
+		documentHash: await documentHash(bytes),
 	};
 }
 
@@ -131,6 +135,7 @@ async function download(
 		fileName: fileNameFromResponse(file.url, file.headers),
 		sourceUrl: file.url.toString(),
 		declaredMimeType: contentType || undefined,
+		documentHash: await documentHash(file.bytes),
 	};
 }
 

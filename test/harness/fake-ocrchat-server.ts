@@ -30,6 +30,8 @@ interface FakeJob {
 	downloads: number;
 	scenario: JobScenario;
 	history: Array<{ role: string; content: string; citations?: unknown[] }>;
+	/** The engine asked for (`tier` form field); `cpu` when none was. */
+	tier?: string;
 }
 
 export interface SubmittedJob {
@@ -65,7 +67,13 @@ function pageText(index: number): string {
 
 function jobBody(job: FakeJob, status: string): Record<string, unknown> {
 	if (status !== 'done') {
-		return { uuid: job.uuid, status, tier: 'cpu', language: 'auto', page_count: job.pageCount };
+		return {
+			uuid: job.uuid,
+			status,
+			tier: job.tier ?? 'cpu',
+			language: 'auto',
+			page_count: job.pageCount,
+		};
 	}
 	const pages = Array.from(
 		{ length: job.pageCount - (job.scenario.blankTrailingPages ?? 0) },
@@ -84,7 +92,7 @@ function jobBody(job: FakeJob, status: string): Record<string, unknown> {
 	return {
 		uuid: job.uuid,
 		status,
-		tier: 'cpu',
+		tier: job.tier ?? 'cpu',
 		language: 'auto',
 		page_count: job.pageCount,
 		mean_confidence: 0.95,
@@ -182,6 +190,7 @@ export async function startFakeOcrChat(apiKey: string): Promise<FakeOcrChat> {
 			const job = newJob(file.name, pageCount, {
 				...(state.scenarioByFile[file.name] ?? state.scenario),
 			});
+			job.tier = fields.tier;
 			return {
 				status: 201,
 				json: jobBody(

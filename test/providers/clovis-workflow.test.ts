@@ -280,6 +280,8 @@ describe('OCR Process on Clovis / DeepSeek-OCR against a fake OpenAI-compatible 
 		);
 		const [truncated, failed] = run.output(TARGET);
 		expect(truncated.json.warnings).toEqual([
+			// Clovis publishes no price: without one set in the options, the cost stays unknown.
+			expect.stringMatching(/^No price is known for model "ClovisOCR" of clovis/),
 			'The model stopped at its output limit: the end of this page may be missing.',
 		]);
 		expect(truncated.json.markdown).toBe('Some text content here.');

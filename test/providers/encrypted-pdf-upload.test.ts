@@ -201,6 +201,26 @@ describe('An encrypted PDF elsewhere on the /v1/ocr family', () => {
 		expect(pageNumbers(run.output(TARGET))).toEqual([[{ item: 0 }, 2, 2]]);
 	});
 
+	it('Mistral batch fetched in a later execution: the copy of page 2 is still numbered 2', async () => {
+		const submitted = await ocrOn(mistral, server, [lockedItem()], {
+			options: { pdfPassword: PASSWORD, pages: '2', batchMode: true, waitForResult: false },
+		});
+		const [job] = [...server.batch.jobs.values()];
+		// The line's custom id says which original page the copy's page 0 is.
+		expect(job.lines.map((line) => line.custom_id)).toEqual(['0.0.o1']);
+		const later = submitted.output(TARGET).map((item) => ({ json: item.json }));
+		const fetch = {
+			batchOperation: 'getBatchResult',
+			batchJobId: '={{ $json.jobId }}',
+			customId: '={{ $json.customId }}',
+		};
+		await ocrOn(mistral, server, later, fetch);
+		const run = await ocrOn(mistral, server, later, fetch);
+		expect(run.output(TARGET).map((item) => [item.pairedItem, item.json.pageNumber])).toEqual([
+			[{ item: 0 }, 2],
+		]);
+	});
+
 	it('Chat With Document: the OCR of the encrypted file goes decrypted', async () => {
 		const run = await ocrOn(
 			mistral,

@@ -242,8 +242,22 @@ describe('OCR Process on OpenGateLLM (Albert) against a fake /v1/ocr server', ()
 		expect(bodies(server).map((body) => body.model)).toEqual(['instance-ocr-3', 'instance-ocr-3']);
 		expect(bodies(server)[0].pages).toBeUndefined();
 		const [first, second, document] = run.output(TARGET).map((item) => item.json);
-		const whole = { pages: 2, promptTokens: 0, completionTokens: 0, totalTokens: 0, cost: 0.0125 };
-		const share = { pages: 1, promptTokens: 0, completionTokens: 0, totalTokens: 0, cost: 0.00625 };
+		// The instance's own cost, in its budget unit (which it does not name).
+		const cost = (amount: number) => ({ amount, currency: null, source: 'provider' });
+		const whole = {
+			pages: 2,
+			promptTokens: 0,
+			completionTokens: 0,
+			totalTokens: 0,
+			cost: cost(0.0125),
+		};
+		const share = {
+			pages: 1,
+			promptTokens: 0,
+			completionTokens: 0,
+			totalTokens: 0,
+			cost: cost(0.00625),
+		};
 		expect(first).toMatchObject({
 			provider: 'openGateLlm',
 			model: 'instance-ocr-3',
@@ -624,7 +638,10 @@ describe('OCR options across the family', () => {
 			blocks: [],
 			dimensions: null,
 		});
-		expect(items[0].json.warnings).toEqual([]);
+		// Nothing about the options: only that this backend's model has no known price.
+		expect(items[0].json.warnings).toEqual([
+			expect.stringMatching(/^No price is known for model "alpha-digit-max" of otoroshi/),
+		]);
 	});
 
 	it('Otoroshi: an upstream error wrapped in its HTTP 500 is reported with the upstream status and text', async () => {

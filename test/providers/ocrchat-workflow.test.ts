@@ -74,7 +74,8 @@ describe('OCR Process on OCR.chat', () => {
 		expect(first.json).toMatchObject({
 			provider: 'ocrChat',
 			model: null,
-			tier: 'cpu',
+			// The engine asked for, as the service names it in the job.
+			tier: 'vlm',
 			fileName: 'invoice.pdf',
 			mimeType: 'application/pdf',
 			text: 'INVOICE\nAcme Corp\nTotal: 215.00 USD',
@@ -95,6 +96,8 @@ describe('OCR Process on OCR.chat', () => {
 		});
 		expect(first.json.warnings).toEqual([
 			'OCR.chat does not say which page size its boxes refer to, so bboxNormalized is empty for PDF pages.',
+			// The premium tier's price per page is not published.
+			expect.stringMatching(/^No price is known for the "vlm" tier of ocrChat/),
 		]);
 	});
 
@@ -227,6 +230,8 @@ describe('OCR Process on OCR.chat', () => {
 			done: false,
 			pageCount: 9,
 			fileName: 'long.pdf',
+			// Which file the job reads: a workflow can skip it when it comes again.
+			documentHash: expect.stringMatching(/^[0-9a-f]{64}$/),
 		});
 		// Later run, no waiting: still processing → its status.
 		const early = await ocr(fake, [{ json: { jobId: 'job0001-9p' } }], {

@@ -2,7 +2,7 @@ import { NodeApiError, type INode } from 'n8n-workflow';
 
 import { DocumentError } from '../../core/document/document-error';
 import { failureOf } from '../../core/http/provider-errors';
-import type { OcrPage, OcrResult } from '../../core/model';
+import type { Cost, OcrPage, OcrResult } from '../../core/model';
 import {
 	doubtfulPages,
 	keepFirstReading,
@@ -91,7 +91,7 @@ const page = (index: number, fields: Partial<OcrPage> = {}): OcrPage => ({
 	...fields,
 });
 
-const result = (provider: string, pages: OcrPage[], cost: number | null = null): OcrResult => ({
+const result = (provider: string, pages: OcrPage[], cost: Cost | null = null): OcrResult => ({
 	provider,
 	model: `${provider}-model`,
 	pages,
@@ -161,12 +161,13 @@ describe('merging the second reading into the first', () => {
 	const first = result(
 		'local',
 		[page(0, { text: longText }), page(2, { text: '' }), page(4, { text: longText })],
-		null,
+		{ amount: 0, currency: null, source: 'priceTable' },
 	);
+	const dollars = (amount: number): Cost => ({ amount, currency: 'USD', source: 'priceTable' });
 	const doubts = new Map([[2, { reason: 'noText' as const, confidence: null }]]);
 
 	it('puts the second provider’s page where the doubtful one was, with who read it, why and its usage', () => {
-		const second = result('mistral', [page(0, { text: 'Read by the service' })], 0.003);
+		const second = result('mistral', [page(0, { text: 'Read by the service' })], dollars(0.003));
 		const merged = mergeEscalated(first, second, [2], doubts);
 		expect(merged.pages.map((entry) => [entry.index, entry.readBy?.provider, entry.text])).toEqual([
 			[0, 'local', longText],
@@ -177,11 +178,29 @@ describe('merging the second reading into the first', () => {
 		expect(merged.pages[1].usage).toEqual({
 			promptTokens: null,
 			completionTokens: null,
-			cost: 0.003,
+			cost: dollars(0.003),
 		});
-		expect(merged.pages[0].usage?.cost).toBeNull();
-		expect(merged.usage).toMatchObject({ pagesProcessed: 4, cost: 0.003 });
+		expect(merged.pages[0].usage?.cost).toEqual({
+			amount: 0,
+			currency: null,
+			source: 'priceTable',
+		});
+		expect(merged.usage).toMatchObject({ pagesProcessed: 4, cost: dollars(0.003) });
 		expect(merged.provider).toBe('local');
+	});
+
+	it('adds the costs of two paid readings in one currency; in two currencies the total is unknown, and said so', () => {
+		const paidFirst = { ...first, usage: { ...first.usage, cost: dollars(0.002) } };
+		const second = result('mistral', [page(0, { text: 'Read by the service' })], dollars(0.003));
+		expect(mergeEscalated(paidFirst, second, [2], doubts).usage.cost).toEqual(dollars(0.005));
+		const inEuros = result('mistral', [page(0, { text: 'Lu' })], {
+			amount: 0.003,
+			currency: 'EUR',
+			source: 'override',
+		});
+		const merged = mergeEscalated(paidFirst, inEuros, [2], doubts);
+		expect(merged.usage.cost).toBeNull();
+		expect(merged.warnings.join(' ')).toMatch(/different currencies \(USD, EUR\)/);
 	});
 
 	it('keeps the first reading of a page the second answer left out, and says so', () => {

@@ -234,6 +234,7 @@ describe('a damaged PDF among the attachments', () => {
 		expect(output[2].json).toEqual({
 			error: expect.stringMatching(/^The PDF is damaged.*\[item 0, attachment_1\]$/),
 			description: expect.stringContaining('File: broken.pdf'),
+			documentHash: expect.stringMatching(/^[0-9a-f]{64}$/),
 		});
 	});
 

@@ -129,6 +129,8 @@ describe('On Error settings, on each of the four nodes', () => {
 			expect(errors[0].json).toEqual({
 				error: expect.stringContaining('[item 1]'),
 				description: expect.stringContaining('damaged.pdf'),
+				// The file was read before it failed: its hash says which one it was.
+				documentHash: expect.stringMatching(/^[0-9a-f]{64}$/),
 			});
 			// In input order: item 0's outputs, the error, then item 2's.
 			expect(pairedInputs(output)).toEqual([...pairedInputs(output)].sort());

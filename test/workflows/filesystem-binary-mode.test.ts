@@ -1,4 +1,5 @@
-import { existsSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
 
 import { initBinaryData, runWorkflow } from '../harness/run-workflow';
 import { IMAGES, SAMPLES } from '../support/documents';
@@ -54,6 +55,12 @@ describe('OCR Process with binary data stored on disk (filesystem mode)', () => 
 		]);
 		expect(String(items[0].json.text)).toContain('Total TTC / Total due: 2 574,00 €');
 		expect(String(items[1].json.text)).toContain('Total 42');
+		// The hash is of the file's bytes, as in the default mode (test/workflows/document-hash.test.ts).
+		const sha256 = (path: string) => createHash('sha256').update(readFileSync(path)).digest('hex');
+		expect(items.map((item) => item.json.documentHash)).toEqual([
+			sha256(`${SAMPLES}/invoice.pdf`),
+			sha256(`${IMAGES}/sample.png`),
+		]);
 	});
 
 	it('reads the attachments of a mail by pattern and passes each source file on by reference', async () => {

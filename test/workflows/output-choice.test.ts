@@ -41,6 +41,7 @@ const FULL_PAGE_KEYS = [
 	'blocks',
 	'confidence',
 	'dimensions',
+	'documentHash',
 	'documentUsage',
 	'fileName',
 	'footer',
@@ -60,6 +61,7 @@ const FULL_PAGE_KEYS = [
 ];
 const SIMPLIFIED_PAGE_KEYS = [
 	'confidence',
+	'documentHash',
 	'documentUsage',
 	'fileName',
 	'markdown',
@@ -110,7 +112,7 @@ describe('Output on the Local engine, in real workflows', () => {
 		);
 	});
 
-	it('Select Included Fields keeps exactly the chosen fields plus file name, page number and page count', async () => {
+	it('Select Included Fields keeps exactly the chosen fields plus file name, document hash, page number and page count', async () => {
 		const items = await localOcr(
 			[scan],
 			{ output: 'selectedFields', fields: ['text', 'confidence'] },
@@ -119,6 +121,7 @@ describe('Output on the Local engine, in real workflows', () => {
 		expect(items.map((item) => item.pairedItem)).toEqual([{ item: 0 }]);
 		expect(keys(items[0].json)).toEqual([
 			'confidence',
+			'documentHash',
 			'fileName',
 			'pageCount',
 			'pageNumber',
@@ -154,6 +157,7 @@ describe('Output with One Item per Document on the Local engine', () => {
 		const [json] = items.map((item) => item.json);
 		expect(keys(json)).toEqual([
 			'confidence',
+			'documentHash',
 			'extractedText',
 			'fileName',
 			'markdown',
@@ -181,7 +185,7 @@ describe('Output with One Item per Document on the Local engine', () => {
 			1.1,
 		);
 		const [json] = items.map((item) => item.json);
-		expect(keys(json)).toEqual(['fileName', 'pageCount', 'pages']);
+		expect(keys(json)).toEqual(['documentHash', 'fileName', 'pageCount', 'pages']);
 		expect(blocksOf((json.pages as IDataObject[])[0]).length).toBeGreaterThan(10);
 	});
 });
@@ -266,8 +270,8 @@ describe('Output on a remote provider (Mistral, fake server)', () => {
 	it('Select Included Fields keeps exactly the chosen ones plus the page identity', async () => {
 		const items = await mistral({ output: 'selectedFields', fields: ['markdown', 'usage'] }, 1.1);
 		expect(items.map((item) => keys(item.json))).toEqual([
-			['fileName', 'markdown', 'pageCount', 'pageNumber', 'usage'],
-			['fileName', 'markdown', 'pageCount', 'pageNumber', 'usage'],
+			['documentHash', 'fileName', 'markdown', 'pageCount', 'pageNumber', 'usage'],
+			['documentHash', 'fileName', 'markdown', 'pageCount', 'pageNumber', 'usage'],
 		]);
 	});
 
@@ -308,6 +312,7 @@ describe('Output on OCR.chat jobs', () => {
 				{ options: { waitForResult: false } },
 			);
 			expect(keys(status.json)).toEqual([
+				'documentHash',
 				'done',
 				'fileName',
 				'jobId',
@@ -321,7 +326,9 @@ describe('Output on OCR.chat jobs', () => {
 			});
 			expect(pages.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 0 }, { item: 0 }]);
 			for (const page of pages) {
-				expect(keys(page.json)).toEqual([...SIMPLIFIED_PAGE_KEYS, 'jobId', 'tier'].sort());
+				// Fetched by job id, without the file: no documentHash.
+				const identity = SIMPLIFIED_PAGE_KEYS.filter((key) => key !== 'documentHash');
+				expect(keys(page.json)).toEqual([...identity, 'jobId', 'tier'].sort());
 				expect(page.json.jobId).toBe(status.json.jobId);
 			}
 		} finally {

@@ -62,6 +62,14 @@ describe('Warnings of the whole run reach the editor as execution hints', () => 
 			expect(run.output(TARGET).map((item) => item.json.warnings)).toEqual([[warning], [warning]]);
 			expect(run.hints(TARGET)).toEqual([
 				{ message: `${warning} (2 of 2 items)`, type: 'warning', location: 'outputPane' },
+				// Then the run's cost: two pages of mistral-ocr-2512 at $2 per 1,000.
+				{
+					message: expect.stringMatching(
+						/^Run cost: 0\.004 USD for 2 documents, from the built-in price table/,
+					),
+					type: 'info',
+					location: 'outputPane',
+				},
 			]);
 		} finally {
 			await server.close();

@@ -5,17 +5,21 @@ import {
 	type HttpProvider,
 	type RequestContext,
 } from '../../http/provider-request';
-import type { OcrPage, OcrResult } from '../../model';
+import type { Cost, OcrPage, OcrResult } from '../../model';
 import { dataUrl, megabytes } from '../../units';
 import { fileToUpload, type FileToUpload } from '../file-to-upload';
 import type {
+	BatchFetch,
 	BatchItem,
+	BatchSubmission,
 	CompletionRequest,
 	DescribeAnswer,
 	DescribeRequest,
 	DocumentInput,
+	JobRequest,
 	ModelChoice,
 	ModelPurpose,
+	OcrFeatures,
 	OcrProvider,
 	OcrRequest,
 	OcrSession,
@@ -74,6 +78,8 @@ export interface MistralCompatibleConfig {
 	isOcrModel?: (entry: Record<string, unknown>) => boolean;
 	/** A batch mode, where the service has one. */
 	batch?: BatchRunner;
+	/** Batch jobs submitted in one execution and fetched in a later one. */
+	batchLater?: BatchLater;
 	/** Vision chat model the service offers for Describe Image (OpenAI-compatible `/v1/chat/completions`); '' lets the service choose. */
 	visionModel?: string;
 	/** Base URL for chat calls, when it differs from the OCR one. */
@@ -87,6 +93,14 @@ export interface MistralCompatibleConfig {
 	discoverModels?: boolean;
 	/** How Structured Extraction is filled; natively in `document_annotation` if absent. */
 	extraction?: ExtractionSupport;
+}
+
+/**
+ * A cost the service reported (OpenGateLLM's `usage.cost`). It is counted in the instance's budget unit,
+ * which the answer does not name.
+ */
+function providerCost(amount: number | undefined | null): Cost | null {
+	return typeof amount === 'number' ? { amount, currency: null, source: 'provider' } : null;
 }
 
 /** Annotations come as JSON strings; a string that is not JSON is kept as it is. */
@@ -111,6 +125,22 @@ export interface ServiceAnswer {
 	gateway: Record<string, unknown> | undefined;
 }
 
+/** Submit a batch job now, fetch its results in a later execution. */
+export interface BatchLater {
+	submit(
+		session: MistralCompatibleSession,
+		context: SessionContext,
+		items: BatchItem[],
+	): Promise<BatchSubmission>;
+	fetch(
+		session: MistralCompatibleSession,
+		context: SessionContext,
+		jobId: string,
+		request: JobRequest,
+		features: OcrFeatures,
+	): Promise<BatchFetch>;
+}
+
 /** Runs many documents as one asynchronous job (Mistral's Batch API); one result or error per item. */
 export type BatchRunner = (
 	session: MistralCompatibleSession,
@@ -120,6 +150,9 @@ export type BatchRunner = (
 
 export class MistralCompatibleSession implements OcrSession {
 	readonly http: HttpProvider;
+	/** Present only where the service has a batch API (`batchLater`). */
+	readonly submitBatch?: OcrSession['submitBatch'];
+	readonly fetchBatch?: OcrSession['fetchBatch'];
 
 	constructor(
 		readonly config: MistralCompatibleConfig,
@@ -130,6 +163,12 @@ export class MistralCompatibleSession implements OcrSession {
 			credentialType: config.credentialType,
 			readError: config.readError,
 		};
+		const later = config.batchLater;
+		if (later) {
+			this.submitBatch = async (items) => await later.submit(this, context, items);
+			this.fetchBatch = async (jobId, request, features) =>
+				await later.fetch(this, context, jobId, request, features);
+		}
 	}
 
 	private async send(
@@ -244,7 +283,7 @@ export class MistralCompatibleSession implements OcrSession {
 
 	/** The service's answers for one document, in request order, as one normalised result. */
 	assemble(
-		document: DocumentInput,
+		document: Pick<DocumentInput, 'bytes'>,
 		request: OcrRequest,
 		prepared: PreparedDocument,
 		answers: ServiceAnswer[],
@@ -279,7 +318,7 @@ export class MistralCompatibleSession implements OcrSession {
 					mapped.usage = {
 						promptTokens: response.usage.prompt_tokens ?? null,
 						completionTokens: response.usage.completion_tokens ?? null,
-						cost: response.usage.cost ?? null,
+						cost: providerCost(response.usage.cost),
 					};
 				}
 				pages.push(mapped);
@@ -305,7 +344,7 @@ export class MistralCompatibleSession implements OcrSession {
 				docSizeBytes: usage.docSizeBytes || document.bytes.length,
 				promptTokens: seenTokens ? usage.promptTokens : null,
 				completionTokens: seenTokens ? usage.completionTokens : null,
-				cost: seenCost ? usage.cost : null,
+				cost: seenCost ? providerCost(usage.cost) : null,
 			},
 			warnings,
 			...(gateway ? { gateway } : {}),

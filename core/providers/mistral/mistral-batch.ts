@@ -15,9 +15,10 @@ import type {
 import type { BatchItem, SessionContext } from '../provider';
 
 /** A job's state as `GET /v1/batch/jobs/{id}` gives it; only the fields read here. */
-interface BatchJob {
+export interface BatchJob {
 	id: string;
 	status: string;
+	model?: string;
 	output_file?: string | null;
 	error_file?: string | null;
 	total_requests?: number;
@@ -26,21 +27,21 @@ interface BatchJob {
 }
 
 /** One line of an output or error file. */
-interface BatchLine {
+export interface BatchLine {
 	custom_id?: string;
 	response?: { status_code?: number; body?: unknown } | null;
 	error?: unknown;
 }
 
-const FAILED_STATES = ['FAILED', 'TIMEOUT_EXCEEDED', 'CANCELLED', 'CANCELLATION_REQUESTED'];
+export const FAILED_STATES = ['FAILED', 'TIMEOUT_EXCEEDED', 'CANCELLED', 'CANCELLATION_REQUESTED'];
 
-function readJob(body: unknown, what: string): BatchJob {
+export function readJob(body: unknown, what: string): BatchJob {
 	const job = body as Partial<BatchJob> | null;
 	if (!job || typeof job.id !== 'string') throw new Error(`Mistral's ${what} answer has no id`);
 	return { status: 'QUEUED', ...job } as BatchJob;
 }
 
-function parseLines(bytes: Buffer): BatchLine[] {
+export function parseLines(bytes: Buffer): BatchLine[] {
 	return bytes
 		.toString('utf8')
 		.split('\n')
@@ -219,7 +220,10 @@ function collect(
 			);
 		answers.push({ pageIndex, ...read.value });
 	}
-	return session.assemble(item.document, item.request, prepared, answers);
+	const result = session.assemble(item.document, item.request, prepared, answers);
+	// Billed at the batch price, which the price table counts.
+	result.usage.batch = true;
+	return result;
 }
 
 function jobError(context: SessionContext, itemIndex: number, error: unknown): Error {

@@ -1,6 +1,7 @@
 import { createMistralCompatibleProvider } from '../mistral-compatible/mistral-compatible-provider';
 import { MISTRAL_OCR_OPTIONS } from '../mistral-compatible/ocr-body';
 import { runMistralBatch } from './mistral-batch';
+import { mistralBatchLater } from './mistral-batch-later';
 
 /** Mistral's own OCR API: the reference implementation of the family. */
 export const mistralProvider = createMistralCompatibleProvider({
@@ -18,6 +19,7 @@ export const mistralProvider = createMistralCompatibleProvider({
 	// Mistral lists every model; OCR ones carry "ocr" in their id.
 	isOcrModel: (entry) => String(entry.id).includes('ocr'),
 	batch: runMistralBatch,
+	batchLater: mistralBatchLater,
 	// A Mistral model that reads images.
 	visionModel: 'mistral-small-latest',
 	chatModel: 'mistral-small-latest',
