@@ -1,4 +1,4 @@
-import { attempt } from '../../attempt';
+import { attempt, attemptAsync } from '../../attempt';
 import { DocumentError } from '../../document/document-error';
 import {
 	providerRequest,
@@ -8,6 +8,7 @@ import {
 import type { OcrPage, OcrResult } from '../../model';
 import { dataUrl, megabytes } from '../../units';
 import { fileToUpload, type FileToUpload } from '../file-to-upload';
+import type { FileStore } from './file-store';
 import type {
 	BatchItem,
 	CompletionRequest,
@@ -62,6 +63,11 @@ export interface MistralCompatibleConfig {
 	readError?: HttpProvider['readError'];
 	/** Reads what a gateway adds about the route it took (backend, latency) from the raw answer. */
 	readGateway?: (body: unknown) => Record<string, unknown> | undefined;
+	/**
+	 * Whether `encodeBody` sends this file apart from the JSON (multipart): the JSON body then gets an
+	 * empty data URL in its place, so the file is never base64-encoded only to be dropped.
+	 */
+	sendsFileApart?: (document: DocumentInput, file: FileToUpload) => boolean;
 	/** Encodes the body another way (e.g. multipart for large files, with `file`'s bytes); undefined keeps JSON. */
 	encodeBody?: (
 		body: Record<string, unknown>,
@@ -73,6 +79,11 @@ export interface MistralCompatibleConfig {
 	isOcrModel?: (entry: Record<string, unknown>) => boolean;
 	/** A batch mode, where the service has one. */
 	batch?: BatchRunner;
+	/**
+	 * The service's files API: documents over Upload Files Over (and Word and PowerPoint files, which
+	 * need it) are uploaded, read from a signed URL and deleted after the call.
+	 */
+	fileStore?: FileStore;
 	/** Vision chat model the service offers for Describe Image (OpenAI-compatible `/v1/chat/completions`); '' lets the service choose. */
 	visionModel?: string;
 	/** Base URL for chat calls, when it differs from the OCR one. */
@@ -100,7 +111,12 @@ export interface PreparedDocument {
 	/** For a PDF sent as a new file of the pages asked for: the original index of each of its pages. */
 	originalIndexes: number[] | null;
 	warnings: string[];
+	/** The id of the file uploaded for these requests (the files API), deleted once they are answered. */
+	storedFileId: string | null;
 }
+
+/** Bytes in a megabyte, as Upload Files Over counts them. */
+const MEGABYTE = 1024 * 1024;
 
 export interface ServiceAnswer {
 	pageIndex: number | null;
@@ -158,20 +174,20 @@ export class MistralCompatibleSession implements OcrSession {
 		document: DocumentInput,
 		file: FileToUpload,
 		renderDpi: number,
+		storedUrl: string | undefined,
 	): Promise<Array<{ pageIndex: number | null; chunk: DocumentChunk }>> {
-		// A public https document goes as its address: the service fetches it, nothing is uploaded. Not a
-		// PDF that needed a password: the service could not open what it fetched, so the copy goes instead.
-		const remote =
-			document.sourceUrl?.startsWith('https://') && file.originalIndexes === null
-				? document.sourceUrl
+		const remote = this.remoteAddress(document, file);
+		if (document.fileType.kind !== 'image') {
+			// A file sent apart (multipart) leaves an empty data URL here: it is never encoded to be dropped.
+			const inline = this.config.sendsFileApart?.(document, file)
+				? `data:${file.mimeType};base64,`
 				: undefined;
-		if (document.fileType.kind === 'pdf') {
 			return [
 				{
 					pageIndex: null,
 					chunk: {
 						type: 'document_url',
-						document_url: remote ?? dataUrl('application/pdf', file.bytes),
+						document_url: remote ?? storedUrl ?? inline ?? dataUrl(file.mimeType, file.bytes),
 						document_name: document.fileName,
 					},
 				},
@@ -194,8 +210,41 @@ export class MistralCompatibleSession implements OcrSession {
 		return chunks;
 	}
 
-	/** The request bodies for one document (one per image frame, one for a PDF), and what could not be sent. */
-	async prepare(document: DocumentInput, request: OcrRequest): Promise<PreparedDocument> {
+	/**
+	 * A public https document goes as its address: the service fetches it, nothing is uploaded. Not a
+	 * PDF that needed a password: the service could not open what it fetched, so the copy goes instead.
+	 */
+	private remoteAddress(document: DocumentInput, file: FileToUpload): string | undefined {
+		return document.sourceUrl?.startsWith('https://') && file.originalIndexes === null
+			? document.sourceUrl
+			: undefined;
+	}
+
+	/** Whether the file goes through the files API: Office files always, PDFs over the threshold. */
+	private stores(document: DocumentInput, file: FileToUpload, request: OcrRequest): boolean {
+		if (!this.config.fileStore || this.remoteAddress(document, file)) return false;
+		if (document.fileType.kind === 'office') return true;
+		return (
+			document.fileType.kind === 'pdf' &&
+			file.bytes.length > request.features.uploadAboveMb * MEGABYTE
+		);
+	}
+
+	/**
+	 * The request bodies for one document (one per image frame, one for a PDF), and what could not be sent.
+	 * With `inlineOnly` (batch files, which outlive the call) nothing is uploaded apart.
+	 */
+	async prepare(
+		document: DocumentInput,
+		request: OcrRequest,
+		{ inlineOnly = false }: { inlineOnly?: boolean } = {},
+	): Promise<PreparedDocument> {
+		if (inlineOnly && document.fileType.kind === 'office') {
+			throw new DocumentError(
+				`Word and PowerPoint files are not sent in ${this.config.displayName}'s Batch Mode`,
+				'Turn Batch Mode off for these files: they are uploaded and read one at a time.',
+			);
+		}
 		// An encrypted PDF goes as a decrypted copy of the pages asked for.
 		const file = await fileToUpload(document, { cutToPages: false });
 		if (file.bytes.length > this.config.maxFileBytes) {
@@ -209,13 +258,48 @@ export class MistralCompatibleSession implements OcrSession {
 			(this.config.discoverModels
 				? await discoveredModel(this.context.functions, this.config, 'ocr', request.itemIndex)
 				: this.config.defaultModel);
-		const allPages = document.pageIndexes.length === document.opened.pageCount;
 		const warnings = [...document.opened.warnings];
 		const addWarnings = (more: string[]) => {
 			for (const warning of more) if (!warnings.includes(warning)) warnings.push(warning);
 		};
+		const store =
+			!inlineOnly && this.stores(document, file, request) ? this.config.fileStore : undefined;
+		const stored = store
+			? await store.store(
+					this.context.functions,
+					this.http,
+					{ bytes: file.bytes, mimeType: file.mimeType, fileName: document.fileName },
+					request,
+				)
+			: undefined;
+		const built = await attemptAsync(
+			async () =>
+				await this.buildRequests(document, request, file, model, stored?.url, addWarnings),
+		);
+		if (!built.ok) {
+			if (stored) await store?.remove(this.context.functions, this.http, stored.id, request);
+			throw built.error;
+		}
+		return {
+			model,
+			requests: built.value,
+			originalIndexes: file.originalIndexes,
+			warnings,
+			storedFileId: stored?.id ?? null,
+		};
+	}
+
+	private async buildRequests(
+		document: DocumentInput,
+		request: OcrRequest,
+		file: FileToUpload,
+		model: string,
+		storedUrl: string | undefined,
+		addWarnings: (more: string[]) => void,
+	): Promise<PreparedDocument['requests']> {
+		const allPages = document.pageIndexes.length === document.opened.pageCount;
 		const requests: PreparedDocument['requests'] = [];
-		const chunks = await this.documentChunks(document, file, request.renderDpi);
+		const chunks = await this.documentChunks(document, file, request.renderDpi, storedUrl);
 		for (const { pageIndex, chunk } of chunks) {
 			const built = buildOcrBody({
 				model,
@@ -236,7 +320,7 @@ export class MistralCompatibleSession implements OcrSession {
 			addWarnings(encoded?.warnings ?? []);
 			requests.push({ pageIndex, body: built.body, wire: encoded?.body ?? built.body });
 		}
-		return { model, requests, originalIndexes: file.originalIndexes, warnings };
+		return requests;
 	}
 
 	/** The service's answers for one document, in request order, as one normalised result. */
@@ -292,9 +376,15 @@ export class MistralCompatibleSession implements OcrSession {
 		if (pages.length === 0)
 			warnings.push(`${this.config.displayName} returned no pages for this document.`);
 		const raw = answers.map((answer) => answer.response);
+		// Not opened here (Word, PowerPoint): its pages are known from the answer only.
+		const countedPages =
+			document.fileType.kind === 'office' && pages.length
+				? { documentPageCount: Math.max(...pages.map((page) => page.index)) + 1 }
+				: {};
 		return {
 			provider: this.config.id,
 			model: answeredModel ?? prepared.model,
+			...countedPages,
 			pages,
 			documentAnnotation,
 			usage: {
@@ -322,11 +412,26 @@ export class MistralCompatibleSession implements OcrSession {
 		const prepared = await this.prepare(document, request);
 		document.pagesDone?.();
 		const answers: ServiceAnswer[] = [];
-		for (const { pageIndex, wire } of prepared.requests) {
-			const { parsed, gateway } = await this.send(wire, request);
-			answers.push({ pageIndex, response: parsed, gateway });
-		}
-		return this.assemble(document, request, prepared, answers);
+		const sent = await attemptAsync(async () => {
+			for (const { pageIndex, wire } of prepared.requests) {
+				const { parsed, gateway } = await this.send(wire, request);
+				answers.push({ pageIndex, response: parsed, gateway });
+			}
+		});
+		// The uploaded file goes whatever the answer (a failure, a stop): its deletion never hides why.
+		const notDeleted =
+			prepared.storedFileId !== null
+				? await this.config.fileStore?.remove(
+						this.context.functions,
+						this.http,
+						prepared.storedFileId,
+						request,
+					)
+				: undefined;
+		if (!sent.ok) throw sent.error;
+		const result = this.assemble(document, request, prepared, answers);
+		if (notDeleted) result.warnings.push(notDeleted);
+		return result;
 	}
 
 	async recognizeBatch(items: BatchItem[]): Promise<Array<OcrResult | Error>> {
