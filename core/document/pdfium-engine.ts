@@ -115,10 +115,13 @@ interface RenderedPage extends Omit<PageImage, 'data' | 'prepared'> {
 interface OpenPdf {
 	kind: 'pdf';
 	document: number;
-	/** PDFium reads the file from this copy in its memory while the document is open. */
-	bytesPointer: number;
+	/** The `FPDF_FILEACCESS` PDFium reads the file through while the document is open. */
+	accessPointer: number;
 	maxPixels: number;
 }
+
+/** `FPDF_FILEACCESS` in WebAssembly: file length, block reader, its parameter (32 bits each). */
+const FILE_ACCESS_BYTES = 12;
 
 interface OpenImage {
 	kind: 'image';
@@ -174,31 +177,64 @@ export class PdfiumEngine implements DocumentEngine {
 			if (!('error' in retried)) [loaded, repaired] = [retried, true];
 		}
 		if ('error' in loaded) throw loaded.error;
-		const { document, bytesPointer } = loaded;
+		const { document, accessPointer } = loaded;
 		const pageCount = this.pdfium.FPDF_GetPageCount(document);
 		if (pageCount < 1) {
 			this.pdfium.FPDF_CloseDocument(document);
-			this.pdfium.free(bytesPointer);
+			this.pdfium.free(accessPointer);
+			this.source = undefined;
 			throw new DocumentError('The PDF has no pages');
 		}
 		const warnings: string[] = [];
 		if (repaired || !this.pdfium.FPDF_DocumentHasValidCrossReferenceTable(document)) {
 			warnings.push('The PDF was damaged and has been repaired: some content may be missing.');
 		}
-		this.state = { kind: 'pdf', document, bytesPointer, maxPixels: options.maxPixels };
+		this.state = { kind: 'pdf', document, accessPointer, maxPixels: options.maxPixels };
 		const encrypted = this.pdfium.FPDF_GetSecurityHandlerRevision(document) !== -1;
 		return { pageCount, warnings, encrypted };
 	}
 
+	/**
+	 * The bytes of the open PDF, read by PDFium block by block as it needs them (`readBlock`): the file
+	 * is never copied whole into PDFium's memory, which would grow by the file's size for the worker's
+	 * lifetime (WebAssembly memory does not shrink).
+	 */
+	private source: Uint8Array | undefined;
+	private blockReader: number | undefined;
+
+	private readonly readBlock = (
+		_parameter: number,
+		position: number,
+		bufferPointer: number,
+		size: number,
+	): number => {
+		const source = this.source;
+		const start = position >>> 0;
+		const end = start + (size >>> 0);
+		if (!source || end > source.length) return 0;
+		this.pdfium.heap().set(source.subarray(start, end), bufferPointer >>> 0);
+		return 1;
+	};
+
 	private loadPdf(
 		bytes: Uint8Array,
 		password: string | undefined,
-	): { document: number; bytesPointer: number } | { error: DocumentError; code: number } {
-		const bytesPointer = this.copyIn(bytes);
-		const document = this.pdfium.FPDF_LoadMemDocument(bytesPointer, bytes.length, password ?? '');
-		if (document) return { document, bytesPointer };
-		this.pdfium.free(bytesPointer);
-		const code = this.pdfium.FPDF_GetLastError();
+	): { document: number; accessPointer: number } | { error: DocumentError; code: number } {
+		const pdfium = this.pdfium;
+		const accessPointer = pdfium.malloc(FILE_ACCESS_BYTES);
+		if (!accessPointer) {
+			throw new DocumentError('The document engine has no memory left for this file');
+		}
+		this.blockReader ??= pdfium.addFunction(this.readBlock, 'iiiii');
+		pdfium.setInt32(accessPointer, bytes.length);
+		pdfium.setInt32(accessPointer + 4, this.blockReader);
+		pdfium.setInt32(accessPointer + 8, 0);
+		this.source = bytes;
+		const document = pdfium.FPDF_LoadCustomDocument(accessPointer, password ?? '');
+		if (document) return { document, accessPointer };
+		pdfium.free(accessPointer);
+		this.source = undefined;
+		const code = pdfium.FPDF_GetLastError();
 		return { error: this.loadError(code, Boolean(password)), code };
 	}
 
@@ -487,7 +523,8 @@ export class PdfiumEngine implements DocumentEngine {
 		this.state = undefined;
 		if (state?.kind === 'pdf') {
 			this.pdfium.FPDF_CloseDocument(state.document);
-			this.pdfium.free(state.bytesPointer);
+			this.pdfium.free(state.accessPointer);
+			this.source = undefined;
 		}
 	}
 

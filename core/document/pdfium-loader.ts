@@ -12,7 +12,13 @@ export interface Pdfium {
 	free(pointer: number): void;
 	getInt32(pointer: number): number;
 	getFloat32(pointer: number): number;
+	setInt32(pointer: number, value: number): void;
+	/** A JavaScript function PDFium can call, as a function pointer (`signature` in Emscripten's letters). */
+	addFunction(callback: (...values: number[]) => number, signature: string): number;
+	removeFunction(pointer: number): void;
 	FPDF_LoadMemDocument(data: number, size: number, password: string): number;
+	/** Opens a document read through an `FPDF_FILEACCESS` (length, block reader, its parameter). */
+	FPDF_LoadCustomDocument(fileAccess: number, password: string): number;
 	FPDF_GetLastError(): number;
 	FPDF_CloseDocument(document: number): void;
 	FPDF_GetPageCount(document: number): number;
@@ -100,6 +106,9 @@ interface EmscriptenRuntime {
 	HEAPU8: Uint8Array;
 	wasmExports: { malloc(size: number): number; free(pointer: number): void };
 	getValue(pointer: number, type: 'i32' | 'float'): number;
+	setValue(pointer: number, value: number, type: 'i32'): void;
+	addFunction(callback: (...values: number[]) => number, signature: string): number;
+	removeFunction(pointer: number): void;
 }
 
 const quiet = () => undefined;
@@ -116,7 +125,14 @@ export async function loadPdfium(): Promise<Pdfium> {
 		printErr: quiet,
 	} as never)) as unknown as Omit<
 		Pdfium,
-		'heap' | 'malloc' | 'free' | 'getInt32' | 'getFloat32'
+		| 'heap'
+		| 'malloc'
+		| 'free'
+		| 'getInt32'
+		| 'getFloat32'
+		| 'setInt32'
+		| 'addFunction'
+		| 'removeFunction'
 	> & {
 		pdfium: EmscriptenRuntime;
 		PDFiumExt_Init(): void;
@@ -130,5 +146,9 @@ export async function loadPdfium(): Promise<Pdfium> {
 		free: (pointer: number) => runtime.wasmExports.free(pointer),
 		getInt32: (pointer: number) => runtime.getValue(pointer, 'i32'),
 		getFloat32: (pointer: number) => runtime.getValue(pointer, 'float'),
+		setInt32: (pointer: number, value: number) => runtime.setValue(pointer, value, 'i32'),
+		addFunction: (callback: (...values: number[]) => number, signature: string) =>
+			runtime.addFunction(callback, signature),
+		removeFunction: (pointer: number) => runtime.removeFunction(pointer),
 	});
 }
