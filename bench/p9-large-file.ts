@@ -1,6 +1,8 @@
 // P9: one large PDF through OCR Process on Mistral, inline (base64 in JSON) and through the Files API;
 // peak memory against the file's size. `node p9-large-file.js make FILE [MB]` writes the PDF;
-// `node p9-large-file.js run FILE UPLOAD_ABOVE_MB` measures one run, in a fresh process.
+// `node p9-large-file.js serve` starts a fake Mistral (in a process of its own, so that only the node's
+// memory counts) and prints its port; `node p9-large-file.js run FILE UPLOAD_ABOVE_MB URL` measures one
+// run against it, in a fresh process.
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -12,7 +14,8 @@ import { initBinaryData, runWorkflow } from '../test/harness/run-workflow';
 import { fixtureWorkflow, TARGET } from '../test/support/workflows';
 import { report, textPdf } from './bench-support';
 
-const KEY = `bench-${process.pid}`;
+// Known to the server, which runs in another process.
+const KEY = 'bench-p9-key';
 const PAGES = 4;
 
 /** A few text pages carrying `megabytes` of incompressible embedded data (a scan's weight, quickly made). */
@@ -35,12 +38,8 @@ interface Seen {
  * A fake Mistral on loopback that reads every request to its end without keeping it (the memory measured
  * must be the node's): uploads, signed URLs, OCR (inline or by URL) and deletes, answered as Mistral does.
  */
-async function startStreamingMistral(): Promise<{
-	url: string;
-	seen: Seen;
-	close: () => Promise<void>;
-}> {
-	const seen: Seen = { uploadBytes: 0, ocrBytes: 0, calls: [] };
+async function serve(): Promise<void> {
+	let seen: Seen = { uploadBytes: 0, ocrBytes: 0, calls: [] };
 	const answer = (response: ServerResponse, status: number, json: unknown) => {
 		response.writeHead(status, { 'content-type': 'application/json' });
 		response.end(JSON.stringify(json));
@@ -69,11 +68,14 @@ async function startStreamingMistral(): Promise<{
 				return answer(response, 200, { id: 'file-1', object: 'file', deleted: true });
 			if (request.method === 'POST' && path === '/v1/ocr') {
 				seen.ocrBytes += size;
+				// What this document's calls were, told in the answer; the next document starts afresh.
+				const told = JSON.stringify(seen);
+				seen = { uploadBytes: 0, ocrBytes: 0, calls: [] };
 				return answer(response, 200, {
 					model: 'mistral-ocr-2512',
 					pages: Array.from({ length: PAGES }, (_, index) => ({
 						index,
-						markdown: `# Page ${index + 1}\n\nInvoice line text`,
+						markdown: told,
 						images: [],
 						dimensions: { dpi: 200, width: 1654, height: 2339 },
 					})),
@@ -85,20 +87,15 @@ async function startStreamingMistral(): Promise<{
 	});
 	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
 	const { port } = server.address() as AddressInfo;
-	return {
-		url: `http://127.0.0.1:${port}`,
-		seen,
-		close: async () => await new Promise<void>((resolve) => server.close(() => resolve())),
-	};
+	process.stdout.write(`PORT ${port}\n`);
 }
 
-async function run(file: string, uploadAboveMb: number): Promise<void> {
+async function run(file: string, uploadAboveMb: number, serverUrl: string): Promise<void> {
 	// As a production instance with large files runs: binaries on disk, the file streamed into them.
 	await initBinaryData('filesystem');
 	const pdfBytes = statSync(file).size;
-	const server = await startStreamingMistral();
 	const started = performance.now();
-	try {
+	{
 		const result = await runWorkflow(
 			fixtureWorkflow(
 				[
@@ -124,7 +121,7 @@ async function run(file: string, uploadAboveMb: number): Promise<void> {
 					credentials: { mistralOcrApi: { id: '1', name: 'mistral' } },
 				},
 			),
-			{ credentials: { mistralOcrApi: { apiKey: KEY, baseUrl: server.url } } },
+			{ credentials: { mistralOcrApi: { apiKey: KEY, baseUrl: serverUrl } } },
 		);
 		const items = result.output(TARGET);
 		const failed = items.find((item) => item.json.error);
@@ -135,19 +132,20 @@ async function run(file: string, uploadAboveMb: number): Promise<void> {
 			pdfBytes,
 			seconds: (performance.now() - started) / 1000,
 			maxRssBytes: process.resourceUsage().maxRSS * 1024,
-			...server.seen,
+			...(failed ? {} : (JSON.parse(String(items[0].json.markdown)) as Seen)),
 		});
-	} finally {
-		await server.close();
 	}
 }
 
 const [mode, file, value] = process.argv.slice(2);
-(mode === 'make' ? make(file, Number(value ?? 50)) : run(file, Number(value ?? 10))).catch(
-	(error: unknown) => {
-		process.stderr.write(
-			`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
-		);
-		process.exitCode = 1;
-	},
-);
+(mode === 'make'
+	? make(file, Number(value ?? 50))
+	: mode === 'serve'
+		? serve()
+		: run(file, Number(value ?? 10), process.argv[5])
+).catch((error: unknown) => {
+	process.stderr.write(
+		`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+	);
+	process.exitCode = 1;
+});

@@ -6,6 +6,7 @@ import {
 	type RequestContext,
 } from '../../http/provider-request';
 import type { OcrPage, OcrResult } from '../../model';
+import { JsonWithFile } from '../../http/json-with-file';
 import { dataUrl, megabytes } from '../../units';
 import { fileToUpload, type FileToUpload } from '../file-to-upload';
 import type { FileStore } from './file-store';
@@ -113,6 +114,8 @@ export interface PreparedDocument {
 	warnings: string[];
 	/** The id of the file uploaded for these requests (the files API), deleted once they are answered. */
 	storedFileId: string | null;
+	/** The file inline in the JSON body, where its base64 is written straight into the bytes sent. */
+	inlineFile: JsonWithFile | null;
 }
 
 /** Bytes in a megabyte, as Upload Files Over counts them. */
@@ -148,13 +151,17 @@ export class MistralCompatibleSession implements OcrSession {
 	private async send(
 		body: unknown,
 		request: OcrRequest,
+		inlineFile: JsonWithFile | null,
 	): Promise<{ parsed: MistralOcrResponse; gateway: Record<string, unknown> | undefined }> {
 		const functions = this.context.functions;
+		// A plain JSON body with the file in it goes as bytes written once (multipart goes as it is).
+		const asJsonBytes = inlineFile !== null && Object.getPrototypeOf(body) === Object.prototype;
 		const response = await providerRequest(functions, this.http, {
 			method: 'POST',
 			path: this.config.path,
 			itemIndex: request.itemIndex,
-			body,
+			body: asJsonBytes ? inlineFile.encode(body) : body,
+			...(asJsonBytes ? { headers: { 'Content-Type': 'application/json' } } : {}),
 			timeoutMs: request.timeoutMs,
 			maxRetries: request.maxRetries,
 			maxAnswerBytes: request.maxAnswerBytes,
@@ -175,6 +182,7 @@ export class MistralCompatibleSession implements OcrSession {
 		file: FileToUpload,
 		renderDpi: number,
 		storedUrl: string | undefined,
+		inlineFile: JsonWithFile | null,
 	): Promise<Array<{ pageIndex: number | null; chunk: DocumentChunk }>> {
 		const remote = this.remoteAddress(document, file);
 		if (document.fileType.kind !== 'image') {
@@ -187,7 +195,13 @@ export class MistralCompatibleSession implements OcrSession {
 					pageIndex: null,
 					chunk: {
 						type: 'document_url',
-						document_url: remote ?? storedUrl ?? inline ?? dataUrl(file.mimeType, file.bytes),
+						document_url:
+							remote ??
+							storedUrl ??
+							inline ??
+							(inlineFile
+								? `data:${file.mimeType};base64,${inlineFile.marker}`
+								: dataUrl(file.mimeType, file.bytes)),
 						document_name: document.fileName,
 					},
 				},
@@ -272,9 +286,15 @@ export class MistralCompatibleSession implements OcrSession {
 					request,
 				)
 			: undefined;
+		// Batch files are JSON text: only a call's own body carries the file written in place.
+		const inlineFile = inlineOnly || stored ? null : new JsonWithFile(file.bytes);
 		const built = await attemptAsync(
 			async () =>
-				await this.buildRequests(document, request, file, model, stored?.url, addWarnings),
+				await this.buildRequests(document, request, file, model, {
+					storedUrl: stored?.url,
+					inlineFile,
+					addWarnings,
+				}),
 		);
 		if (!built.ok) {
 			if (stored) await store?.remove(this.context.functions, this.http, stored.id, request);
@@ -286,6 +306,7 @@ export class MistralCompatibleSession implements OcrSession {
 			originalIndexes: file.originalIndexes,
 			warnings,
 			storedFileId: stored?.id ?? null,
+			inlineFile,
 		};
 	}
 
@@ -294,12 +315,25 @@ export class MistralCompatibleSession implements OcrSession {
 		request: OcrRequest,
 		file: FileToUpload,
 		model: string,
-		storedUrl: string | undefined,
-		addWarnings: (more: string[]) => void,
+		{
+			storedUrl,
+			inlineFile,
+			addWarnings,
+		}: {
+			storedUrl: string | undefined;
+			inlineFile: JsonWithFile | null;
+			addWarnings: (more: string[]) => void;
+		},
 	): Promise<PreparedDocument['requests']> {
 		const allPages = document.pageIndexes.length === document.opened.pageCount;
 		const requests: PreparedDocument['requests'] = [];
-		const chunks = await this.documentChunks(document, file, request.renderDpi, storedUrl);
+		const chunks = await this.documentChunks(
+			document,
+			file,
+			request.renderDpi,
+			storedUrl,
+			inlineFile,
+		);
 		for (const { pageIndex, chunk } of chunks) {
 			const built = buildOcrBody({
 				model,
@@ -414,7 +448,7 @@ export class MistralCompatibleSession implements OcrSession {
 		const answers: ServiceAnswer[] = [];
 		const sent = await attemptAsync(async () => {
 			for (const { pageIndex, wire } of prepared.requests) {
-				const { parsed, gateway } = await this.send(wire, request);
+				const { parsed, gateway } = await this.send(wire, request, prepared.inlineFile);
 				answers.push({ pageIndex, response: parsed, gateway });
 			}
 		});
