@@ -28,6 +28,8 @@ export interface FakeOcrOptions {
 	models?: Array<{ id: string; type: string }>;
 	/** Mistral: every file deletion answers 500 (the attempt is still recorded). */
 	failDeletes?: boolean;
+	/** Mistral: the first upload answers 503 after reading the whole request. */
+	failFirstUpload?: boolean;
 }
 
 const fixture = (folder: string, name: string): unknown =>
@@ -535,7 +537,7 @@ export async function startFakeOcrServer(
 	};
 	const batch = new FakeBatchApi(
 		async (body) => await answerOcr(body, JSON.stringify(body).length),
-		options.failDeletes,
+		{ failDeletes: options.failDeletes, failFirstUpload: options.failFirstUpload },
 	);
 	const server = await startFakeServer(answer);
 	return Object.assign(server, { batch });
@@ -600,8 +602,10 @@ export class FakeBatchApi {
 
 	constructor(
 		private readonly answerOcr: (body: OcrBody) => Promise<FakeAnswer>,
-		private readonly failDeletes = false,
+		private readonly faults: { failDeletes?: boolean; failFirstUpload?: boolean } = {},
 	) {}
+
+	private uploads = 0;
 
 	private store(content: Buffer, about: Omit<FakeFile, 'id' | 'content'> = {}): FakeFile {
 		const file = { id: `file-${this.nextId++}`, content, ...about };
@@ -618,6 +622,8 @@ export class FakeBatchApi {
 	async answer(request: RecordedRequest): Promise<FakeAnswer> {
 		const url = request.url;
 		if (request.method === 'POST' && url === '/v1/files') {
+			if (this.faults.failFirstUpload && this.uploads++ === 0)
+				return { status: 503, json: { message: 'Service unavailable' } };
 			const parts = multipartParts(request.body, String(request.headers['content-type']));
 			const filePart = parts.find((part) => part.name === 'file');
 			const purpose = parts.find((part) => part.name === 'purpose')?.content.toString();
@@ -660,7 +666,8 @@ export class FakeBatchApi {
 		const fileId = /^\/v1\/files\/([\w-]+)$/.exec(url);
 		if (request.method === 'DELETE' && fileId) {
 			this.deleted.push(fileId[1]);
-			if (this.failDeletes) return { status: 500, json: { message: 'Internal Server Error' } };
+			if (this.faults.failDeletes)
+				return { status: 500, json: { message: 'Internal Server Error' } };
 			this.files.delete(fileId[1]);
 			return { status: 200, json: { id: fileId[1], deleted: true } };
 		}

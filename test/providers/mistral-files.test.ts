@@ -123,6 +123,28 @@ describe("Mistral's Files API for large files", () => {
 		expect(JSON.stringify(items)).not.toContain(SIGNED_URL_BASE);
 	});
 
+	it('sends the whole upload again when the first attempt is answered 503', async () => {
+		const flaky = await startFakeOcrServer({ apiKey: API_KEY, failFirstUpload: true });
+		try {
+			const pdf = samplePdf();
+			const run = await ocr(flaky, 'mistral', [pdfItem(pdf)], { options: { uploadAboveMb: 0 } });
+			expect(calls(flaky)).toEqual([
+				'POST /v1/files',
+				'POST /v1/files',
+				'GET /v1/files/:id/url',
+				'POST /v1/ocr',
+				'DELETE /v1/files/:id',
+			]);
+			for (const upload of flaky.requests.slice(0, 2)) {
+				const parts = multipartParts(upload.body, String(upload.headers['content-type']));
+				expect(parts[1].content.equals(pdf)).toBe(true);
+			}
+			expect(run.output(TARGET)).toHaveLength(2);
+		} finally {
+			await flaky.close();
+		}
+	});
+
 	it('keeps a file at the threshold inline and uploads one a byte over it', async () => {
 		const pdf = samplePdf();
 		await ocr(server, 'mistral', [pdfItem(pdf)], {
