@@ -332,6 +332,41 @@ describe('Word and PowerPoint files', () => {
 		expect(server.requests).toEqual([]);
 	});
 
+	it('among several attachments, reads a DOCX on Mistral and passes it over on OpenGateLLM with a warning', async () => {
+		const item: FixtureItem = {
+			files: {
+				attachment_0: {
+					base64: samplePdf().toString('base64'),
+					fileName: 'invoice.pdf',
+					mimeType: 'application/pdf',
+				},
+				attachment_1: {
+					base64: docxFile(['Cover letter']).toString('base64'),
+					fileName: 'letter.docx',
+					mimeType: DOCX,
+				},
+			},
+		};
+		const parameters = {
+			binaryPropertyName: 'attachment_*',
+			options: { outputMode: 'perDocument' },
+		};
+		const mistral = await ocr(server, 'mistral', [item], parameters);
+		expect(mistral.output(TARGET).map((output) => output.json.binaryPropertyName)).toEqual([
+			'attachment_0',
+			'attachment_1',
+		]);
+		const openGateLlm = await ocr(server, 'openGateLlm', [item], {
+			...parameters,
+			model: 'mistral-ocr-2505',
+		});
+		const outputs = openGateLlm.output(TARGET);
+		expect(outputs.map((output) => output.json.binaryPropertyName)).toEqual(['attachment_0']);
+		expect(outputs[0].json.warnings).toContain(
+			'Skipped attachment_1 (letter.docx): a DOCX file, which OpenGateLLM / Albert does not read.',
+		);
+	});
+
 	it('keeps refusing a zip that is neither, whatever its name and MIME type say', async () => {
 		const zip = zipFile([
 			{ name: '[Content_Types].xml', content: '<Types/>' },
