@@ -1,7 +1,10 @@
 import { randomUUID } from 'node:crypto';
 
-/** Bytes encoded at a time: a multiple of 3, so only the last piece is padded. */
-const PIECE_BYTES = 3 * 256 * 1024;
+/**
+ * Bytes encoded at a time: a multiple of 3, so only the last piece is padded, and small enough that each
+ * piece's base64 string dies young (large strings wait for a full collection, piling up meanwhile).
+ */
+const PIECE_BYTES = 3 * 16 * 1024;
 
 /**
  * A JSON body that carries a whole file as base64 (a data URL), written once into one Buffer: the

@@ -261,6 +261,9 @@ export class MistralCompatibleSession implements OcrSession {
 		}
 		// An encrypted PDF goes as a decrypted copy of the pages asked for.
 		const file = await fileToUpload(document, { cutToPages: false });
+		// A file that goes whole needs nothing more of the local copy: its worker lets it go before the
+		// upload or the JSON body is made, not after.
+		if (document.fileType.kind !== 'image') document.pagesDone?.();
 		if (file.bytes.length > this.config.maxFileBytes) {
 			throw new DocumentError(
 				`The file is ${megabytes(file.bytes.length)}, over ${this.config.displayName}'s limit of ${megabytes(this.config.maxFileBytes)}`,
