@@ -11,7 +11,7 @@ import {
 import type { FakeServer } from '../harness/fake-server';
 import type { FixtureItem } from '../harness/nodes/fixture-items';
 import { runWorkflow } from '../harness/run-workflow';
-import { samplePdf } from '../support/documents';
+import { image, samplePdf } from '../support/documents';
 import { docxFile, pptxFile, zipFile } from '../support/office-files';
 import { fixtureWorkflow, TARGET } from '../support/workflows';
 
@@ -143,6 +143,31 @@ describe("Mistral's Files API for large files", () => {
 		} finally {
 			await flaky.close();
 		}
+	});
+
+	it('uploads an image sent as it is the same way, and reads it as an image_url', async () => {
+		const png = image('sample.png');
+		const run = await ocr(server, 'mistral', [fileItem(png, 'scan.png', 'image/png')], {
+			options: { uploadAboveMb: 0 },
+		});
+		expect(calls(server)).toEqual([
+			'POST /v1/files',
+			'GET /v1/files/:id/url',
+			'POST /v1/ocr',
+			'DELETE /v1/files/:id',
+		]);
+		const parts = multipartParts(
+			server.requests[0].body,
+			String(server.requests[0].headers['content-type']),
+		);
+		expect(parts[1].contentType).toBe('image/png');
+		expect(parts[1].content.equals(png)).toBe(true);
+		const fileId = server.batch.deleted[0];
+		expect(ocrBodies(server)[0].document).toEqual({
+			type: 'image_url',
+			image_url: `${SIGNED_URL_BASE}${fileId}?signature=fake`,
+		});
+		expect(run.output(TARGET)).toHaveLength(1);
 	});
 
 	it('keeps a file at the threshold inline and uploads one a byte over it', async () => {

@@ -207,10 +207,14 @@ export class MistralCompatibleSession implements OcrSession {
 				},
 			];
 		}
-		const asIs =
-			document.opened.pageCount === 1 &&
-			this.config.nativeImageFormats.includes(document.fileType.format);
-		if (remote && asIs) return [{ pageIndex: 0, chunk: { type: 'image_url', image_url: remote } }];
+		const asIs = this.sentAsIs(document);
+		const address = remote ?? storedUrl;
+		if (address && asIs)
+			return [{ pageIndex: 0, chunk: { type: 'image_url', image_url: address } }];
+		if (asIs && inlineFile) {
+			const inline = `data:${document.fileType.mimeType};base64,${inlineFile.marker}`;
+			return [{ pageIndex: 0, chunk: { type: 'image_url', image_url: inline } }];
+		}
 		const chunks = [];
 		for (const pageIndex of document.pageIndexes) {
 			const image = asIs
@@ -224,6 +228,15 @@ export class MistralCompatibleSession implements OcrSession {
 		return chunks;
 	}
 
+	/** A one-frame image of a format the service reads goes as it is; others are rendered to PNG. */
+	private sentAsIs(document: DocumentInput): boolean {
+		return (
+			document.fileType.kind === 'image' &&
+			document.opened.pageCount === 1 &&
+			this.config.nativeImageFormats.includes(document.fileType.format)
+		);
+	}
+
 	/**
 	 * A public https document goes as its address: the service fetches it, nothing is uploaded. Not a
 	 * PDF that needed a password: the service could not open what it fetched, so the copy goes instead.
@@ -234,12 +247,15 @@ export class MistralCompatibleSession implements OcrSession {
 			: undefined;
 	}
 
-	/** Whether the file goes through the files API: Office files always, PDFs over the threshold. */
+	/**
+	 * Whether the file goes through the files API: Office files always, PDFs and images sent as they are
+	 * over the threshold.
+	 */
 	private stores(document: DocumentInput, file: FileToUpload, request: OcrRequest): boolean {
 		if (!this.config.fileStore || this.remoteAddress(document, file)) return false;
 		if (document.fileType.kind === 'office') return true;
 		return (
-			document.fileType.kind === 'pdf' &&
+			(document.fileType.kind === 'pdf' || this.sentAsIs(document)) &&
 			file.bytes.length > request.features.uploadAboveMb * MEGABYTE
 		);
 	}
