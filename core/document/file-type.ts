@@ -2,9 +2,12 @@ import { DocumentError } from './document-error';
 
 export type ImageFormat = 'png' | 'jpeg' | 'webp' | 'gif' | 'bmp' | 'tiff';
 
+export type OfficeFormat = 'docx' | 'pptx';
+
 export interface FileType {
-	kind: 'pdf' | 'image';
-	format: 'pdf' | ImageFormat;
+	/** `office`: Word and PowerPoint files, read only by providers that take them whole. */
+	kind: 'pdf' | 'image' | 'office';
+	format: 'pdf' | ImageFormat | OfficeFormat;
 	mimeType: string;
 }
 
@@ -16,9 +19,66 @@ const MIME_BY_FORMAT: Record<FileType['format'], string> = {
 	gif: 'image/gif',
 	bmp: 'image/bmp',
 	tiff: 'image/tiff',
+	docx: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+	pptx: 'application/vnd.openxmlformats-officedocument.presentationml.presentation',
 };
 
-const SUPPORTED = 'PDF, PNG, JPEG, WEBP, GIF, BMP or TIFF';
+/** End of central directory record: its signature, fixed size, and the longest comment after it. */
+const END_OF_DIRECTORY = 0x06054b50;
+const END_OF_DIRECTORY_SIZE = 22;
+const MAX_ZIP_COMMENT = 0xffff;
+const DIRECTORY_ENTRY = 0x02014b50;
+/** Enough names to find an Office package's parts; a directory longer than this is not looked through. */
+const MAX_ZIP_ENTRIES = 5_000;
+
+/**
+ * The names in a zip's central directory, read from the end of the file: nothing is inflated, so a
+ * zip bomb costs no more than any zip. Null when the directory cannot be found or is inconsistent.
+ */
+function zipEntryNames(bytes: Uint8Array): string[] | null {
+	const view = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+	const lowest = Math.max(0, view.length - END_OF_DIRECTORY_SIZE - MAX_ZIP_COMMENT);
+	let end = -1;
+	for (let at = view.length - END_OF_DIRECTORY_SIZE; at >= lowest; at--) {
+		if (view.readUInt32LE(at) === END_OF_DIRECTORY) {
+			end = at;
+			break;
+		}
+	}
+	if (end < 0) return null;
+	const count = view.readUInt16LE(end + 10);
+	const size = view.readUInt32LE(end + 12);
+	const start = view.readUInt32LE(end + 16);
+	if (start + size > end) return null;
+	const names: string[] = [];
+	let at = start;
+	for (let index = 0; index < Math.min(count, MAX_ZIP_ENTRIES); index++) {
+		if (at + 46 > end || view.readUInt32LE(at) !== DIRECTORY_ENTRY) return null;
+		const nameLength = view.readUInt16LE(at + 28);
+		const extraLength = view.readUInt16LE(at + 30);
+		const commentLength = view.readUInt16LE(at + 32);
+		if (at + 46 + nameLength > end) return null;
+		names.push(view.toString('utf8', at + 46, at + 46 + nameLength));
+		at += 46 + nameLength + extraLength + commentLength;
+	}
+	return names;
+}
+
+/**
+ * A Word or PowerPoint file: a zip holding `[Content_Types].xml` and the package's main part. Only the
+ * zip's directory is read (never the name or MIME type it came with).
+ */
+function sniffOffice(bytes: Uint8Array): OfficeFormat | null {
+	if (!startsWith(bytes, [0x50, 0x4b, 0x03, 0x04])) return null;
+	const names = zipEntryNames(bytes);
+	if (!names?.includes('[Content_Types].xml')) return null;
+	if (names.includes('word/document.xml')) return 'docx';
+	if (names.includes('ppt/presentation.xml')) return 'pptx';
+	return null;
+}
+
+const SUPPORTED =
+	'PDF, PNG, JPEG, WEBP, GIF, BMP or TIFF (DOCX and PPTX on the providers that read them)';
 
 function startsWith(bytes: Uint8Array, signature: number[], offset = 0): boolean {
 	if (bytes.length < offset + signature.length) return false;
@@ -40,7 +100,7 @@ function sniffFormat(bytes: Uint8Array): FileType['format'] | null {
 	if (startsWith(bytes, [0x49, 0x49, 0x2a, 0x00]) || startsWith(bytes, [0x4d, 0x4d, 0x00, 0x2a])) {
 		return 'tiff';
 	}
-	return null;
+	return sniffOffice(bytes);
 }
 
 /** Names what an unsupported file most likely is, so the error says more than "unsupported". */
@@ -82,5 +142,7 @@ export function detectFileType(bytes: Uint8Array, declaredMimeType?: string): Fi
 			`Supported types: ${SUPPORTED}.`,
 		);
 	}
-	return { kind: format === 'pdf' ? 'pdf' : 'image', format, mimeType: MIME_BY_FORMAT[format] };
+	const kind =
+		format === 'pdf' ? 'pdf' : format === 'docx' || format === 'pptx' ? 'office' : 'image';
+	return { kind, format, mimeType: MIME_BY_FORMAT[format] };
 }

@@ -115,10 +115,13 @@ interface RenderedPage extends Omit<PageImage, 'data' | 'prepared'> {
 interface OpenPdf {
 	kind: 'pdf';
 	document: number;
-	/** The FPDF_FILEACCESS PDFium reads the file through while the document is open. */
-	fileAccess: number;
+	/** The `FPDF_FILEACCESS` PDFium reads the file through while the document is open. */
+	accessPointer: number;
 	maxPixels: number;
 }
+
+/** `FPDF_FILEACCESS` in WebAssembly: file length, block reader, its parameter (32 bits each). */
+const FILE_ACCESS_BYTES = 12;
 
 interface OpenImage {
 	kind: 'image';
@@ -137,10 +140,6 @@ export class PdfiumEngine implements DocumentEngine {
 	private state: OpenPdf | OpenImage | undefined;
 	/** An empty document whose image objects decode PNG and JPEG files. */
 	private scratchDocument = 0;
-	/** The open PDF's bytes, which PDFium reads block by block through `readBlock`. */
-	private pdfBytes: Uint8Array = new Uint8Array(0);
-	/** Function-table slot of `readBlock`, registered once per engine. */
-	private readBlockSlot = 0;
 
 	constructor(private readonly pdfium: Pdfium) {}
 
@@ -178,60 +177,65 @@ export class PdfiumEngine implements DocumentEngine {
 			if (!('error' in retried)) [loaded, repaired] = [retried, true];
 		}
 		if ('error' in loaded) throw loaded.error;
-		const { document, fileAccess } = loaded;
+		const { document, accessPointer } = loaded;
 		const pageCount = this.pdfium.FPDF_GetPageCount(document);
 		if (pageCount < 1) {
 			this.pdfium.FPDF_CloseDocument(document);
-			this.pdfium.free(fileAccess);
+			this.pdfium.free(accessPointer);
+			this.source = undefined;
 			throw new DocumentError('The PDF has no pages');
 		}
 		const warnings: string[] = [];
 		if (repaired || !this.pdfium.FPDF_DocumentHasValidCrossReferenceTable(document)) {
 			warnings.push('The PDF was damaged and has been repaired: some content may be missing.');
 		}
-		this.state = { kind: 'pdf', document, fileAccess, maxPixels: options.maxPixels };
+		this.state = { kind: 'pdf', document, accessPointer, maxPixels: options.maxPixels };
 		const encrypted = this.pdfium.FPDF_GetSecurityHandlerRevision(document) !== -1;
 		return { pageCount, warnings, encrypted };
 	}
 
+	/**
+	 * The bytes of the open PDF, read by PDFium block by block as it needs them (`readBlock`): the file
+	 * is never copied whole into PDFium's memory, which would grow by the file's size for the worker's
+	 * lifetime (WebAssembly memory does not shrink).
+	 */
+	private source: Uint8Array | undefined;
+	private blockReader: number | undefined;
+
+	private readonly readBlock = (
+		_parameter: number,
+		position: number,
+		bufferPointer: number,
+		size: number,
+	): number => {
+		const source = this.source;
+		const start = position >>> 0;
+		const end = start + (size >>> 0);
+		if (!source || end > source.length) return 0;
+		this.pdfium.heap().set(source.subarray(start, end), bufferPointer >>> 0);
+		return 1;
+	};
+
 	private loadPdf(
 		bytes: Uint8Array,
 		password: string | undefined,
-	): { document: number; fileAccess: number } | { error: DocumentError; code: number } {
-		// PDFium reads the file from the worker's own copy through a callback, rather than from a second
-		// copy in its memory: that memory never shrinks, and a large scan would keep it grown.
-		const fileAccess = this.fileAccessFor(bytes);
-		const document = this.pdfium.FPDF_LoadCustomDocument(fileAccess, password ?? '');
-		if (document) return { document, fileAccess };
-		this.pdfium.free(fileAccess);
-		const code = this.pdfium.FPDF_GetLastError();
-		return { error: this.loadError(code, Boolean(password)), code };
-	}
-
-	/** An FPDF_FILEACCESS for `bytes`: length, the block reader, and no parameter. */
-	private fileAccessFor(bytes: Uint8Array): number {
+	): { document: number; accessPointer: number } | { error: DocumentError; code: number } {
 		const pdfium = this.pdfium;
-		this.pdfBytes = bytes;
-		this.readBlockSlot ||= pdfium.addFunction(
-			(_parameter, position, buffer, size) => this.readBlock(position, buffer, size),
-			'iiiii',
-		);
-		const fileAccess = pdfium.malloc(12);
-		if (!fileAccess)
+		const accessPointer = pdfium.malloc(FILE_ACCESS_BYTES);
+		if (!accessPointer) {
 			throw new DocumentError('The document engine has no memory left for this file');
-		pdfium.setInt32(fileAccess, bytes.length);
-		pdfium.setInt32(fileAccess + 4, this.readBlockSlot);
-		pdfium.setInt32(fileAccess + 8, 0);
-		return fileAccess;
-	}
-
-	/** PDFium's block reader: 1 when the block was copied, 0 when it lies outside the file. */
-	private readBlock(position: number, buffer: number, size: number): number {
-		const start = position >>> 0;
-		const length = size >>> 0;
-		if (start + length > this.pdfBytes.length) return 0;
-		this.pdfium.heap().set(this.pdfBytes.subarray(start, start + length), buffer >>> 0);
-		return 1;
+		}
+		this.blockReader ??= pdfium.addFunction(this.readBlock, 'iiiii');
+		pdfium.setInt32(accessPointer, bytes.length);
+		pdfium.setInt32(accessPointer + 4, this.blockReader);
+		pdfium.setInt32(accessPointer + 8, 0);
+		this.source = bytes;
+		const document = pdfium.FPDF_LoadCustomDocument(accessPointer, password ?? '');
+		if (document) return { document, accessPointer };
+		pdfium.free(accessPointer);
+		this.source = undefined;
+		const code = pdfium.FPDF_GetLastError();
+		return { error: this.loadError(code, Boolean(password)), code };
 	}
 
 	private loadError(code: number, passwordGiven: boolean): DocumentError {
@@ -519,8 +523,8 @@ export class PdfiumEngine implements DocumentEngine {
 		this.state = undefined;
 		if (state?.kind === 'pdf') {
 			this.pdfium.FPDF_CloseDocument(state.document);
-			this.pdfium.free(state.fileAccess);
-			this.pdfBytes = new Uint8Array(0);
+			this.pdfium.free(state.accessPointer);
+			this.source = undefined;
 		}
 	}
 

@@ -13,11 +13,12 @@ export interface Pdfium {
 	getInt32(pointer: number): number;
 	getFloat32(pointer: number): number;
 	setInt32(pointer: number, value: number): void;
-	/** Makes a JavaScript function callable from PDFium (a function-table slot; `signature` as Emscripten spells it). */
-	addFunction(fn: (...args: number[]) => number, signature: string): number;
-	/** Opens a PDF read through an FPDF_FILEACCESS: PDFium asks for the blocks it needs, when it needs them. */
-	FPDF_LoadCustomDocument(fileAccess: number, password: string): number;
+	/** A JavaScript function PDFium can call, as a function pointer (`signature` in Emscripten's letters). */
+	addFunction(callback: (...values: number[]) => number, signature: string): number;
+	removeFunction(pointer: number): void;
 	FPDF_LoadMemDocument(data: number, size: number, password: string): number;
+	/** Opens a document read through an `FPDF_FILEACCESS` (length, block reader, its parameter). */
+	FPDF_LoadCustomDocument(fileAccess: number, password: string): number;
 	FPDF_GetLastError(): number;
 	FPDF_CloseDocument(document: number): void;
 	FPDF_GetPageCount(document: number): number;
@@ -106,7 +107,8 @@ interface EmscriptenRuntime {
 	wasmExports: { malloc(size: number): number; free(pointer: number): void };
 	getValue(pointer: number, type: 'i32' | 'float'): number;
 	setValue(pointer: number, value: number, type: 'i32'): void;
-	addFunction(fn: (...args: number[]) => number, signature: string): number;
+	addFunction(callback: (...values: number[]) => number, signature: string): number;
+	removeFunction(pointer: number): void;
 }
 
 const quiet = () => undefined;
@@ -123,7 +125,14 @@ export async function loadPdfium(): Promise<Pdfium> {
 		printErr: quiet,
 	} as never)) as unknown as Omit<
 		Pdfium,
-		'heap' | 'malloc' | 'free' | 'getInt32' | 'getFloat32' | 'setInt32' | 'addFunction'
+		| 'heap'
+		| 'malloc'
+		| 'free'
+		| 'getInt32'
+		| 'getFloat32'
+		| 'setInt32'
+		| 'addFunction'
+		| 'removeFunction'
 	> & {
 		pdfium: EmscriptenRuntime;
 		PDFiumExt_Init(): void;
@@ -138,7 +147,8 @@ export async function loadPdfium(): Promise<Pdfium> {
 		getInt32: (pointer: number) => runtime.getValue(pointer, 'i32'),
 		getFloat32: (pointer: number) => runtime.getValue(pointer, 'float'),
 		setInt32: (pointer: number, value: number) => runtime.setValue(pointer, value, 'i32'),
-		addFunction: (fn: (...args: number[]) => number, signature: string) =>
-			runtime.addFunction(fn, signature),
+		addFunction: (callback: (...values: number[]) => number, signature: string) =>
+			runtime.addFunction(callback, signature),
+		removeFunction: (pointer: number) => runtime.removeFunction(pointer),
 	});
 }

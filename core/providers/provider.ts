@@ -30,6 +30,8 @@ export interface ProviderCapabilities {
 	offline: boolean;
 	/** Can run many documents as one asynchronous job (`OcrSession.recognizeBatch`). */
 	batch: boolean;
+	/** Reads Word and PowerPoint files (DOCX, PPTX) whole; the others refuse them before any call. */
+	officeDocuments?: boolean;
 }
 
 /** A document ready for a provider: its bytes, what it is, and the pages asked for. */
@@ -105,6 +107,8 @@ export interface OcrFeatures {
 	tool: string;
 	/** Target language code for a translating tool preset; empty for none. */
 	translateTo: string;
+	/** Files larger than this many megabytes are uploaded apart (a files API) instead of inline; 0: all. */
+	uploadAboveMb: number;
 }
 
 export const DEFAULT_FEATURES: OcrFeatures = {
@@ -130,6 +134,7 @@ export const DEFAULT_FEATURES: OcrFeatures = {
 	documentLanguage: 'auto',
 	tool: '',
 	translateTo: '',
+	uploadAboveMb: 10,
 };
 
 export interface OcrRequest {

@@ -1,6 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import type { PriceOverride } from '../../core/pricing/price-result';
+import type { OcrResult } from '../../core/model';
 import type {
 	DocumentInput,
 	OcrProvider,
@@ -8,7 +9,7 @@ import type {
 	OcrSession,
 } from '../../core/providers/provider';
 import { getProvider } from '../../core/providers/registry';
-import { jobTimeoutMs, readDocumentOptions } from '../shared/fields';
+import { jobTimeoutMs, readDocumentOptions, type DocumentOptions } from '../shared/fields';
 import { toItemError, withDocumentHash } from '../shared/item-errors';
 import { offlineLanes, processItems } from '../shared/item-loop';
 import { readModelName } from '../shared/model-field';
@@ -29,6 +30,17 @@ import { buildItems, rawOptions, type ItemShape } from './ocr-output';
 import { readOutputChoice, type OutputChoice } from './output-choice';
 import { ProviderChain } from './provider-chain';
 import { readPriceOverride } from './price-options';
+
+/** The document options, with whether the provider reads Word and PowerPoint files. */
+function documentOptionsFor(raw: Record<string, unknown>, provider: OcrProvider): DocumentOptions {
+	return {
+		...readDocumentOptions(raw),
+		officeReader: {
+			accepts: provider.capabilities.officeDocuments === true,
+			providerName: provider.displayName,
+		},
+	};
+}
 
 /** One input item, read and opened, with what to ask the provider. */
 interface PreparedItem {
@@ -108,17 +120,26 @@ async function prepareItem(
 		'Batch Mode sends one document per item: name one binary property, or turn Batch Mode off to read every attachment.',
 	);
 	const raw = rawOptions(context, itemIndex);
-	const document = await openItemDocument(context, itemIndex, raw, readDocumentOptions(raw));
+	const document = await openItemDocument(
+		context,
+		itemIndex,
+		raw,
+		documentOptionsFor(raw, provider),
+	);
 	return prepareDocument(context, itemIndex, provider, document);
 }
 
-function shapeOf(prepared: PreparedItem): ItemShape {
+function shapeOf(prepared: PreparedItem, result: OcrResult): ItemShape {
 	const { document, request } = prepared;
 	return {
 		meta: {
 			fileName: document.fileName,
 			mimeType: document.fileType.mimeType,
-			pageCount: document.opened.pageCount,
+			// A file not opened here (Word, PowerPoint) has the page count the service answered.
+			pageCount:
+				document.fileType.kind === 'office'
+					? (result.documentPageCount ?? 0)
+					: document.opened.pageCount,
 			documentHash: document.documentHash,
 		},
 		outputMode: prepared.outputMode,
@@ -143,7 +164,7 @@ async function runItems(
 	const { jobs } = provider;
 	return await processItems(context, concurrency, async (itemIndex) => {
 		const raw = rawOptions(context, itemIndex);
-		const options = readDocumentOptions(raw);
+		const options = documentOptionsFor(raw, provider);
 		return await eachItemDocument(
 			context,
 			itemIndex,
@@ -169,7 +190,7 @@ async function runItems(
 							: { ...prepared.extraction, extractionModel: '' },
 						result,
 					);
-					const items = await buildItems(context, shapeOf(prepared), result);
+					const items = await buildItems(context, shapeOf(prepared, result), result);
 					if (jobs && result.jobId)
 						await attachExport(context, jobs, result.jobId, items, raw, prepared.request);
 					return items;
@@ -222,7 +243,7 @@ async function runBatch(
 				);
 			}
 			await fillStructuredExtraction(context, provider, entry.extraction, outcome);
-			const items = await buildItems(context, shapeOf(entry), outcome);
+			const items = await buildItems(context, shapeOf(entry, outcome), outcome);
 			return keepItemSource(
 				context,
 				itemIndex,

@@ -424,6 +424,16 @@ export const featureOptions: INodeProperties[] = [
 			'Whether the provider fetches an https document itself (nothing is uploaded). The node still downloads it once to check type, pages and size. Turn off for addresses only n8n can reach. A PDF opened with PDF Password is always uploaded, decrypted.',
 	},
 	{
+		displayName: 'Upload Files Over (MB)',
+		name: 'uploadAboveMb',
+		type: 'number',
+		typeOptions: { minValue: 0, numberPrecision: 1 },
+		default: 10,
+		displayOptions: onlyFor('uploadAboveMb'),
+		description:
+			"Files larger than this go through the provider's Files API (uploaded, read from a signed URL, deleted right after) instead of inline as base64, which takes several times the file's size in memory. 0 uploads every file. Word and PowerPoint files are always uploaded.",
+	},
+	{
 		displayName: 'Fallback Models',
 		name: 'fallbackModels',
 		type: 'string',
@@ -521,5 +531,9 @@ export function readOcrFeatures(raw: Record<string, unknown>): OcrFeatures {
 		documentLanguage: String(raw.documentLanguage ?? '').trim() || 'auto',
 		tool: String(raw.tool ?? '').trim(),
 		translateTo: String(raw.translateTo ?? '').trim(),
+		uploadAboveMb:
+			typeof raw.uploadAboveMb === 'number' && raw.uploadAboveMb >= 0
+				? raw.uploadAboveMb
+				: DEFAULT_FEATURES.uploadAboveMb,
 	};
 }

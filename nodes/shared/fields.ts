@@ -276,6 +276,11 @@ export interface DocumentOptions {
 	concurrency: number;
 	includeRawResponse: boolean;
 	language: string;
+	/**
+	 * Set by nodes that can send Word and PowerPoint files to a provider: whether the chosen one reads
+	 * them. Absent: the node does not take them.
+	 */
+	officeReader?: { accepts: boolean; providerName: string };
 }
 
 export function readDocumentOptions(raw: Record<string, unknown>): DocumentOptions {

@@ -171,6 +171,13 @@ async function readAttachment(
 	const sniffed = attempt(() => detectFileType(source.bytes, source.declaredMimeType));
 	if (!sniffed.ok) return { skipped: `Skipped ${label}: ${reasonOf(sniffed.error)}.` };
 	const fileType = sniffed.value;
+	if (fileType.kind === 'office' && !options.officeReader?.accepts) {
+		// Attachments that are not documents for this provider are passed over, as other files are.
+		const by = options.officeReader ? options.officeReader.providerName : 'this node';
+		return {
+			skipped: `Skipped ${label}: a ${fileType.format.toUpperCase()} file, which ${by} does not read.`,
+		};
+	}
 	if (fileType.kind === 'image' && minImageSize > 0) {
 		const size = readImageSize(source.bytes, fileType.format);
 		if (size && (size.width < minImageSize || size.height < minImageSize)) {

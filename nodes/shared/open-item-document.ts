@@ -1,10 +1,12 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
-import { attemptAsync } from '../../core/attempt';
+import { attempt, attemptAsync } from '../../core/attempt';
 import { cancelSignalOf } from '../../core/cancellation';
 import { DocumentError } from '../../core/document/document-error';
 import { detectFileType, type FileType } from '../../core/document/file-type';
+import { unopenedOfficeDocument } from '../../core/document/office-document';
 import { selectPages } from '../../core/document/page-range';
+import { providersWith } from '../../core/providers/registry';
 import {
 	documentStepTimeoutMs,
 	openDocument,
@@ -70,6 +72,32 @@ function checkPageCount(selected: number, pageCount: number, maxPages: number): 
 	);
 }
 
+/** A Word or PowerPoint file where it cannot be read: which providers (and node) read it. */
+function officeRefusal(fileType: FileType, options: DocumentOptions): DocumentError {
+	const readers = providersWith('officeDocuments').map((provider) => provider.displayName);
+	const names = readers.join(', ') || 'no provider';
+	const kind = fileType.format === 'docx' ? 'Word (DOCX)' : 'PowerPoint (PPTX)';
+	const reader = options.officeReader;
+	return new DocumentError(
+		reader
+			? `${reader.providerName} does not read ${kind} files; ${names} ${readers.length === 1 ? 'does' : 'do'}`
+			: `This node does not read ${kind} files; OCR Process does, with ${names}`,
+		reader
+			? `Choose ${readers.length === 1 ? names : `one of ${names}`} as Provider, or convert the file to PDF first.`
+			: 'Convert the file to PDF first, or read it with OCR Process.',
+	);
+}
+
+/** Pages of a file whose page count is unknown: the range as asked, within the Max Pages bound. */
+function officePages(options: DocumentOptions) {
+	const selected = attempt(() => selectPages(options.pages, options.maxPages));
+	if (selected.ok) return selected.value;
+	throw new DocumentError(
+		`The page range "${options.pages}" goes past the Max Pages bound of ${options.maxPages}`,
+		'Ask for fewer pages, or raise Max Pages.',
+	);
+}
+
 /** Opens a file already read: its type from its bytes unless known, then the pages asked for. */
 export async function openSource(
 	context: IExecuteFunctions,
@@ -82,6 +110,12 @@ export async function openSource(
 	const holder: { opened?: OpenedDocument } = {};
 	const opening = await attemptAsync(async () => {
 		const fileType = knownType ?? detectFileType(source.bytes, source.declaredMimeType);
+		if (fileType.kind === 'office') {
+			// Nothing to open locally: the provider reads the file whole and says how many pages it has.
+			if (!options.officeReader?.accepts) throw officeRefusal(fileType, options);
+			const opened = unopenedOfficeDocument(fileType, options.maxPages);
+			return { fileType, opened, ...officePages(options) };
+		}
 		const opened = await openDocument(source.bytes, fileType, {
 			password: options.pdfPassword || undefined,
 			timeoutMs: documentStepTimeoutMs(options.timeoutMs),

@@ -26,6 +26,10 @@ export interface FakeOcrOptions {
 	pages?: (index: number) => FakePage;
 	/** OpenGateLLM: the models this instance serves (its fixture's by default); others are refused. */
 	models?: Array<{ id: string; type: string }>;
+	/** Mistral: every file deletion answers 500 (the attempt is still recorded). */
+	failDeletes?: boolean;
+	/** Mistral: the first upload answers 503 after reading the whole request. */
+	failFirstUpload?: boolean;
 }
 
 const fixture = (folder: string, name: string): unknown =>
@@ -106,10 +110,16 @@ const PATHS: Record<Flavour, string> = {
  * Pages of a PDF sent in a data URL, read as a service reads them: a PDF that needs a password is refused
  * (null), as is anything that is not a PDF. Documents sent as https addresses count as two pages.
  */
-async function pagesSent(body: OcrBody): Promise<number | null> {
+async function pagesSent(body: OcrBody, files?: FakeBatchApi): Promise<number | null> {
 	const url = String(body.document?.document_url ?? '');
-	if (!url.startsWith('data:application/pdf;base64,')) return 2;
-	const bytes = Buffer.from(url.slice(url.indexOf(',') + 1), 'base64');
+	const stored = files?.fromSignedUrl(url);
+	if (url.startsWith(SIGNED_URL_BASE)) {
+		if (!stored) return null;
+		const office = officePages(stored.content);
+		if (office !== null) return office;
+	}
+	if (!stored && !url.startsWith('data:application/pdf;base64,')) return 2;
+	const bytes = stored?.content ?? Buffer.from(url.slice(url.indexOf(',') + 1), 'base64');
 	const loaded = await PDFDocument.load(bytes, {
 		ignoreEncryption: false,
 		updateMetadata: false,
@@ -118,6 +128,23 @@ async function pagesSent(body: OcrBody): Promise<number | null> {
 		() => null,
 	);
 	return loaded?.getPageCount() ?? null;
+}
+
+/** Where the fake's signed URLs point (https, as Mistral's are); the file id follows. */
+export const SIGNED_URL_BASE = 'https://files.mistral-fake.test/signed/';
+
+/**
+ * Pages of a Word or PowerPoint file as Mistral would count them, read from a stored (uncompressed)
+ * package: slides, or page breaks plus one. Null for anything else.
+ */
+function officePages(content: Buffer): number | null {
+	const text = content.toString('latin1');
+	if (!text.startsWith('PK') || !text.includes('[Content_Types].xml')) return null;
+	if (text.includes('ppt/presentation.xml'))
+		return new Set(text.match(/ppt\/slides\/slide\d+\.xml/g) ?? []).size;
+	if (text.includes('word/document.xml'))
+		return (text.match(/<w:br w:type="page"\/>/g) ?? []).length + 1;
+	return null;
 }
 
 /** Confidence levels each service documents (Bifrost adds `document`); another value is refused. */
@@ -309,6 +336,8 @@ export async function startFakeOcrServer(
 		const errorScenario = /^error:([\w.]+):(\d{3})$/.exec(model);
 		if (errorScenario)
 			return { status: Number(errorScenario[2]), json: fixture(flavour, errorScenario[1]) };
+		// Never answers: for stops while the service reads.
+		if (model === 'stall') return 'stall';
 		if (model === 'malformed')
 			return {
 				status: 200,
@@ -337,13 +366,31 @@ export async function startFakeOcrServer(
 					? (document.image_url as { url?: string }).url
 					: document.image_url),
 		);
+		const storedFile = batch.fromSignedUrl(url);
 		const seenAs = url.startsWith('data:')
 			? url.slice(5, url.indexOf(';'))
-			: `url ${document.type}`;
+			: storedFile
+				? `uploaded ${storedFile.contentType}`
+				: `url ${document.type}`;
+		// Mistral returns a Word file's images only as base64: otherwise it wants none asked for.
+		if (
+			storedFile?.contentType?.includes('wordprocessingml') &&
+			!body.include_image_base64 &&
+			body.image_limit !== 0
+		) {
+			return {
+				status: 400,
+				json: {
+					object: 'error',
+					message: 'Images of this document can only be returned as base64: set image_limit to 0',
+					type: 'invalid_request_error',
+				},
+			};
+		}
 		// Like the real services: the pages asked for, else every page of the document.
 		let pageIndexes = [0];
 		if (document.type === 'document_url') {
-			const pageCount = await pagesSent(body);
+			const pageCount = await pagesSent(body, flavour === 'mistral' ? batch : undefined);
 			// Otoroshi's AlphaEdge backend opens a PDF with `pdf_password`; the others cannot.
 			if (pageCount === null && !(flavour === 'otoroshi' && body.pdf_password)) {
 				return { status: 400, json: fixture('mistral', 'error_400_failed_to_fetch_document.json') };
@@ -490,6 +537,7 @@ export async function startFakeOcrServer(
 	};
 	const batch = new FakeBatchApi(
 		async (body) => await answerOcr(body, JSON.stringify(body).length),
+		{ failDeletes: options.failDeletes, failFirstUpload: options.failFirstUpload },
 	);
 	const server = await startFakeServer(answer);
 	return Object.assign(server, { batch });
@@ -498,6 +546,9 @@ export async function startFakeOcrServer(
 interface FakeFile {
 	id: string;
 	content: Buffer;
+	purpose?: string;
+	fileName?: string;
+	contentType?: string;
 }
 
 interface FakeJob {
@@ -510,13 +561,32 @@ interface FakeJob {
 	error_file?: string;
 }
 
-/** The file part of a multipart upload (the JSONL of a batch). */
-function multipartFile(body: Buffer, contentType: string): Buffer {
+/** A multipart upload's parts, read as a server reads them: names, file names, types and bytes. */
+export function multipartParts(
+	body: Buffer,
+	contentType: string,
+): Array<{ name: string; fileName?: string; contentType?: string; content: Buffer }> {
 	const boundary = /boundary=([^;]+)/.exec(contentType)?.[1];
-	const text = body.toString('latin1');
-	const start = text.indexOf('\r\n\r\n', text.indexOf('name="file"')) + 4;
-	const end = text.indexOf(`\r\n--${boundary}`, start);
-	return Buffer.from(text.slice(start, end), 'latin1');
+	if (!boundary) return [];
+	const parts = [];
+	const delimiter = Buffer.from(`--${boundary}`);
+	let at = body.indexOf(delimiter);
+	while (at >= 0) {
+		const headStart = at + delimiter.length + 2;
+		if (body.subarray(at + delimiter.length, at + delimiter.length + 2).toString() === '--') break;
+		const headEnd = body.indexOf('\r\n\r\n', headStart);
+		const next = body.indexOf(Buffer.from(`\r\n--${boundary}`), headEnd);
+		if (headEnd < 0 || next < 0) break;
+		const head = body.toString('utf8', headStart, headEnd);
+		parts.push({
+			name: /name="([^"]*)"/.exec(head)?.[1] ?? '',
+			fileName: /filename="([^"]*)"/.exec(head)?.[1],
+			contentType: /content-type:\s*([^\r\n]+)/i.exec(head)?.[1],
+			content: body.subarray(headEnd + 4, next),
+		});
+		at = next + 2;
+	}
+	return parts;
 }
 
 /**
@@ -530,22 +600,57 @@ export class FakeBatchApi {
 	readonly deleted: string[] = [];
 	private nextId = 1;
 
-	constructor(private readonly answerOcr: (body: OcrBody) => Promise<FakeAnswer>) {}
+	constructor(
+		private readonly answerOcr: (body: OcrBody) => Promise<FakeAnswer>,
+		private readonly faults: { failDeletes?: boolean; failFirstUpload?: boolean } = {},
+	) {}
 
-	private store(content: Buffer): FakeFile {
-		const file = { id: `file-${this.nextId++}`, content };
+	private uploads = 0;
+
+	private store(content: Buffer, about: Omit<FakeFile, 'id' | 'content'> = {}): FakeFile {
+		const file = { id: `file-${this.nextId++}`, content, ...about };
 		this.files.set(file.id, file);
 		return file;
+	}
+
+	/** The stored file a signed URL names, while it exists. */
+	fromSignedUrl(url: string): FakeFile | undefined {
+		if (!url.startsWith(SIGNED_URL_BASE)) return undefined;
+		return this.files.get(url.slice(SIGNED_URL_BASE.length).split('?')[0]);
 	}
 
 	async answer(request: RecordedRequest): Promise<FakeAnswer> {
 		const url = request.url;
 		if (request.method === 'POST' && url === '/v1/files') {
-			const file = this.store(multipartFile(request.body, String(request.headers['content-type'])));
+			if (this.faults.failFirstUpload && this.uploads++ === 0)
+				return { status: 503, json: { message: 'Service unavailable' } };
+			const parts = multipartParts(request.body, String(request.headers['content-type']));
+			const filePart = parts.find((part) => part.name === 'file');
+			const purpose = parts.find((part) => part.name === 'purpose')?.content.toString();
+			if (!filePart || !purpose || !['batch', 'ocr'].includes(purpose))
+				return { status: 422, json: { detail: 'file and purpose (batch, ocr) are required' } };
+			const file = this.store(Buffer.from(filePart.content), {
+				purpose,
+				fileName: filePart.fileName,
+				contentType: filePart.contentType,
+			});
 			return {
 				status: 200,
-				json: { id: file.id, object: 'file', purpose: 'batch', bytes: file.content.length },
+				json: {
+					id: file.id,
+					object: 'file',
+					purpose,
+					filename: file.fileName,
+					bytes: file.content.length,
+				},
 			};
+		}
+		const signed = /^\/v1\/files\/([\w-]+)\/url(\?.*)?$/.exec(url);
+		if (request.method === 'GET' && signed) {
+			const file = this.files.get(signed[1]);
+			return file
+				? { status: 200, json: { url: `${SIGNED_URL_BASE}${file.id}?signature=fake` } }
+				: { status: 404, json: { detail: 'Not Found' } };
 		}
 		const content = /^\/v1\/files\/([\w-]+)\/content$/.exec(url);
 		if (request.method === 'GET' && content) {
@@ -561,6 +666,8 @@ export class FakeBatchApi {
 		const fileId = /^\/v1\/files\/([\w-]+)$/.exec(url);
 		if (request.method === 'DELETE' && fileId) {
 			this.deleted.push(fileId[1]);
+			if (this.faults.failDeletes)
+				return { status: 500, json: { message: 'Internal Server Error' } };
 			this.files.delete(fileId[1]);
 			return { status: 200, json: { id: fileId[1], deleted: true } };
 		}

@@ -39,6 +39,7 @@ const everything: OcrFeatures = {
 	documentLanguage: 'auto',
 	tool: '',
 	translateTo: '',
+	uploadAboveMb: 10,
 };
 
 const dialectOf = (id: string): BodyDialect => {

@@ -1,4 +1,5 @@
-import { attempt } from '../../attempt';
+import { attempt, attemptAsync } from '../../attempt';
+import { DocumentError } from '../../document/document-error';
 import { ProviderLimitError } from '../provider-limit';
 import {
 	providerRequest,
@@ -6,8 +7,10 @@ import {
 	type RequestContext,
 } from '../../http/provider-request';
 import type { Cost, OcrPage, OcrResult } from '../../model';
+import { JsonWithFile } from '../../http/json-with-file';
 import { dataUrl, megabytes } from '../../units';
 import { fileToUpload, type FileToUpload } from '../file-to-upload';
+import type { FileStore } from './file-store';
 import type {
 	BatchFetch,
 	BatchItem,
@@ -67,6 +70,11 @@ export interface MistralCompatibleConfig {
 	readError?: HttpProvider['readError'];
 	/** Reads what a gateway adds about the route it took (backend, latency) from the raw answer. */
 	readGateway?: (body: unknown) => Record<string, unknown> | undefined;
+	/**
+	 * Whether `encodeBody` sends this file apart from the JSON (multipart): the JSON body then gets an
+	 * empty data URL in its place, so the file is never base64-encoded only to be dropped.
+	 */
+	sendsFileApart?: (document: DocumentInput, file: FileToUpload) => boolean;
 	/** Encodes the body another way (e.g. multipart for large files, with `file`'s bytes); undefined keeps JSON. */
 	encodeBody?: (
 		body: Record<string, unknown>,
@@ -80,6 +88,11 @@ export interface MistralCompatibleConfig {
 	batch?: BatchRunner;
 	/** Batch jobs submitted in one execution and fetched in a later one. */
 	batchLater?: BatchLater;
+	/**
+	 * The service's files API: documents over Upload Files Over (and Word and PowerPoint files, which
+	 * need it) are uploaded, read from a signed URL and deleted after the call.
+	 */
+	fileStore?: FileStore;
 	/** Vision chat model the service offers for Describe Image (OpenAI-compatible `/v1/chat/completions`); '' lets the service choose. */
 	visionModel?: string;
 	/** Base URL for chat calls, when it differs from the OCR one. */
@@ -117,7 +130,14 @@ export interface PreparedDocument {
 	/** For a PDF sent as a new file of the pages asked for: the original index of each of its pages. */
 	originalIndexes: number[] | null;
 	warnings: string[];
+	/** The id of the file uploaded for these requests (the files API), deleted once they are answered. */
+	storedFileId: string | null;
+	/** The file inline in the JSON body, where its base64 is written straight into the bytes sent. */
+	inlineFile: JsonWithFile | null;
 }
+
+/** Bytes in a megabyte, as Upload Files Over counts them. */
+const MEGABYTE = 1024 * 1024;
 
 export interface ServiceAnswer {
 	pageIndex: number | null;
@@ -174,13 +194,17 @@ export class MistralCompatibleSession implements OcrSession {
 	private async send(
 		body: unknown,
 		request: OcrRequest,
+		inlineFile: JsonWithFile | null,
 	): Promise<{ parsed: MistralOcrResponse; gateway: Record<string, unknown> | undefined }> {
 		const functions = this.context.functions;
+		// A plain JSON body with the file in it goes as bytes written once (multipart goes as it is).
+		const asJsonBytes = inlineFile !== null && Object.getPrototypeOf(body) === Object.prototype;
 		const response = await providerRequest(functions, this.http, {
 			method: 'POST',
 			path: this.config.path,
 			itemIndex: request.itemIndex,
-			body,
+			body: asJsonBytes ? inlineFile.encode(body) : body,
+			...(asJsonBytes ? { headers: { 'Content-Type': 'application/json' } } : {}),
 			timeoutMs: request.timeoutMs,
 			maxRetries: request.maxRetries,
 			maxAnswerBytes: request.maxAnswerBytes,
@@ -200,29 +224,40 @@ export class MistralCompatibleSession implements OcrSession {
 		document: DocumentInput,
 		file: FileToUpload,
 		renderDpi: number,
+		storedUrl: string | undefined,
+		inlineFile: JsonWithFile | null,
 	): Promise<Array<{ pageIndex: number | null; chunk: DocumentChunk }>> {
-		// A public https document goes as its address: the service fetches it, nothing is uploaded. Not a
-		// PDF that needed a password: the service could not open what it fetched, so the copy goes instead.
-		const remote =
-			document.sourceUrl?.startsWith('https://') && file.originalIndexes === null
-				? document.sourceUrl
+		const remote = this.remoteAddress(document, file);
+		if (document.fileType.kind !== 'image') {
+			// A file sent apart (multipart) leaves an empty data URL here: it is never encoded to be dropped.
+			const inline = this.config.sendsFileApart?.(document, file)
+				? `data:${file.mimeType};base64,`
 				: undefined;
-		if (document.fileType.kind === 'pdf') {
 			return [
 				{
 					pageIndex: null,
 					chunk: {
 						type: 'document_url',
-						document_url: remote ?? dataUrl('application/pdf', file.bytes),
+						document_url:
+							remote ??
+							storedUrl ??
+							inline ??
+							(inlineFile
+								? `data:${file.mimeType};base64,${inlineFile.marker}`
+								: dataUrl(file.mimeType, file.bytes)),
 						document_name: document.fileName,
 					},
 				},
 			];
 		}
-		const asIs =
-			document.opened.pageCount === 1 &&
-			this.config.nativeImageFormats.includes(document.fileType.format);
-		if (remote && asIs) return [{ pageIndex: 0, chunk: { type: 'image_url', image_url: remote } }];
+		const asIs = this.sentAsIs(document);
+		const address = remote ?? storedUrl;
+		if (address && asIs)
+			return [{ pageIndex: 0, chunk: { type: 'image_url', image_url: address } }];
+		if (asIs && inlineFile) {
+			const inline = `data:${document.fileType.mimeType};base64,${inlineFile.marker}`;
+			return [{ pageIndex: 0, chunk: { type: 'image_url', image_url: inline } }];
+		}
 		const chunks = [];
 		for (const pageIndex of document.pageIndexes) {
 			const image = asIs
@@ -236,10 +271,58 @@ export class MistralCompatibleSession implements OcrSession {
 		return chunks;
 	}
 
-	/** The request bodies for one document (one per image frame, one for a PDF), and what could not be sent. */
-	async prepare(document: DocumentInput, request: OcrRequest): Promise<PreparedDocument> {
+	/** A one-frame image of a format the service reads goes as it is; others are rendered to PNG. */
+	private sentAsIs(document: DocumentInput): boolean {
+		return (
+			document.fileType.kind === 'image' &&
+			document.opened.pageCount === 1 &&
+			this.config.nativeImageFormats.includes(document.fileType.format)
+		);
+	}
+
+	/**
+	 * A public https document goes as its address: the service fetches it, nothing is uploaded. Not a
+	 * PDF that needed a password: the service could not open what it fetched, so the copy goes instead.
+	 */
+	private remoteAddress(document: DocumentInput, file: FileToUpload): string | undefined {
+		return document.sourceUrl?.startsWith('https://') && file.originalIndexes === null
+			? document.sourceUrl
+			: undefined;
+	}
+
+	/**
+	 * Whether the file goes through the files API: Office files always, PDFs and images sent as they are
+	 * over the threshold.
+	 */
+	private stores(document: DocumentInput, file: FileToUpload, request: OcrRequest): boolean {
+		if (!this.config.fileStore || this.remoteAddress(document, file)) return false;
+		if (document.fileType.kind === 'office') return true;
+		return (
+			(document.fileType.kind === 'pdf' || this.sentAsIs(document)) &&
+			file.bytes.length > request.features.uploadAboveMb * MEGABYTE
+		);
+	}
+
+	/**
+	 * The request bodies for one document (one per image frame, one for a PDF), and what could not be sent.
+	 * With `inlineOnly` (batch files, which outlive the call) nothing is uploaded apart.
+	 */
+	async prepare(
+		document: DocumentInput,
+		request: OcrRequest,
+		{ inlineOnly = false }: { inlineOnly?: boolean } = {},
+	): Promise<PreparedDocument> {
+		if (inlineOnly && document.fileType.kind === 'office') {
+			throw new DocumentError(
+				`Word and PowerPoint files are not sent in ${this.config.displayName}'s Batch Mode`,
+				'Turn Batch Mode off for these files: they are uploaded and read one at a time.',
+			);
+		}
 		// An encrypted PDF goes as a decrypted copy of the pages asked for.
 		const file = await fileToUpload(document, { cutToPages: false });
+		// A file that goes whole needs nothing more of the local copy: its worker lets it go before the
+		// upload or the JSON body is made, not after.
+		if (document.fileType.kind !== 'image') document.pagesDone?.();
 		if (file.bytes.length > this.config.maxFileBytes) {
 			throw new ProviderLimitError(
 				`The file is ${megabytes(file.bytes.length)}, over ${this.config.displayName}'s limit of ${megabytes(this.config.maxFileBytes)}`,
@@ -251,13 +334,68 @@ export class MistralCompatibleSession implements OcrSession {
 			(this.config.discoverModels
 				? await discoveredModel(this.context.functions, this.config, 'ocr', request.itemIndex)
 				: this.config.defaultModel);
-		const allPages = document.pageIndexes.length === document.opened.pageCount;
 		const warnings = [...document.opened.warnings];
 		const addWarnings = (more: string[]) => {
 			for (const warning of more) if (!warnings.includes(warning)) warnings.push(warning);
 		};
+		const store =
+			!inlineOnly && this.stores(document, file, request) ? this.config.fileStore : undefined;
+		const stored = store
+			? await store.store(
+					this.context.functions,
+					this.http,
+					{ bytes: file.bytes, mimeType: file.mimeType, fileName: document.fileName },
+					request,
+				)
+			: undefined;
+		// Batch files are JSON text: only a call's own body carries the file written in place.
+		const inlineFile = inlineOnly || stored ? null : new JsonWithFile(file.bytes);
+		const built = await attemptAsync(
+			async () =>
+				await this.buildRequests(document, request, file, model, {
+					storedUrl: stored?.url,
+					inlineFile,
+					addWarnings,
+				}),
+		);
+		if (!built.ok) {
+			if (stored) await store?.remove(this.context.functions, this.http, stored.id, request);
+			throw built.error;
+		}
+		return {
+			model,
+			requests: built.value,
+			originalIndexes: file.originalIndexes,
+			warnings,
+			storedFileId: stored?.id ?? null,
+			inlineFile,
+		};
+	}
+
+	private async buildRequests(
+		document: DocumentInput,
+		request: OcrRequest,
+		file: FileToUpload,
+		model: string,
+		{
+			storedUrl,
+			inlineFile,
+			addWarnings,
+		}: {
+			storedUrl: string | undefined;
+			inlineFile: JsonWithFile | null;
+			addWarnings: (more: string[]) => void;
+		},
+	): Promise<PreparedDocument['requests']> {
+		const allPages = document.pageIndexes.length === document.opened.pageCount;
 		const requests: PreparedDocument['requests'] = [];
-		const chunks = await this.documentChunks(document, file, request.renderDpi);
+		const chunks = await this.documentChunks(
+			document,
+			file,
+			request.renderDpi,
+			storedUrl,
+			inlineFile,
+		);
 		for (const { pageIndex, chunk } of chunks) {
 			const built = buildOcrBody({
 				model,
@@ -278,12 +416,13 @@ export class MistralCompatibleSession implements OcrSession {
 			addWarnings(encoded?.warnings ?? []);
 			requests.push({ pageIndex, body: built.body, wire: encoded?.body ?? built.body });
 		}
-		return { model, requests, originalIndexes: file.originalIndexes, warnings };
+		return requests;
 	}
 
 	/** The service's answers for one document, in request order, as one normalised result. */
 	assemble(
-		document: Pick<DocumentInput, 'bytes'>,
+		// A batch result fetched in a later execution has neither the file nor its type.
+		document: Pick<DocumentInput, 'bytes'> & Partial<Pick<DocumentInput, 'fileType'>>,
 		request: OcrRequest,
 		prepared: PreparedDocument,
 		answers: ServiceAnswer[],
@@ -334,9 +473,15 @@ export class MistralCompatibleSession implements OcrSession {
 		if (pages.length === 0)
 			warnings.push(`${this.config.displayName} returned no pages for this document.`);
 		const raw = answers.map((answer) => answer.response);
+		// Not opened here (Word, PowerPoint): its pages are known from the answer only.
+		const countedPages =
+			document.fileType?.kind === 'office' && pages.length
+				? { documentPageCount: Math.max(...pages.map((page) => page.index)) + 1 }
+				: {};
 		return {
 			provider: this.config.id,
 			model: answeredModel ?? prepared.model,
+			...countedPages,
 			pages,
 			documentAnnotation,
 			usage: {
@@ -364,11 +509,26 @@ export class MistralCompatibleSession implements OcrSession {
 		const prepared = await this.prepare(document, request);
 		document.pagesDone?.();
 		const answers: ServiceAnswer[] = [];
-		for (const { pageIndex, wire } of prepared.requests) {
-			const { parsed, gateway } = await this.send(wire, request);
-			answers.push({ pageIndex, response: parsed, gateway });
-		}
-		return this.assemble(document, request, prepared, answers);
+		const sent = await attemptAsync(async () => {
+			for (const { pageIndex, wire } of prepared.requests) {
+				const { parsed, gateway } = await this.send(wire, request, prepared.inlineFile);
+				answers.push({ pageIndex, response: parsed, gateway });
+			}
+		});
+		// The uploaded file goes whatever the answer (a failure, a stop): its deletion never hides why.
+		const notDeleted =
+			prepared.storedFileId !== null
+				? await this.config.fileStore?.remove(
+						this.context.functions,
+						this.http,
+						prepared.storedFileId,
+						request,
+					)
+				: undefined;
+		if (!sent.ok) throw sent.error;
+		const result = this.assemble(document, request, prepared, answers);
+		if (notDeleted) result.warnings.push(notDeleted);
+		return result;
 	}
 
 	async recognizeBatch(items: BatchItem[]): Promise<Array<OcrResult | Error>> {

@@ -25,6 +25,9 @@ export const MISTRAL_OCR_OPTIONS: FeatureName[] = [
 	'sendUrl',
 ];
 
+/** What only Mistral's own API offers beyond `/v1/ocr` (its Files API). */
+export const MISTRAL_OWN_OPTIONS: FeatureName[] = ['uploadAboveMb'];
+
 export type ConfidenceLevel = Exclude<OcrFeatures['confidenceGranularity'], 'none'>;
 
 /** The confidence levels Mistral's `/v1/ocr` takes. */
@@ -63,6 +66,7 @@ const FEATURE_LABELS: Record<FeatureName, string> = {
 	documentLanguage: 'Document Language',
 	tool: 'Tool Preset',
 	translateTo: 'Translate To',
+	uploadAboveMb: 'Upload Files Over',
 };
 
 /** Whether the user asked for something beyond the defaults (includeBlocks is asked by default). */
@@ -106,6 +110,9 @@ function asked(features: OcrFeatures, name: FeatureName): boolean {
 		case 'tool':
 		case 'translateTo':
 			return features[name] !== '';
+		case 'uploadAboveMb':
+			// How the file travels, not what is read: never worth a warning.
+			return false;
 	}
 }
 

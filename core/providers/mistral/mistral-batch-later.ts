@@ -100,6 +100,8 @@ function resultOf(
 		requests: ordered.map(({ id }) => ({ pageIndex: id.pageIndex, body: {}, wire: {} })),
 		originalIndexes: ordered[0].id.originalIndexes,
 		warnings: [],
+		storedFileId: null,
+		inlineFile: null,
 	};
 	const result = session.assemble(
 		{ bytes: Buffer.alloc(0) },
@@ -137,7 +139,7 @@ export const mistralBatchLater: BatchLater = {
 		let model: string | undefined;
 		for (const item of items) {
 			const outcome = await attemptAsync(
-				async () => await session.prepare(item.document, item.request),
+				async () => await session.prepare(item.document, item.request, { inlineOnly: true }),
 			);
 			if (!outcome.ok) {
 				customIds.push(

@@ -72,7 +72,7 @@ export const runMistralBatch: BatchRunner = async (session, context, items) => {
 
 	for (const [position, item] of items.entries()) {
 		const outcome = await attemptAsync(
-			async () => await session.prepare(item.document, item.request),
+			async () => await session.prepare(item.document, item.request, { inlineOnly: true }),
 		);
 		if (!outcome.ok) {
 			results[position] =

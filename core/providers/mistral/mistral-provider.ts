@@ -1,7 +1,8 @@
 import { createMistralCompatibleProvider } from '../mistral-compatible/mistral-compatible-provider';
-import { MISTRAL_OCR_OPTIONS } from '../mistral-compatible/ocr-body';
+import { MISTRAL_OCR_OPTIONS, MISTRAL_OWN_OPTIONS } from '../mistral-compatible/ocr-body';
 import { runMistralBatch } from './mistral-batch';
 import { mistralBatchLater } from './mistral-batch-later';
+import { mistralFileStore } from './mistral-files';
 
 /** Mistral's own OCR API: the reference implementation of the family. */
 export const mistralProvider = createMistralCompatibleProvider({
@@ -14,8 +15,15 @@ export const mistralProvider = createMistralCompatibleProvider({
 	maxFileBytes: 50 * 1024 * 1024,
 	nativeImageFormats: ['png', 'jpeg', 'webp'],
 	path: '/v1/ocr',
-	honours: MISTRAL_OCR_OPTIONS,
+	honours: [...MISTRAL_OCR_OPTIONS, ...MISTRAL_OWN_OPTIONS],
 	annotationFormat: 'object',
+	fileStore: mistralFileStore,
+	decorateBody(body, document) {
+		// A Word file's images come back only as base64: without them, none may be asked for (else 400).
+		if (document.fileType.kind === 'office' && body.include_image_base64 !== true)
+			body.image_limit = 0;
+	},
+	capabilities: { officeDocuments: true },
 	// Mistral lists every model; OCR ones carry "ocr" in their id.
 	isOcrModel: (entry) => String(entry.id).includes('ocr'),
 	batch: runMistralBatch,

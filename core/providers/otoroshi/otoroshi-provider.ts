@@ -1,12 +1,27 @@
 import { extractProviderMessage } from '../../http/provider-message';
+import { MultipartBody, type MultipartPart } from '../../http/provider-request';
+import type { FileToUpload } from '../file-to-upload';
 import { createMistralCompatibleProvider } from '../mistral-compatible/mistral-compatible-provider';
 import type { DocumentChunk } from '../mistral-compatible/ocr-body';
+import type { DocumentInput } from '../provider';
 
 /** Above this, the file goes as multipart instead of base64 in JSON (a third smaller on the wire). */
 const MULTIPART_ABOVE_BYTES = 10 * 1024 * 1024;
 /** The file part's name in Otoroshi's documentation (`file` and `document` are also read). */
 const MULTIPART_FILE_FIELD = 'image';
 const NATIVE_IMAGE_FORMATS = ['png', 'jpeg'];
+
+/**
+ * Large files go as multipart, as they are: a PDF, or a one-frame image of a format the backend reads.
+ * A document sent as its https address stays JSON.
+ */
+function sendsAsMultipart(document: DocumentInput, file: FileToUpload): boolean {
+	const sentAsIs =
+		document.fileType.kind === 'pdf' ||
+		(document.opened.pageCount === 1 && NATIVE_IMAGE_FORMATS.includes(document.fileType.format));
+	const fetched = document.sourceUrl?.startsWith('https://') && file.originalIndexes === null;
+	return sentAsIs && !fetched && file.bytes.length > MULTIPART_ABOVE_BYTES;
+}
 
 /**
  * Otoroshi's wrapped upstream failures: every provider error comes back as HTTP 500 `internal_error`,
@@ -55,32 +70,31 @@ export const otoroshiProvider = createMistralCompatibleProvider({
 		body.filename = document.fileName;
 		if (request.pdfPassword) body.pdf_password = request.pdfPassword;
 	},
+	sendsFileApart: sendsAsMultipart,
 	encodeBody(body, document, file) {
-		// The file goes as it is: a PDF, or a one-frame image of a format the backend reads. A document
-		// sent as its https address stays JSON.
 		const chunk = body.document as DocumentChunk;
 		const address = chunk.type === 'document_url' ? chunk.document_url : chunk.image_url;
-		const sentAsIs =
-			document.fileType.kind === 'pdf' ||
-			(document.opened.pageCount === 1 && NATIVE_IMAGE_FORMATS.includes(document.fileType.format));
 		const inline = (typeof address === 'string' ? address : address.url).startsWith('data:');
-		if (file.bytes.length <= MULTIPART_ABOVE_BYTES || !sentAsIs || !inline) return undefined;
-		const form = new FormData();
-		form.append(
-			MULTIPART_FILE_FIELD,
-			new Blob([file.bytes], { type: document.fileType.mimeType }),
-			document.fileName,
-		);
+		if (!inline || !sendsAsMultipart(document, file)) return undefined;
+		// The file part streams from the file's own Buffer (no Blob or base64 copy of it).
+		const parts: MultipartPart[] = [
+			{
+				name: MULTIPART_FILE_FIELD,
+				fileName: document.fileName,
+				contentType: document.fileType.mimeType,
+				bytes: file.bytes,
+			},
+		];
 		for (const [key, value] of Object.entries(body)) {
 			if (key === 'document' || key === 'pages' || value === undefined) continue;
-			form.append(key, String(value));
+			parts.push({ name: key, value: String(value) });
 		}
 		const warnings = body.pages
 			? [
 					'Otoroshi reads every page of a file sent as multipart (large files): the page range was not applied.',
 				]
 			: [];
-		return { body: form, warnings };
+		return { body: new MultipartBody(parts), warnings };
 	},
 	readError: readOtoroshiError,
 	// Describe Image: the route's OpenAI-compatible chat endpoint and its default model.

@@ -1,3 +1,4 @@
+import { createReadStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 
 import { NodeConnectionTypes } from 'n8n-workflow';
@@ -13,7 +14,17 @@ import type {
 /** One input item as a test describes it: JSON, plus files by property name. */
 export interface FixtureItem {
 	json?: IDataObject;
-	files?: Record<string, { path?: string; base64?: string; fileName?: string; mimeType?: string }>;
+	files?: Record<
+		string,
+		{
+			path?: string;
+			base64?: string;
+			fileName?: string;
+			mimeType?: string;
+			/** Stream the file at `path` into binary storage instead of reading it whole (memory benchmarks). */
+			stream?: boolean;
+		}
+	>;
 }
 
 /**
@@ -41,7 +52,9 @@ export class FixtureItems implements INodeType {
 			const binary: Record<string, IBinaryData> = {};
 			for (const [property, file] of Object.entries(fixture.files ?? {})) {
 				const bytes = file.path
-					? await readFile(file.path)
+					? file.stream
+						? createReadStream(file.path)
+						: await readFile(file.path)
 					: Buffer.from(file.base64 ?? '', 'base64');
 				binary[property] = await this.helpers.prepareBinaryData(
 					bytes,
