@@ -189,6 +189,16 @@ export async function runQueueMode({
 		}
 		const batchFile = join(userFolder, 'queue-scheduled-batch.json');
 		writeFileSync(batchFile, JSON.stringify(batch));
+		// Its OCR Process names the accounts doubtful pages would go to: they exist in this database too.
+		const credentialsImported = await cli(
+			['import:credentials', `--input=${join(userFolder, 'credentials.json')}`],
+			queueEnv,
+		);
+		check(
+			'queue mode: credentials imported into PostgreSQL',
+			credentialsImported.status === 0,
+			credentialsImported.stderr.slice(-400),
+		);
 		const batchImported = await cli(['import:workflow', `--input=${batchFile}`], queueEnv);
 		const batchPublished = await cli(['publish:workflow', `--id=${batch.id}`], queueEnv);
 		check(

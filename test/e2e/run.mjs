@@ -261,6 +261,13 @@ async function main() {
 			type: 'mistralOcrApi',
 			data: { apiKey: key, baseUrl: mistral.url },
 		},
+		// The scheduled batch's fallback: the same fake speaks the /v1/ocr wire OpenGateLLM shares.
+		{
+			id: 'openGateLlmCredential',
+			name: 'OpenGateLLM account',
+			type: 'openGateLlmApi',
+			data: { apiKey: key, baseUrl: mistral.url },
+		},
 	];
 	const credentialsFile = join(userFolder, 'credentials.json');
 	writeFileSync(credentialsFile, JSON.stringify(credentials));
@@ -522,6 +529,13 @@ const EXPECTATIONS = {
 			'broken.pdf: failed with the cause, the batch went on',
 			record('broken.pdf').status === 'failed' && /PDF/i.test(record('broken.pdf').error),
 			JSON.stringify(record('broken.pdf')),
+		);
+		check(
+			'each record has its file SHA-256 (Crypto node, Remove Duplicates) and who read it',
+			files.every((file) =>
+				/^[0-9a-f]{64}$/.test(record(file.replace(/\.json$/, '')).documentHash),
+			) && record('invoice.pdf').readBy === 'local',
+			JSON.stringify(files.map((file) => record(file.replace(/\.json$/, '')).documentHash)),
 		);
 	},
 	'ocrchat-invoice-export.json': (items) => {

@@ -37,6 +37,8 @@ import {
 	MergeStandIn,
 	ReadFilesStandIn,
 	ScheduleTriggerStandIn,
+	CryptoStandIn,
+	RemoveDuplicatesStandIn,
 	SetStandIn,
 } from './nodes/stand-in-nodes';
 
@@ -131,6 +133,8 @@ export async function runWorkflow(
 	types.set('n8n-nodes-base.merge', new MergeStandIn());
 	types.set('n8n-nodes-base.convertToFile', new ConvertToFileStandIn());
 	types.set('n8n-nodes-base.scheduleTrigger', new ScheduleTriggerStandIn());
+	types.set('n8n-nodes-base.crypto', new CryptoStandIn());
+	types.set('n8n-nodes-base.removeDuplicates', new RemoveDuplicatesStandIn());
 	types.set('ocr-test.fixtureItems', new FixtureItems());
 	for (const [name, type] of Object.entries(options.nodes ?? {})) types.set(name, type);
 

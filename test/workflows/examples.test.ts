@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import {
 	copyFileSync,
 	mkdirSync,
@@ -204,6 +204,19 @@ describe('the example workflows run as shipped', () => {
 			});
 			expect(record('broken.pdf').error).toMatch(/item 0|PDF/i);
 			expect(Date.parse(String(record('broken.pdf').processedAt))).not.toBeNaN();
+			// Each record names its file's SHA-256 and who read it; clean pages stay with the Local engine.
+			for (const name of ['invoice.pdf', 'invoice-scan.png', 'broken.pdf']) {
+				const bytes = readFileSync(join(base, 'samples', name));
+				expect(record(name).documentHash).toBe(createHash('sha256').update(bytes).digest('hex'));
+			}
+			expect(record('invoice.pdf')).toMatchObject({ readBy: 'local', cost: 0 });
+
+			// The next run finds nothing new: no file is read, nor paid for, twice.
+			rmSync(join(base, 'ocr-output'), { recursive: true });
+			mkdirSync(join(base, 'ocr-output'));
+			const again = await runWorkflow(example('scheduled-batch-ocr.json'));
+			expect(again.output('Skip Files Seen Before')).toEqual([]);
+			expect(readdirSync(join(base, 'ocr-output'))).toEqual([]);
 		} finally {
 			if (previousBase === undefined) delete process.env.OCR_EXAMPLES_BASE;
 			else process.env.OCR_EXAMPLES_BASE = previousBase;

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { basename, dirname, resolve } from 'node:path';
 
@@ -291,5 +292,106 @@ export class ScheduleTriggerStandIn implements INodeType {
 		throw new Error(
 			'The schedule stand-in does not fire: start the workflow at its manual trigger',
 		);
+	}
+}
+
+/** Stand-in for n8n-nodes-base.crypto (hash of a binary): like the real node, the hashed file is left out. */
+export class CryptoStandIn implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Crypto',
+		name: 'crypto',
+		group: ['transform'],
+		version: 1,
+		description: 'Stand-in for n8n-nodes-base.crypto (hash of a binary property)',
+		defaults: { name: 'Crypto' },
+		usableAsTool: true,
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		properties: [
+			{ displayName: 'Action', name: 'action', type: 'string', default: 'hash' },
+			{ displayName: 'Type', name: 'type', type: 'string', default: 'MD5' },
+			{ displayName: 'Binary Data', name: 'binaryData', type: 'boolean', default: false },
+			{
+				displayName: 'Binary Property',
+				name: 'binaryPropertyName',
+				type: 'string',
+				default: 'data',
+			},
+			{ displayName: 'Property Name', name: 'dataPropertyName', type: 'string', default: 'data' },
+			{ displayName: 'Encoding', name: 'encoding', type: 'string', default: 'hex' },
+		],
+	};
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		return [
+			await Promise.all(
+				this.getInputData().map(async (item, itemIndex) => {
+					const action = this.getNodeParameter('action', itemIndex);
+					const binary = this.getNodeParameter('binaryData', itemIndex);
+					if (action !== 'hash' || binary !== true)
+						throw new Error('The Crypto stand-in only hashes binary properties');
+					const type = String(this.getNodeParameter('type', itemIndex)).toLowerCase();
+					const property = String(this.getNodeParameter('binaryPropertyName', itemIndex));
+					const bytes = await this.helpers.getBinaryDataBuffer(itemIndex, property);
+					const hash = createHash(type === 'sha256' ? 'sha256' : type)
+						.update(bytes)
+						.digest(this.getNodeParameter('encoding', itemIndex) === 'base64' ? 'base64' : 'hex');
+					return {
+						json: {
+							...item.json,
+							[String(this.getNodeParameter('dataPropertyName', itemIndex))]: hash,
+						},
+						pairedItem: { item: itemIndex },
+					};
+				}),
+			),
+		];
+	}
+}
+
+/** Keys seen by each Remove Duplicates stand-in, for the life of the test process. */
+const seenKeys = new Map<string, Set<string>>();
+
+/**
+ * Stand-in for n8n-nodes-base.removeDuplicates v2 (items whose key an earlier execution saw are
+ * removed): the history lives in the test process, not in n8n's database.
+ */
+export class RemoveDuplicatesStandIn implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Remove Duplicates',
+		name: 'removeDuplicates',
+		group: ['transform'],
+		version: [2],
+		description: 'Stand-in for n8n-nodes-base.removeDuplicates (items seen in previous executions)',
+		defaults: { name: 'Remove Duplicates' },
+		usableAsTool: true,
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main, NodeConnectionTypes.Main],
+		properties: [
+			{ displayName: 'Operation', name: 'operation', type: 'string', default: '' },
+			{ displayName: 'Logic', name: 'logic', type: 'string', default: '' },
+			{ displayName: 'Value to Dedupe On', name: 'dedupeValue', type: 'string', default: '' },
+			{ displayName: 'Options', name: 'options', type: 'json', default: {} },
+		],
+	};
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		if (
+			this.getNodeParameter('operation', 0) !== 'removeItemsSeenInPreviousExecutions' ||
+			this.getNodeParameter('logic', 0) !== 'removeItemsWithAlreadySeenKeyValues'
+		)
+			throw new Error('The Remove Duplicates stand-in only removes keys seen before');
+		const seen = seenKeys.get(this.getNode().id) ?? new Set<string>();
+		seenKeys.set(this.getNode().id, seen);
+		const kept: INodeExecutionData[] = [];
+		const discarded: INodeExecutionData[] = [];
+		const keys = this.getInputData().map((item, itemIndex) => {
+			const key = String(this.getNodeParameter('dedupeValue', itemIndex));
+			(seen.has(key) ? discarded : kept).push({ ...item, pairedItem: { item: itemIndex } });
+			return key;
+		});
+		// Recorded once the run's items are sorted: the next execution sees them.
+		for (const key of keys) seen.add(key);
+		return [kept, discarded];
 	}
 }
