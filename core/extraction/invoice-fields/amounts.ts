@@ -15,6 +15,11 @@ export interface AmountToken {
 	currency: string | null;
 	/** Written with `%` after it: a rate, not an amount. */
 	percent: boolean;
+	/**
+	 * Read as cents across a space (`6 00`, `565 50`): how a scan's decimal point is often lost. Less sure
+	 * than a written separator.
+	 */
+	spacedCents: boolean;
 }
 
 /** Symbols and codes as written (upper case), to their ISO 4217 code. */
@@ -214,6 +219,18 @@ export function findAmounts(text: string): AmountToken[] {
 		// Split from the right into the longest segments that read as numbers.
 		const segments: AmountToken[] = [];
 		let last = runs.length - 1;
+		if (runs.length === 2 && separators[1] === ' ' && runs[1].length === 2 && runs[0].length <= 4) {
+			segments.push({
+				value: Number(`${runs[0]}.${runs[1]}`),
+				start: runStarts[0],
+				end: position,
+				decimals: 2,
+				currency: null,
+				percent: false,
+				spacedCents: true,
+			});
+			last = -1;
+		}
 		while (last >= 0) {
 			let chosen = last;
 			let segment = readSegment(runs, separators, last, last);
@@ -233,6 +250,7 @@ export function findAmounts(text: string): AmountToken[] {
 					decimals: segment.decimals,
 					currency: null,
 					percent: false,
+					spacedCents: false,
 				});
 			last = chosen - 1;
 		}

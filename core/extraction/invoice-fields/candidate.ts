@@ -1,7 +1,7 @@
 import type { FieldSource } from '../../model';
 import { normalizeBox } from '../../units';
 import type { LineFacts } from './line-facts';
-import { spanBox, spanConfidence } from './read-lines';
+import { spanBox, spanConfidence, unionBox } from './read-lines';
 
 /** A value one rule read for a field, where it read it, and how sure the rule is (0–1). */
 export interface Candidate<Value> {
@@ -10,6 +10,8 @@ export interface Candidate<Value> {
 	start: number;
 	end: number;
 	certainty: number;
+	/** Where the value began when it was written over two lines (a name broken after its first words). */
+	also?: Candidate<unknown>;
 }
 
 /** The best candidate: highest certainty, then the earliest (or latest) in the document. */
@@ -38,11 +40,20 @@ const round3 = (value: number) => Math.round(value * 1000) / 1000;
  */
 export function sourceOf(candidate: Candidate<unknown>): FieldSource {
 	const { line } = candidate.facts;
-	const bbox = spanBox(line, candidate.start, candidate.end);
-	const ocr = spanConfidence(line, candidate.start, candidate.end);
+	let bbox = spanBox(line, candidate.start, candidate.end);
+	let ocr = spanConfidence(line, candidate.start, candidate.end);
+	let text = line.text.slice(candidate.start, candidate.end).trim();
+	const first = candidate.also;
+	if (first && first.facts.line.pageNumber === line.pageNumber) {
+		const firstLine = first.facts.line;
+		bbox = unionBox([spanBox(firstLine, first.start, first.end), bbox]);
+		const firstOcr = spanConfidence(firstLine, first.start, first.end);
+		ocr = ocr === null || firstOcr === null ? (ocr ?? firstOcr) : (ocr + firstOcr) / 2;
+		text = `${firstLine.text.slice(first.start, first.end).trim()}\n${text}`;
+	}
 	return {
 		pageNumber: line.pageNumber,
-		text: line.text.slice(candidate.start, candidate.end).trim(),
+		text,
 		bbox,
 		bboxNormalized: normalizeBox(bbox, line.dimensions),
 		confidence: round3(candidate.certainty * (ocr ?? 1)),

@@ -51,8 +51,24 @@ export const LABELS: Label[] = [
 		'total incl',
 		'total inclusive',
 		'inclusive of gst',
+		'inclusive gst',
+		'including gst',
+		'incl of gst',
+		'incl. of gst',
 		'incl gst',
 		'incl. gst',
+		'inc gst',
+		'inc. gst',
+		'incl vat',
+		'incl. vat',
+		'including vat',
+		'inclusive of vat',
+		'incl tax',
+		'incl. tax',
+		'including tax',
+		'tax included',
+		'tax inclusive',
+		'toutes taxes comprises',
 		'rounded total',
 		'total rounded',
 		'total after rounding',
@@ -70,14 +86,27 @@ export const LABELS: Label[] = [
 		'montant ht',
 		'total hors taxes',
 		'total hors taxe',
+		'hors taxes',
 		'subtotal',
 		'sub total',
 		'sub-total',
 		'total excl',
 		'total excluding',
 		'excluding gst',
+		'exclusive of gst',
+		'excl of gst',
+		'excl. of gst',
 		'excl gst',
 		'excl. gst',
+		'excl.gst',
+		'excluded gst',
+		'before gst',
+		'excluding vat',
+		'excluding tax',
+		'excl tax',
+		'excl. tax',
+		'before tax',
+		'hors taxe',
 		'excl. vat',
 		'excl vat',
 		'total before tax',
@@ -87,7 +116,8 @@ export const LABELS: Label[] = [
 		'total ex gst',
 		'total exclusive',
 	),
-	...label('net', 0.8, 'hors taxes', ' ht'),
+	...label('net', 0.8, 'ht'),
+	...label('total', 0.9, 'ttc'),
 	...label(
 		'tax',
 		1,
@@ -115,6 +145,9 @@ export const LABELS: Label[] = [
 		'discount',
 		'remise',
 		'rounding',
+		'rounding adj',
+		'rounding adjustment',
+		'rnd adj',
 		'arrondi',
 		'total qty',
 		'total quantity',
@@ -267,32 +300,64 @@ export interface LabelHit {
 }
 
 const isWordCharacter = (character: string | undefined) =>
-	character !== undefined && /[\p{L}\p{N}]/u.test(character);
+	character !== undefined && /[\p{L}\p{N}°#&]/u.test(character);
 
 /**
- * Labels in a folded line, left to right. Where labels overlap the longest wins (`total ht` over
- * `total`), so every part of the line names at most one field.
+ * Letters, digits and `°#&` kept, every other run of characters made one space: `Total (Incl.GST)` and
+ * `total incl gst` read alike. `positions` maps each kept character back to the line.
+ */
+function squeeze(folded: string): { text: string; positions: number[] } {
+	let text = '';
+	const positions: number[] = [];
+	for (let index = 0; index < folded.length; index++) {
+		if (isWordCharacter(folded[index])) {
+			text += folded[index];
+			positions.push(index);
+		} else if (text && text[text.length - 1] !== ' ') {
+			text += ' ';
+			positions.push(index);
+		}
+	}
+	return { text, positions };
+}
+
+const SQUEEZED_LABELS = LABELS.map((entry) => ({
+	...entry,
+	text: squeeze(entry.text).text.trim(),
+}));
+
+/**
+ * Labels in a folded line, left to right, read across punctuation. Where labels overlap the longest wins
+ * (`total ht` over `total`), so every part of the line names at most one field.
  */
 export function findLabels(folded: string): LabelHit[] {
+	const { text, positions } = squeeze(folded);
 	const hits: LabelHit[] = [];
-	for (const entry of LABELS) {
+	for (const entry of SQUEEZED_LABELS) {
 		let from = 0;
 		for (;;) {
-			const start = folded.indexOf(entry.text, from);
+			const start = text.indexOf(entry.text, from);
 			if (start < 0) break;
 			const end = start + entry.text.length;
 			from = start + 1;
-			const first = entry.text[0];
-			const last = entry.text[entry.text.length - 1];
-			if (isWordCharacter(first) && isWordCharacter(folded[start - 1])) continue;
-			if (isWordCharacter(last) && isWordCharacter(folded[end])) continue;
-			hits.push({ kind: entry.kind, weight: entry.weight, start, end });
+			if (isWordCharacter(text[start - 1]) || isWordCharacter(text[end])) continue;
+			hits.push({
+				kind: entry.kind,
+				weight: entry.weight,
+				start: positions[start],
+				end: positions[end - 1] + 1,
+			});
 		}
 	}
 	hits.sort((a, b) => b.end - b.start - (a.end - a.start) || a.start - b.start);
 	const kept: LabelHit[] = [];
+	// A label that lost to a longer overlapping one still covers its words: `Total (Inclusive of GST)`
+	// is a total, and its `GST` no tax label.
+	const covered: LabelHit[] = [];
 	for (const hit of hits) {
+		if (covered.some((other) => hit.start >= other.start && hit.end <= other.end)) continue;
 		if (kept.every((other) => hit.end <= other.start || hit.start >= other.end)) kept.push(hit);
+		else covered.push(hit);
 	}
 	return kept.sort((a, b) => a.start - b.start);
 }

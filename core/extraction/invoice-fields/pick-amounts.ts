@@ -12,6 +12,7 @@ const NEIGHBOUR_LABEL_WEIGHT = 0.8;
 
 /** How much an amount looks like money: cents or a currency beside it. */
 function shapeOf(amount: AmountToken): number {
+	if (amount.spacedCents) return 0.7;
 	if (amount.decimals === 2) return 1;
 	if (amount.currency) return 0.9;
 	return amount.decimals > 0 ? 0.8 : 0.55;
@@ -48,9 +49,13 @@ export function amountCandidates(
 			if (hit.kind === 'notTotal') continue;
 			const field = FIELD_OF[hit.kind as keyof typeof FIELD_OF];
 			const limit = labels[position + 1]?.start ?? fact.line.text.length;
-			const same = fact.amounts.find((amount) => amount.start >= hit.end && amount.start < limit);
-			if (same) {
-				found[field].push(candidate(fact, same, hit.weight * shapeOf(same)));
+			const after = fact.amounts.filter(
+				(amount) => amount.start >= hit.end && amount.start < limit,
+			);
+			if (after.length) {
+				// Several amounts after one label make a summary row (`Total : 234.00 14.04`), not a total.
+				const row = after.length > 1 ? 0.8 : 1;
+				found[field].push(candidate(fact, after[0], row * hit.weight * shapeOf(after[0])));
 				continue;
 			}
 			if (fact.amounts.some((amount) => amount.start >= hit.end)) continue;
@@ -67,7 +72,8 @@ export function amountCandidates(
 				);
 				continue;
 			}
-			const next = fact.line.box ? null : layout.next(fact);
+			// The value on the line below (`TOTAL AMOUNT PAYABLE` / `RM 41.95`), when that line is only it.
+			const next = layout.next(fact);
 			if (next && next.amounts.length === 1 && next.labels.length === 0)
 				found[field].push(
 					candidate(next, next.amounts[0], 0.75 * hit.weight * shapeOf(next.amounts[0])),
@@ -78,6 +84,8 @@ export function amountCandidates(
 }
 
 const CENT = 0.005;
+/** Receipts round the total to 5 cents: net + tax may miss it by that much. */
+const ROUNDING = 0.051;
 
 /**
  * Net, tax and total, checked against one another: a reading where net + tax = total is preferred to the
@@ -86,6 +94,39 @@ const CENT = 0.005;
  * lines of cash given or change excepted.
  */
 export function pickAmounts(
+	facts: LineFacts[],
+	layout: Layout,
+): Record<AmountField, AmountCandidate | null> {
+	const picked = pickConsistent(facts, layout);
+	return { ...picked, totalAmount: picked.totalAmount && rounded(picked.totalAmount, facts) };
+}
+
+/** Lines after the total where a rounding adjustment and the rounded amount are looked for. */
+const ROUNDING_LINES = 6;
+const ROUNDING_WORDS = /\b(rounding|rnd|arrondi)/;
+
+/**
+ * The amount payable: a receipt that prints a rounding adjustment under its total (`Rounding Adj: 0.02`)
+ * is paid the total plus that adjustment. Read where the rounded amount is printed, or else from the
+ * total's place, less surely.
+ */
+function rounded(total: AmountCandidate, facts: LineFacts[]): AmountCandidate {
+	const after = facts.slice(total.facts.index + 1, total.facts.index + 1 + ROUNDING_LINES);
+	const adjustment = after.find(
+		(fact) => ROUNDING_WORDS.test(fact.line.folded) && fact.amounts.length === 1,
+	)?.amounts[0];
+	if (!adjustment || adjustment.value === 0 || Math.abs(adjustment.value) >= 0.1) return total;
+	const value = Math.round((total.value + adjustment.value) * 100) / 100;
+	for (const fact of after) {
+		const printed = fact.amounts.find(
+			(amount) => amount.decimals > 0 && Math.abs(amount.value - value) <= CENT,
+		);
+		if (printed && !hasLabel(fact, 'tax', 'net')) return candidate(fact, printed, total.certainty);
+	}
+	return { ...total, value, certainty: total.certainty * 0.8 };
+}
+
+function pickConsistent(
 	facts: LineFacts[],
 	layout: Layout,
 ): Record<AmountField, AmountCandidate | null> {
@@ -103,9 +144,10 @@ export function pickAmounts(
 	for (const net of top('netAmount'))
 		for (const tax of top('taxAmount'))
 			for (const total of top('totalAmount')) {
-				if (Math.abs(net.value + tax.value - total.value) > CENT || total.value <= 0) continue;
-				if (net === total || tax.value >= total.value) continue;
-				const score = net.certainty + tax.certainty + total.certainty;
+				const gap = Math.abs(net.value + tax.value - total.value);
+				if (gap > ROUNDING || tax.value <= 0 || tax.value >= net.value) continue;
+				if (net.facts === total.facts && net.start === total.start) continue;
+				const score = net.certainty + tax.certainty + total.certainty - (gap > CENT ? 0.5 : 0);
 				if (score > agreeingScore) {
 					agreeing = [net, tax, total];
 					agreeingScore = score;
@@ -124,13 +166,19 @@ export function pickAmounts(
 	}
 
 	const { netAmount: net, taxAmount: tax, totalAmount: total } = chosen;
-	if (
-		net &&
-		tax &&
-		tax.value < net.value &&
-		(!total || total.certainty < 0.9 || total.amount.decimals !== 2)
-	) {
-		const sum = net.value + tax.value;
+	const unsure = !total || total.certainty < 0.9 || total.amount.decimals !== 2;
+	if (net && tax && tax.value > 0 && tax.value < net.value && unsure) {
+		const sum = Math.round((net.value + tax.value) * 100) / 100;
+		// A total read without its decimal point (`742` for 7.42) is the sum when its digits are the sum's.
+		const pointLost = candidates.totalAmount.find(
+			(other) => other.amount.decimals === 0 && other.value === Math.round(sum * 100),
+		);
+		if (pointLost)
+			return {
+				netAmount: net,
+				taxAmount: tax,
+				totalAmount: { ...pointLost, value: sum, certainty: 0.6 },
+			};
 		const matches: AmountCandidate[] = [];
 		for (const fact of facts) {
 			if (hasLabel(fact, 'notTotal', 'net', 'tax')) continue;

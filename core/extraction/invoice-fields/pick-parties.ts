@@ -62,6 +62,28 @@ const LEGAL_FORMS = new Set([
 	'Trading',
 	'COMPANY',
 	'Company',
+	'SDN',
+	'Sdn',
+	'SDN.',
+	'Sdn.',
+	'S/B',
+]);
+
+/** Words of registration and tax lines (`Company Reg No`, `GST ID`, `SIRET`), which are not names. */
+const REGISTRATION_WORDS = new Set([
+	'reg',
+	'registration',
+	'gst',
+	'sst',
+	'vat',
+	'tva',
+	'siret',
+	'siren',
+	'rcs',
+	'ape',
+	'naf',
+	'abn',
+	'ein',
 ]);
 
 /** Words of a document's title, which is not the supplier's name. */
@@ -117,11 +139,22 @@ const CONTACT_WORDS = new Set([
 const letters = (text: string) => (text.match(/\p{L}/gu) ?? []).length;
 const digits = (text: string) => (text.match(/\d/g) ?? []).length;
 
-/** A company name as written, its registration number in brackets and edge punctuation left out. */
+const OPENING = new Set(['(', '[', '{']);
+const CLOSING = new Set([')', ']', '}']);
+
+/** A company name as written, a registration number in brackets (`(81109-A)`) and edge punctuation left out. */
 function nameSpan(text: string, start: number, end: number): { start: number; end: number } {
 	let cut = end;
-	const bracket = text.indexOf('(', start);
-	if (bracket >= 0 && bracket < cut && /\d/.test(text.slice(bracket, cut))) cut = bracket;
+	for (let position = start; position < cut; position++) {
+		if (!OPENING.has(text[position])) continue;
+		let close = position + 1;
+		while (close < cut && !CLOSING.has(text[close])) close++;
+		if (/\d/.test(text.slice(position, close))) {
+			cut = position;
+			break;
+		}
+		position = close;
+	}
 	let from = start;
 	while (from < cut && !/[\p{L}\p{N}&]/u.test(text[from])) from++;
 	while (cut > from && !/[\p{L}\p{N}.)]/u.test(text[cut - 1])) cut--;
@@ -147,23 +180,39 @@ export function pickSupplier(facts: LineFacts[], layout: Layout): Candidate<stri
 		const { text, folded } = fact.line;
 		const words = folded.split(/[^\p{L}\p{N}]+/u).filter(Boolean);
 		if (words.length === 0 || words.every((word) => TITLE_WORDS.has(word))) continue;
-		if (letters(text) < 3 || letters(text) < digits(text)) continue;
-		if (fact.dates.length || fact.amounts.length || fact.ibans.length) continue;
-		if (folded.includes('@') || words.some((word) => CONTACT_WORDS.has(word))) continue;
+		if (letters(text) < 3 || letters(text) <= digits(text)) continue;
+		if (fact.dates.length || fact.ibans.length || fact.vats.length) continue;
+		if (fact.amounts.some((amount) => amount.decimals > 0 || amount.currency)) continue;
+		if (
+			folded.includes('@') ||
+			words.some((word) => CONTACT_WORDS.has(word) || REGISTRATION_WORDS.has(word))
+		)
+			continue;
 		if (
 			hasLabel(fact, 'customer', 'invoiceNumber', 'invoiceDate', 'dueDate', 'total', 'net', 'iban')
 		)
 			continue;
 		const span = nameSpan(text, 0, text.length);
 		if (span.end - span.start < 3) continue;
-		const formal = text.split(/\s+/).some((word) => LEGAL_FORMS.has(word.replace(/,$/, '')));
-		candidates.push({
+		const written = text.slice(span.start, span.end).split(/\s+/);
+		const isForm = (word: string) => LEGAL_FORMS.has(word.replace(/[,(].*$/, ''));
+		const formal = written.some(isForm);
+		const numbered = fact.amounts.length > 0 ? 0.8 : 1;
+		const candidate: Candidate<string> = {
 			value: text.slice(span.start, span.end),
 			facts: fact,
 			start: span.start,
 			end: span.end,
-			certainty: formal ? 0.9 : Math.max(0.3, 0.7 - 0.1 * rank),
-		});
+			certainty: (formal ? 0.9 : Math.max(0.3, 0.7 - 0.1 * rank)) * numbered,
+		};
+		// A name broken over two lines (`POPULAR BOOK` / `CO. (M) SDN BHD`): the line before is its start.
+		const previous = candidates[candidates.length - 1];
+		if (formal && isForm(written[0]) && previous && previous.facts.index === fact.index - 1) {
+			candidates.pop();
+			candidate.value = `${previous.value} ${candidate.value}`;
+			candidate.also = previous;
+		}
+		candidates.push(candidate);
 		rank++;
 	}
 	return best(candidates);
