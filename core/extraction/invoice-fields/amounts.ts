@@ -22,6 +22,9 @@ export interface AmountToken {
 	spacedCents: boolean;
 }
 
+import { isDigit, isLetter } from './characters';
+import { plainSpaces } from './read-lines';
+
 /** Symbols and codes as written (upper case), to their ISO 4217 code. */
 const CURRENCIES: Record<string, string> = {
 	'€': 'EUR',
@@ -65,17 +68,13 @@ const CURRENCIES: Record<string, string> = {
 
 /** The ISO 4217 code of a currency as written (`€`, `eur`, `RM`, `US$`), or null. */
 export function currencyCode(written: string): string | null {
+	if (written.length > 12) return null;
 	const key = written.trim().toUpperCase().replace(/\.$/, '');
 	return Object.hasOwn(CURRENCIES, key) ? CURRENCIES[key] : null;
 }
 
 const SYMBOLS = new Set(['€', '£', '$', '¥', '₹']);
 const GROUP_OR_DECIMAL = new Set([' ', '.', ',', "'", '’']);
-
-const isDigit = (character: string | undefined) =>
-	character !== undefined && character >= '0' && character <= '9';
-const isLetter = (character: string | undefined) =>
-	character !== undefined && /\p{L}/u.test(character);
 
 /** Most digit groups one amount can have (`1 234 567 890,12`). */
 const MAX_GROUPS = 6;
@@ -134,9 +133,10 @@ function readSegment(
 	let decimalSeparator = '';
 	if (last > first && (separators[last] === '.' || separators[last] === ',')) {
 		const length = runs[last].length;
-		const others = separators.slice(first + 1, last);
-		const leadingZero = last === first + 1 && runs[first].startsWith('0');
-		const mixed = others.length > 0 && others.every((separator) => separator !== separators[last]);
+		const leadingZero = last === first + 1 && runs[first][0] === '0';
+		let mixed = last > first + 1;
+		for (let index = first + 1; index < last && mixed; index++)
+			mixed = separators[index] !== separators[last];
 		if (length === 1 || length === 2 || length === 4 || (length === 3 && (mixed || leadingZero))) {
 			decimals = runs[last];
 			decimalSeparator = separators[last];
@@ -150,7 +150,8 @@ function readSegment(
 			if (separators[index] !== group || runs[index].length !== 3) return null;
 		}
 	} else if (runs[first].length > 12) return null;
-	const integer = runs.slice(first, integerLast + 1).join('');
+	let integer = '';
+	for (let index = first; index <= integerLast; index++) integer += runs[index];
 	const value = Number(`${integer}.${decimals || '0'}`);
 	return value <= MAX_VALUE ? { value, decimals: decimals.length } : null;
 }
@@ -162,7 +163,8 @@ function readSegment(
  * Digit groups separated by single spaces, dots or commas are one number when they group like one
  * (`2 145,00`); otherwise they are split from the right, so `12 85,00 €` is `12` then `85,00 €`.
  */
-export function findAmounts(text: string): AmountToken[] {
+export function findAmounts(written: string): AmountToken[] {
+	const text = plainSpaces(written);
 	const found: AmountToken[] = [];
 	let index = 0;
 	/** Where the last amount, its currency included, ended: a symbol is not given to two amounts. */

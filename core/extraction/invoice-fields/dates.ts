@@ -8,6 +8,9 @@
  * 14 November). Two-digit years are 2000–2069, or 1970–1999 from 70 on.
  */
 
+import { isDigit, isLetter } from './characters';
+import { plainSpaces } from './read-lines';
+
 export interface DateToken {
 	iso: string;
 	start: number;
@@ -62,6 +65,9 @@ const MONTHS: Record<string, number> = {
 
 /** The month a (French or English, full or short) month name stands for, or null. */
 export function monthNumber(name: string): number | null {
+	if (name.length < 3 || name.length > 10) return null;
+	const lower = name.toLowerCase();
+	if (Object.hasOwn(MONTHS, lower)) return MONTHS[lower];
 	const key = name
 		.normalize('NFD')
 		.replace(/[\u0300-\u036f]/g, '')
@@ -76,11 +82,6 @@ interface Token {
 	start: number;
 	end: number;
 }
-
-const isDigit = (character: string | undefined) =>
-	character !== undefined && character >= '0' && character <= '9';
-const isLetter = (character: string | undefined) =>
-	character !== undefined && /\p{L}/u.test(character);
 
 /** Numbers, words and single marks, spaces dropped: one pass. */
 function tokenize(text: string): Token[] {
@@ -126,7 +127,11 @@ const DATE_MARKS = new Set(['/', '.', '-']);
 
 /** A number date starting at token `at`: `d/m/y`, `y-m-d`; its last token index too. */
 function numberDate(tokens: Token[], at: number): { token: DateToken; last: number } | null {
-	const [first, mark, second, mark2, third] = tokens.slice(at, at + 5);
+	const first = tokens[at];
+	const mark = tokens[at + 1];
+	const second = tokens[at + 2];
+	const mark2 = tokens[at + 3];
+	const third = tokens[at + 4];
 	if (
 		!third ||
 		first.kind !== 'number' ||
@@ -215,10 +220,15 @@ function monthDayYear(tokens: Token[], at: number): { token: DateToken; last: nu
 
 /** Every date in a line of text, left to right. */
 export function findDates(text: string): DateToken[] {
-	const tokens = tokenize(text);
+	const tokens = tokenize(plainSpaces(text));
 	const found: DateToken[] = [];
 	for (let at = 0; at < tokens.length; at++) {
-		const hit = numberDate(tokens, at) ?? dayMonthYear(tokens, at) ?? monthDayYear(tokens, at);
+		const hit =
+			tokens[at].kind === 'number'
+				? (numberDate(tokens, at) ?? dayMonthYear(tokens, at))
+				: tokens[at].kind === 'word'
+					? monthDayYear(tokens, at)
+					: null;
 		if (hit) {
 			found.push(hit.token);
 			at = hit.last;

@@ -3,6 +3,8 @@
  * (and the French key). Scans are one pass over the text with bounded look-ahead.
  */
 
+import { isDigit, isLetter, isUpper } from './characters';
+
 export interface IdentifierToken {
 	/** Without spaces, dots or dashes, upper case. */
 	value: string;
@@ -89,13 +91,7 @@ const IBAN_LENGTHS: Record<string, number> = {
 	XK: 20,
 };
 
-const isDigit = (character: string | undefined) =>
-	character !== undefined && character >= '0' && character <= '9';
-const isUpper = (character: string | undefined) =>
-	character !== undefined && character >= 'A' && character <= 'Z';
 const isAlphanumeric = (character: string | undefined) => isDigit(character) || isUpper(character);
-const isLetter = (character: string | undefined) =>
-	character !== undefined && /\p{L}/u.test(character);
 
 /** The IBAN's mod-97 check (ISO 7064): the account moved behind the country, letters as 10–35. */
 function mod97(iban: string): number {

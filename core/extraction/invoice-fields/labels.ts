@@ -3,6 +3,8 @@
  * accents (as `foldKeepingLength` writes a line). Each label says how surely it names its field.
  */
 
+import { isDigit } from './characters';
+
 export type LabelKind =
 	| 'total'
 	| 'net'
@@ -299,48 +301,76 @@ export interface LabelHit {
 	end: number;
 }
 
-const isWordCharacter = (character: string | undefined) =>
-	character !== undefined && /[\p{L}\p{N}°#&]/u.test(character);
+const WORD_CHARACTER = /[\p{L}\p{N}°#&]/u;
+
+function isWordCharacter(character: string | undefined): boolean {
+	if (character === undefined) return false;
+	const code = character.charCodeAt(0);
+	if (code < 128)
+		return (
+			(code >= 97 && code <= 122) ||
+			(code >= 48 && code <= 57) ||
+			(code >= 65 && code <= 90) ||
+			character === '#' ||
+			character === '&'
+		);
+	return WORD_CHARACTER.test(character);
+}
+
+const NOT_WORD = /[^\p{L}\p{N}°#&]+/gu;
 
 /**
  * Letters, digits and `°#&` kept, every other run of characters made one space: `Total (Incl.GST)` and
- * `total incl gst` read alike. `positions` maps each kept character back to the line.
+ * `total incl gst` read alike.
  */
-function squeeze(folded: string): { text: string; positions: number[] } {
-	let text = '';
+const squeeze = (folded: string) => folded.replace(NOT_WORD, ' ');
+
+/** For each character of `squeeze(folded)`, its position in `folded`. */
+function positionsOf(folded: string): number[] {
 	const positions: number[] = [];
+	let inGap = false;
 	for (let index = 0; index < folded.length; index++) {
 		if (isWordCharacter(folded[index])) {
-			text += folded[index];
 			positions.push(index);
-		} else if (text && text[text.length - 1] !== ' ') {
-			text += ' ';
+			inGap = false;
+		} else if (!inGap) {
 			positions.push(index);
+			inGap = true;
 		}
 	}
-	return { text, positions };
+	return positions;
 }
 
-const SQUEEZED_LABELS = LABELS.map((entry) => ({
-	...entry,
-	text: squeeze(entry.text).text.trim(),
-}));
+/** The labels by their first word, so a line is matched word by word, not label by label. */
+const BY_FIRST_WORD = new Map<string, Label[]>();
+for (const entry of LABELS) {
+	const text = squeeze(entry.text).trim();
+	const first = text.split(' ')[0];
+	const list = BY_FIRST_WORD.get(first) ?? [];
+	list.push({ ...entry, text });
+	BY_FIRST_WORD.set(first, list);
+}
 
 /**
  * Labels in a folded line, left to right, read across punctuation. Where labels overlap the longest wins
  * (`total ht` over `total`), so every part of the line names at most one field.
  */
 export function findLabels(folded: string): LabelHit[] {
-	const { text, positions } = squeeze(folded);
+	const text = squeeze(folded);
+	let positions: number[] | null = null;
 	const hits: LabelHit[] = [];
-	for (const entry of SQUEEZED_LABELS) {
-		let from = 0;
-		for (;;) {
-			const start = text.indexOf(entry.text, from);
-			if (start < 0) break;
+	let start = 0;
+	while (start < text.length) {
+		let wordEnd = start;
+		while (wordEnd < text.length && text[wordEnd] !== ' ') wordEnd++;
+		// No label starts with a digit: number words, the bulk of a hostile page, are passed over.
+		const entries = isDigit(text[start])
+			? undefined
+			: BY_FIRST_WORD.get(text.slice(start, wordEnd));
+		for (const entry of entries ?? []) {
 			const end = start + entry.text.length;
-			from = start + 1;
-			if (isWordCharacter(text[start - 1]) || isWordCharacter(text[end])) continue;
+			if (!text.startsWith(entry.text, start) || isWordCharacter(text[end])) continue;
+			positions ??= positionsOf(folded);
 			hits.push({
 				kind: entry.kind,
 				weight: entry.weight,
@@ -348,6 +378,7 @@ export function findLabels(folded: string): LabelHit[] {
 				end: positions[end - 1] + 1,
 			});
 		}
+		start = wordEnd + 1;
 	}
 	hits.sort((a, b) => b.end - b.start - (a.end - a.start) || a.start - b.start);
 	const kept: LabelHit[] = [];

@@ -29,39 +29,31 @@ export interface ReadLine {
  */
 export const MAX_LINE_LENGTH = 400;
 
-const ODD_SPACES = new Set([
-	'\u00a0',
-	'\u202f',
-	'\u2007',
-	'\u2009',
-	'\u200a',
-	'\t',
-	'\r',
-	'\f',
-	'\v',
-]);
+const ODD_SPACES = /[\u00a0\u202f\u2007\u2009\u200a\t\r\f\v]/g;
 
+/** No-break, narrow, thin spaces and tabs as plain spaces, one for one. */
 export function plainSpaces(text: string): string {
-	let out = '';
-	for (const character of text) out += ODD_SPACES.has(character) ? ' ' : character;
-	return out;
+	return text.replace(ODD_SPACES, ' ');
+}
+
+const folds = new Map<string, string>();
+
+function foldCharacter(character: string): string {
+	let folded = folds.get(character);
+	if (folded === undefined) {
+		const base = character.normalize('NFD')[0].toLowerCase();
+		// Characters whose lower case is longer stay as they are.
+		folded = base.length === 1 ? base : character;
+		if (folds.size < 4096) folds.set(character, folded);
+	}
+	return folded;
 }
 
 /** Lower case without accents, one character for one (`Échéance` → `echeance`), so offsets carry over. */
 export function foldKeepingLength(text: string): string {
-	let out = '';
-	for (let index = 0; index < text.length; index++) {
-		const character = text[index];
-		const code = character.charCodeAt(0);
-		if (code < 128) {
-			out += code >= 65 && code <= 90 ? String.fromCharCode(code + 32) : character;
-			continue;
-		}
-		// Surrogate pairs and characters whose lower case is longer stay as they are.
-		const base = character.normalize('NFD')[0].toLowerCase();
-		out += base.length === 1 ? base : character;
-	}
-	return out;
+	return text
+		.replace(/[A-Z]+/g, (run) => run.toLowerCase())
+		.replace(/[^ -~]/g, foldCharacter);
 }
 
 export function unionBox(boxes: Iterable<BBox | null>): BBox | null {
