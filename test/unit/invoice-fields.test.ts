@@ -312,6 +312,31 @@ describe('readInvoiceFields', () => {
 		expect(fieldSources.iban.bbox).toEqual([140, 560, 800, 590]);
 	});
 
+	it('boxes a field with its paragraph where the provider gives paragraphs', () => {
+		const paragraph: OcrBlock = {
+			type: 'text',
+			rawType: 'text',
+			text: 'Total HT : 1 500,00 €\nTVA : 300,00 €\nTotal TTC : 1 800,00 €',
+			bbox: [1000, 1500, 1800, 1650],
+			confidence: null,
+		};
+		const { annotation, fieldSources } = readInvoiceFields([
+			{
+				...textPage(paragraph.text),
+				blocks: [paragraph],
+				dimensions: { width: 2000, height: 2000, dpi: null },
+			},
+		]);
+		expect(annotation).toMatchObject({ netAmount: 1500, taxAmount: 300, totalAmount: 1800 });
+		expect(fieldSources.totalAmount).toEqual({
+			pageNumber: 1,
+			text: '1 800,00 €',
+			bbox: [1000, 1500, 1800, 1650],
+			bboxNormalized: [0.5, 0.75, 0.9, 0.825],
+			confidence: 1,
+		});
+	});
+
 	it('every key is present, null where nothing was found, with a warning for the key ones', () => {
 		const { annotation, fieldSources, warnings } = readInvoiceFields([textPage('Bonjour')]);
 		expect(annotation).toEqual({

@@ -51,9 +51,7 @@ function foldCharacter(character: string): string {
 
 /** Lower case without accents, one character for one (`Échéance` → `echeance`), so offsets carry over. */
 export function foldKeepingLength(text: string): string {
-	return text
-		.replace(/[A-Z]+/g, (run) => run.toLowerCase())
-		.replace(/[^ -~]/g, foldCharacter);
+	return text.replace(/[A-Z]+/g, (run) => run.toLowerCase()).replace(/[^ -~]/g, foldCharacter);
 }
 
 export function unionBox(boxes: Iterable<BBox | null>): BBox | null {
@@ -127,6 +125,9 @@ function pieces(line: Omit<ReadLine, 'order'>): Array<Omit<ReadLine, 'order'>> {
 	return result;
 }
 
+/** How far ahead words are looked for when a line's words are not where expected. */
+const RESYNC_WORDS = 64;
+
 /**
  * Line blocks with the word blocks that make them (the Local engine gives lines, then words, in the same
  * reading order, a line's text being its words joined by spaces).
@@ -141,10 +142,15 @@ function linesWithWords(
 	let next = 0;
 	for (const block of lineBlocks) {
 		const tokens = block.text.split(' ').filter(Boolean);
-		const candidates = wordBlocks.slice(next, next + tokens.length);
-		const aligned =
-			candidates.length === tokens.length &&
-			candidates.every((word, index) => word.text === tokens[index]);
+		const alignedAt = (at: number) =>
+			at + tokens.length <= wordBlocks.length &&
+			tokens.every((token, index) => wordBlocks[at + index].text === token);
+		// Back in step after a line whose words did not match, within a bounded look-ahead.
+		for (let at = next; at < next + RESYNC_WORDS && !alignedAt(next); at++) {
+			if (alignedAt(at)) next = at;
+		}
+		const aligned = tokens.length > 0 && alignedAt(next);
+		const candidates = aligned ? wordBlocks.slice(next, next + tokens.length) : [];
 		const words: ReadWord[] = [];
 		if (aligned) {
 			next += tokens.length;
