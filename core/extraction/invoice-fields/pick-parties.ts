@@ -161,6 +161,63 @@ function nameSpan(text: string, start: number, end: number): { start: number; en
 	return { start: from, end: cut };
 }
 
+/** Words of a table's heading row (`Description Qty Price`). */
+const TABLE_HEADINGS = new Set([
+	'description',
+	'designation',
+	'item',
+	'qty',
+	'qte',
+	'quantity',
+	'quantite',
+	'price',
+	'prix',
+	'amount',
+	'montant',
+	'total',
+	'tax',
+]);
+
+/** Below this OCR confidence a line at the top is taken for a logo or stamp, not a name. */
+const MIN_NAME_CONFIDENCE = 0.5;
+
+/** Words of an address line, which is not the name above it. */
+const ADDRESS_WORDS = new Set([
+	'rue',
+	'avenue',
+	'av',
+	'bd',
+	'boulevard',
+	'chemin',
+	'route',
+	'place',
+	'allee',
+	'impasse',
+	'quai',
+	'cedex',
+	'bp',
+	'street',
+	'st',
+	'road',
+	'rd',
+	'lane',
+	'drive',
+	'suite',
+	'floor',
+	'building',
+	'po',
+	'box',
+	'jalan',
+	'jln',
+	'lot',
+	'no',
+	'taman',
+	'lorong',
+	'bandar',
+	'kawasan',
+	'seksyen',
+]);
+
 /** Lines of the first page that can be read before the supplier's name is given up on. */
 const SUPPLIER_LINES = 12;
 
@@ -173,13 +230,21 @@ export function pickSupplier(facts: LineFacts[], layout: Layout): Candidate<stri
 	const labelled = labelValues(facts, layout, 'supplier', 1);
 	if (labelled.length) return best(labelled);
 	const firstPage = facts[0]?.line.pageNumber;
+	// The top of the page first: engines do not always read a centred heading before the lines under it.
+	const top = facts
+		.slice(0, SUPPLIER_LINES * 3)
+		.filter((fact) => fact.line.pageNumber === firstPage)
+		.sort((a, b) => (a.line.box?.[1] ?? 0) - (b.line.box?.[1] ?? 0) || a.index - b.index)
+		.slice(0, SUPPLIER_LINES);
 	const candidates: Array<Candidate<string>> = [];
 	let rank = 0;
-	for (const fact of facts) {
-		if (fact.line.pageNumber !== firstPage || fact.line.order >= SUPPLIER_LINES) break;
+	for (const fact of top) {
 		const { text, folded } = fact.line;
+		// Noise read off a logo or a stamp.
+		if (fact.line.confidence !== null && fact.line.confidence < MIN_NAME_CONFIDENCE) continue;
 		const words = folded.split(/[^\p{L}\p{N}]+/u).filter(Boolean);
 		if (words.length === 0 || words.every((word) => TITLE_WORDS.has(word))) continue;
+		if (words.filter((word) => TABLE_HEADINGS.has(word)).length >= 2) continue;
 		if (letters(text) < 3 || letters(text) <= digits(text)) continue;
 		if (fact.dates.length || fact.ibans.length || fact.vats.length) continue;
 		if (fact.amounts.some((amount) => amount.decimals > 0 || amount.currency)) continue;
@@ -198,16 +263,23 @@ export function pickSupplier(facts: LineFacts[], layout: Layout): Candidate<stri
 		const isForm = (word: string) => LEGAL_FORMS.has(word.replace(/[,(].*$/, ''));
 		const formal = written.some(isForm);
 		const numbered = fact.amounts.length > 0 ? 0.8 : 1;
+		const address = words.some((word) => ADDRESS_WORDS.has(word)) ? 0.6 : 1;
+		const single = words.length === 1 ? 0.8 : 1;
 		const candidate: Candidate<string> = {
 			value: text.slice(span.start, span.end),
 			facts: fact,
 			start: span.start,
 			end: span.end,
-			certainty: (formal ? 0.9 : Math.max(0.3, 0.7 - 0.1 * rank)) * numbered,
+			certainty: (formal ? 0.9 : Math.max(0.3, 0.7 - 0.1 * rank)) * numbered * address * single,
 		};
 		// A name broken over two lines (`POPULAR BOOK` / `CO. (M) SDN BHD`): the line before is its start.
 		const previous = candidates[candidates.length - 1];
-		if (formal && isForm(written[0]) && previous && previous.facts.index === fact.index - 1) {
+		if (
+			formal &&
+			isForm(written[0]) &&
+			previous &&
+			previous.facts.line.order === fact.line.order - 1
+		) {
 			candidates.pop();
 			candidate.value = `${previous.value} ${candidate.value}`;
 			candidate.also = previous;
