@@ -468,13 +468,15 @@ describe('the invoice reader stays linear on hostile pages', () => {
 
 	/**
 	 * Under 2 s; on a machine so busy that it is not, the time must at least grow linearly: a quarter of
-	 * the page in more than a sixth of the time (a quadratic reading needs a sixteenth).
+	 * the page in more than an eighth of the time (a quadratic reading needs a sixteenth). The whole page
+	 * is timed again after the quarter, so both are timed under the same load.
 	 */
 	function expectLinear(page: (share: number) => OcrPage): void {
 		const whole = milliseconds(() => readInvoiceFields([page(1)]));
 		if (whole < 2000) return;
 		const quarter = milliseconds(() => readInvoiceFields([page(0.25)]));
-		expect(whole / quarter).toBeLessThan(6);
+		const again = milliseconds(() => readInvoiceFields([page(1)]));
+		expect(Math.min(whole, again) / quarter).toBeLessThan(8);
 	}
 
 	const MEGABYTE = 1024 * 1024;
