@@ -1,4 +1,4 @@
-// npm run bench: P1–P7 and P9 against their targets. Each step runs in a fresh Node process (so memory is
+// npm run bench: P1–P9 against their targets. Each step runs in a fresh Node process (so memory is
 // its own); the reference tools (n8n's Mistral AI node, pdftoppm, the tesseract CLI) run on the same inputs.
 // `npm run bench -- p6` (or `p2 p4`, …) runs only those steps.
 import { spawn, spawnSync } from 'node:child_process';
@@ -265,6 +265,33 @@ if (runs('P5')) {
 		else notes.push('P5: the tesseract CLI is missing, so only the Local engine was measured.');
 		notes.push(
 			'P5: SROIE receipts (ICDAR 2019, public repository zzzDavid/ICDAR-2019-SROIE) 100–199. Words are whitespace-separated tokens, lower-cased, punctuation kept (punctuation trimmed: leading and trailing punctuation removed, tokens of punctuation alone dropped); the target is judged on the first. Recall = true words read / true words, precision = words read that are true / words read, each word counted as often as it occurs (multisets), order-free.',
+		);
+	}
+}
+
+// P8 — the Local engine's offline invoice fields on the same receipts, against their key fields.
+if (runs('P8')) {
+	const receipts =
+		process.env.SROIE_DIR ??
+		join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'n8n-nodes-ocr-sroie');
+	if (!existsSync(join(receipts, 'key'))) {
+		say(`P8: skipped, no receipt key fields in ${receipts}`);
+		notes.push(
+			`P8 skipped: no SROIE key fields in ${receipts}/key. Fetch them with \`node scripts/fetch-sroie.mjs [clone of zzzDavid/ICDAR-2019-SROIE]\` (or set SROIE_DIR).`,
+		);
+	} else {
+		const count = readdirSync(join(receipts, 'img')).filter((name) => name.endsWith('.jpg')).length;
+		say(`P8: invoice fields of ${count} real receipts on the Local engine…`);
+		const p8 = step('p8-invoice-fields.js', [receipts]);
+		const share = (value) => `${((value / p8.receipts) * 100).toFixed(0)} %`;
+		rows.push([
+			`P8 receipt fields, ${p8.receipts} (Local, offline)`,
+			`total ${share(p8.total)} · date ${share(p8.date)} · company ${share(p8.company)} right (a total given for ${share(p8.totalFound)}, a date for ${share(p8.dateFound)}) · ${p8.seconds.toFixed(0)} s`,
+			'—',
+			'—',
+		]);
+		notes.push(
+			'P8: OCR Process, Local engine (eng), Structured Extraction → Invoice over SROIE receipts 100–199; right = totalAmount within half a cent of the key total; invoiceDate equal to the key date read day first (as the reader does); supplierName equal to the key company once both are in capitals with accents dropped and every run of characters other than letters, digits and & made one space. Shares are of all receipts, unanswered fields counting as wrong.',
 		);
 	}
 }

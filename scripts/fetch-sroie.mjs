@@ -1,7 +1,8 @@
 // Fills a cache folder outside the repository with the development slice of real scanned receipts used by
 // the fidelity step of `npm run bench` (P5): receipts 100–199 of the public ICDAR 2019 SROIE set, as
 // published in the GitHub repository zzzDavid/ICDAR-2019-SROIE (data/img/NNN.jpg, and data/box/NNN.csv:
-// one text line a row, its four corners then its text). Nothing of it is committed here.
+// one text line a row, its four corners then its text; data/key/NNN.json: the receipt's key fields, company,
+// date, address and total, for the extraction step P8). Nothing of it is committed here.
 //
 //   node scripts/fetch-sroie.mjs <clone-or-mirror-of-ICDAR-2019-SROIE>
 //   SROIE_SOURCE=<clone-or-mirror> node scripts/fetch-sroie.mjs
@@ -54,15 +55,17 @@ function main() {
 	const target = sroieDir();
 	mkdirSync(join(target, 'img'), { recursive: true });
 	mkdirSync(join(target, 'box'), { recursive: true });
+	mkdirSync(join(target, 'key'), { recursive: true });
 	let count = 0;
 	for (let index = FIRST; index <= LAST; index++) {
 		const name = String(index).padStart(3, '0');
 		writeFileSync(join(target, 'img', `${name}.jpg`), show(gitDir, `data/img/${name}.jpg`));
 		writeFileSync(join(target, 'box', `${name}.csv`), show(gitDir, `data/box/${name}.csv`));
+		writeFileSync(join(target, 'key', `${name}.json`), show(gitDir, `data/key/${name}.json`));
 		count++;
 	}
 	if (temporary) rmSync(temporary, { recursive: true, force: true });
-	process.stderr.write(`${count} receipts (image and line texts) in ${target}\n`);
+	process.stderr.write(`${count} receipts (image, line texts and key fields) in ${target}\n`);
 }
 
 main();

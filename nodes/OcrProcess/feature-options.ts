@@ -17,6 +17,18 @@ const onlyFor = (feature: keyof OcrFeatures) => ({
 	show: { '/provider': providersHonouring(feature) },
 });
 
+/**
+ * Extraction Instructions guide a model; the offline engine fills the Invoice preset by rules and has
+ * no model to instruct.
+ */
+const modelExtraction = {
+	show: {
+		'/provider': providersHonouring('structuredOutput').filter(
+			(id) => !providersWith('offline').some((provider) => provider.id === id),
+		),
+	},
+};
+
 const batchProviders = {
 	show: { '/provider': providersWith('batch').map((provider) => provider.id) },
 };
@@ -373,7 +385,7 @@ export const featureOptions: INodeProperties[] = [
 		type: 'string',
 		typeOptions: { rows: 2 },
 		default: '',
-		displayOptions: onlyFor('structuredOutput'),
+		displayOptions: modelExtraction,
 		placeholder: 'e.g. Amounts are in euros; dates are day/month/year',
 		description: 'Extra guidance for structured extraction',
 	},

@@ -267,6 +267,17 @@ describe('fields a provider cannot use are hidden for it', () => {
 		expect(mistral.options).not.toContain('Language');
 	});
 
+	it('Structured Extraction shows on Local, without the instructions and formats only a model reads', () => {
+		const local = panel('OCR Process', { provider: 'local', inputType: 'binary' });
+		expect(local.options).toContain('Structured Extraction');
+		expect(local.options).not.toContain('Extraction Instructions');
+		expect(local.options).not.toContain('Annotation Format');
+		const mistral = panel('OCR Process', { provider: 'mistral', inputType: 'binary' });
+		expect(mistral.options).toEqual(
+			expect.arrayContaining(['Structured Extraction', 'Extraction Instructions']),
+		);
+	});
+
 	it('OCR.chat, which reads whole files, is not asked for a render resolution', () => {
 		expect(
 			panel('OCR Process', { provider: 'ocrChat', inputType: 'binary' }).options,

@@ -2,6 +2,7 @@ import { availableParallelism } from 'node:os';
 
 import { cancelSignalOf, throwIfCancelled } from '../../cancellation';
 import { boxOnPage } from '../../document/image-decoders/prepare-for-ocr';
+import { readInvoiceFields } from '../../extraction/invoice-fields';
 import type { OcrPage, OcrResult } from '../../model';
 import type {
 	DocumentInput,
@@ -23,6 +24,20 @@ export const LOCAL_MODEL_PREFIX = 'tesseract-lstm';
 const IMAGE_DPI = 300;
 /** Below this mean word confidence (0–100) a page may be upside down. */
 const UPSIDE_DOWN_SUSPECT_CONFIDENCE = 60;
+
+/**
+ * Filling any other schema needs a model to read the document; the offline engine has none. The text
+ * is still returned, so this is a warning on the item rather than an error that would lose it.
+ */
+const CUSTOM_SCHEMA_WARNING =
+	'Structured Extraction: the Local engine fills the Invoice preset only (it has no model to fill a custom JSON schema); documentAnnotation is left out. Choose Invoice, or a provider with a model.';
+
+/** The blocks the Block Level option keeps. */
+function keptBlocks(page: OcrPage, level: OcrRequest['features']['blockLevel']) {
+	if (level === 'none') return [];
+	if (level === 'lines') return page.blocks.filter((block) => block.rawType !== 'word');
+	return page.blocks;
+}
 
 class LocalSession implements OcrSession {
 	private readonly pools = new Map<string, TesseractPool>();
@@ -46,6 +61,11 @@ class LocalSession implements OcrSession {
 		const pool = this.pool(languages);
 		const pages: OcrPage[] = [];
 		const warnings = [...document.opened.warnings];
+		const extraction = request.features.structuredOutput;
+		const readsInvoice = extraction?.name === 'invoice';
+		if (extraction && !readsInvoice) warnings.push(CUSTOM_SCHEMA_WARNING);
+		// The invoice reader boxes fields with the words they were read from, whatever blocks the item keeps.
+		const blockLevel = readsInvoice ? 'linesAndWords' : request.features.blockLevel;
 
 		// One page at a time: only the current page's raster is in memory. A stopped execution
 		// starts no further page.
@@ -79,7 +99,7 @@ class LocalSession implements OcrSession {
 			const page = mapTesseractPage(
 				data,
 				{ index: pageIndex, width: image.width, height: image.height, dpi: image.dpi },
-				request.features.blockLevel,
+				blockLevel,
 				prepared ? (box) => boxOnPage(box, prepared, pageSize) : undefined,
 			);
 			page.warnings.unshift(...image.warnings);
@@ -96,11 +116,18 @@ class LocalSession implements OcrSession {
 			pages.push(page);
 		}
 
+		const fields = readsInvoice ? readInvoiceFields(pages) : null;
+		if (fields) {
+			warnings.push(...fields.warnings);
+			for (const page of pages) page.blocks = keptBlocks(page, request.features.blockLevel);
+		}
+
 		return {
 			provider: 'local',
 			model: `${LOCAL_MODEL_PREFIX}:${languages}`,
 			pages,
-			documentAnnotation: null,
+			documentAnnotation: fields?.annotation ?? null,
+			...(fields ? { fieldSources: fields.fieldSources } : {}),
 			usage: {
 				pagesProcessed: pages.length,
 				docSizeBytes: document.bytes.length,
@@ -135,7 +162,8 @@ export const localProvider: OcrProvider = {
 		offline: true,
 		batch: false,
 	},
-	features: ['blockLevel'],
+	// Structured Extraction: the Invoice preset, read offline by rules (core/extraction/invoice-fields).
+	features: ['blockLevel', 'structuredOutput'],
 	// Tesseract reads body text best around 200–300 dpi; 200 keeps a page near 1.5 s.
 	defaultRenderDpi: 200,
 	openSession(context: SessionContext): OcrSession {
