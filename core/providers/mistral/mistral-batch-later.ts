@@ -1,7 +1,6 @@
 import { NodeApiError } from 'n8n-workflow';
 
-import { attempt, attemptAsync, reasonOf } from '../../attempt';
-import { extractProviderMessage } from '../../http/provider-message';
+import { attemptAsync, reasonOf } from '../../attempt';
 import { DEFAULT_MAX_ANSWER_BYTES, providerRequest } from '../../http/provider-request';
 import type { OcrResult } from '../../model';
 import type {
@@ -11,7 +10,7 @@ import type {
 	ServiceAnswer,
 } from '../mistral-compatible/mistral-compatible-provider';
 import type { JobRequest, SessionContext } from '../provider';
-import { FAILED_STATES, parseLines, readJob, type BatchLine } from './mistral-batch';
+import { FAILED_STATES, parseLines, readBatchLine, readJob, type BatchLine } from './mistral-batch';
 
 /**
  * A line's custom_id when the job is fetched in a later execution, which no longer has the documents:
@@ -83,17 +82,9 @@ function resultOf(
 		return new Error(`Some pages of this document have no result in Mistral batch job ${jobId}`);
 	const answers: ServiceAnswer[] = [];
 	for (const { id, line } of ordered) {
-		const status = line.response?.status_code ?? (line.error ? 500 : 200);
-		if (line.error || status >= 400) {
-			const message = extractProviderMessage(line.response?.body ?? line.error) ?? `HTTP ${status}`;
-			return new Error(`Mistral answered ${status} in batch job ${jobId}: ${message}`);
-		}
-		const read = attempt(() => session.readAnswer(line.response?.body));
-		if (!read.ok)
-			return new Error(
-				`Mistral batch job ${jobId} returned an unreadable result: ${reasonOf(read.error)}`,
-			);
-		answers.push({ pageIndex: id.pageIndex, ...read.value });
+		const answer = readBatchLine(session, line, jobId, id.pageIndex);
+		if (answer instanceof Error) return answer;
+		answers.push(answer);
 	}
 	const prepared: PreparedDocument = {
 		model,

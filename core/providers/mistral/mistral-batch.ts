@@ -35,6 +35,26 @@ export interface BatchLine {
 
 export const FAILED_STATES = ['FAILED', 'TIMEOUT_EXCEEDED', 'CANCELLED', 'CANCELLATION_REQUESTED'];
 
+/** One result line as the OCR answer of its page, or the error the line stands for. */
+export function readBatchLine(
+	session: MistralCompatibleSession,
+	line: BatchLine,
+	jobId: string,
+	pageIndex: number | null,
+): ServiceAnswer | Error {
+	const status = line.response?.status_code ?? (line.error ? 500 : 200);
+	if (line.error || status >= 400) {
+		const message = extractProviderMessage(line.response?.body ?? line.error) ?? `HTTP ${status}`;
+		return new Error(`Mistral answered ${status} in batch job ${jobId}: ${message}`);
+	}
+	const read = attempt(() => session.readAnswer(line.response?.body));
+	if (!read.ok)
+		return new Error(
+			`Mistral batch job ${jobId} returned an unreadable result: ${reasonOf(read.error)}`,
+		);
+	return { pageIndex, ...read.value };
+}
+
 export function readJob(body: unknown, what: string): BatchJob {
 	const job = body as Partial<BatchJob> | null;
 	if (!job || typeof job.id !== 'string') throw new Error(`Mistral's ${what} answer has no id`);
@@ -208,17 +228,9 @@ function collect(
 		const line = byId.get(`${itemIndex}.${part}`);
 		if (!line)
 			return new Error(`No result came back for this document from Mistral batch job ${jobId}`);
-		const status = line.response?.status_code ?? (line.error ? 500 : 200);
-		if (line.error || status >= 400) {
-			const message = extractProviderMessage(line.response?.body ?? line.error) ?? `HTTP ${status}`;
-			return new Error(`Mistral answered ${status} in batch job ${jobId}: ${message}`);
-		}
-		const read = attempt(() => session.readAnswer(line.response?.body));
-		if (!read.ok)
-			return new Error(
-				`Mistral batch job ${jobId} returned an unreadable result: ${reasonOf(read.error)}`,
-			);
-		answers.push({ pageIndex, ...read.value });
+		const answer = readBatchLine(session, line, jobId, pageIndex);
+		if (answer instanceof Error) return answer;
+		answers.push(answer);
 	}
 	const result = session.assemble(item.document, item.request, prepared, answers);
 	// Billed at the batch price, which the price table counts.
