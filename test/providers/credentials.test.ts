@@ -1,4 +1,4 @@
-import type { ICredentialType } from 'n8n-workflow';
+import { NodeHelpers, type ICredentialType, type INode, type INodeParameters } from 'n8n-workflow';
 
 import { loadPack } from '../harness/run-workflow';
 import { allProviders, providersWith } from '../../core/providers/registry';
@@ -82,20 +82,46 @@ describe('credential types as n8n loads them', () => {
 	});
 
 	it.each(Object.keys(packNodes))(
-		'%s lists the credentials of exactly its providers, each shown for its provider',
+		'%s lists the credentials of exactly its providers, and shows each provider its own alone',
 		(nodeName) => {
 			const { type, capability } = packNodes[nodeName as keyof typeof packNodes];
-			const expected = providersWith(capability)
-				.filter((provider) => provider.credentialType !== null)
-				.map((provider) => ({ name: provider.credentialType, providers: [provider.id] }))
-				.sort((a, b) => String(a.name).localeCompare(String(b.name)));
-			const listed = (new type().description.credentials ?? [])
-				.map((credential) => ({
-					name: credential.name,
-					providers: credential.displayOptions?.show?.provider,
-				}))
-				.sort((a, b) => a.name.localeCompare(b.name));
-			expect(listed).toEqual(expected);
+			const description = new type().description;
+			const providers = providersWith(capability);
+			expect((description.credentials ?? []).map((credential) => credential.name).sort()).toEqual(
+				providers
+					.map((provider) => provider.credentialType)
+					.filter((name): name is string => name !== null)
+					.sort(),
+			);
+			// Which accounts the editor shows, computed as n8n does: defaults filled, undisplayed parameters
+			// dropped, then each credential's display rule.
+			for (const provider of providers) {
+				const node: INode = {
+					id: 'node',
+					name: nodeName,
+					type: `n8n-nodes-ocr.${nodeName}`,
+					typeVersion: description.defaultVersion ?? 1,
+					position: [0, 0],
+					parameters: { provider: provider.id },
+				};
+				const parameters = NodeHelpers.getNodeParameters(
+					description.properties,
+					node.parameters,
+					true,
+					false,
+					node,
+					description,
+				) as INodeParameters;
+				const shown = (description.credentials ?? [])
+					.filter((credential) =>
+						NodeHelpers.displayParameter(parameters, credential, node, description, parameters),
+					)
+					.map((credential) => credential.name);
+				expect([provider.id, shown]).toEqual([
+					provider.id,
+					provider.credentialType ? [provider.credentialType] : [],
+				]);
+			}
 		},
 	);
 });
