@@ -354,7 +354,12 @@ export async function runQueueMode({
 		check(
 			'queue mode: the scheduled batch wrote a JSON record per file',
 			JSON.stringify(records) ===
-				JSON.stringify(['broken.pdf.json', 'invoice-scan.png.json', 'invoice.pdf.json']),
+				JSON.stringify([
+					'broken.pdf.json',
+					'invoice-scan.png.json',
+					'invoice.pdf.json',
+					'logo.png.json',
+				]),
 			JSON.stringify(records),
 		);
 		say(

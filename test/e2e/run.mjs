@@ -213,6 +213,8 @@ async function main() {
 	mkdirSync(join(batchFolder, 'samples'));
 	for (const name of ['invoice.pdf', 'invoice-scan.png'])
 		copyFileSync(join(root, 'samples', name), join(batchFolder, 'samples', name));
+	// A logo: almost no text on an inked page, which the Local engine leaves to Mistral (the fake).
+	copyFileSync(join(root, 'samples', 'email-logo.png'), join(batchFolder, 'samples', 'logo.png'));
 	writeFileSync(join(batchFolder, 'samples', 'broken.pdf'), '%PDF-1.7\nnot really a PDF');
 	mkdirSync(join(batchFolder, 'ocr-output'));
 
@@ -501,9 +503,9 @@ const EXPECTATIONS = {
 	'scheduled-batch-ocr.json': (items, { base }) => {
 		const written = items('Write JSON Files');
 		check(
-			'three JSON files written, one per file read, paired in order',
-			JSON.stringify(written.map((item) => item.pairedItem?.item)) === '[0,1,2]' &&
-				written.length === 3,
+			'four JSON files written, one per file read, paired in order',
+			JSON.stringify(written.map((item) => item.pairedItem?.item)) === '[0,1,2,3]' &&
+				written.length === 4,
 			JSON.stringify(written.map((item) => [item.pairedItem, item.json.fileName])),
 		);
 		const folder = join(base, 'ocr-output');
@@ -511,7 +513,12 @@ const EXPECTATIONS = {
 		check(
 			'ocr-output/ holds a record per document',
 			JSON.stringify(files) ===
-				JSON.stringify(['broken.pdf.json', 'invoice-scan.png.json', 'invoice.pdf.json']),
+				JSON.stringify([
+					'broken.pdf.json',
+					'invoice-scan.png.json',
+					'invoice.pdf.json',
+					'logo.png.json',
+				]),
 			JSON.stringify(files),
 		);
 		const record = (name) =>
@@ -529,6 +536,13 @@ const EXPECTATIONS = {
 			'broken.pdf: failed with the cause, the batch went on',
 			record('broken.pdf').status === 'failed' && /PDF/i.test(record('broken.pdf').error),
 			JSON.stringify(record('broken.pdf')),
+		);
+		check(
+			'logo.png: its page escalated from the Local engine to Mistral, at Mistral’s price',
+			record('logo.png').status === 'done' &&
+				record('logo.png').readBy === 'mistral' &&
+				record('logo.png').cost > 0,
+			JSON.stringify(record('logo.png')).slice(0, 300),
 		);
 		check(
 			'each record has its file SHA-256 (Crypto node, Remove Duplicates) and who read it',

@@ -157,30 +157,43 @@ describe('the example workflows run as shipped', () => {
 		}
 	});
 
-	it('scheduled-batch-ocr.json: every file of the folder to its own JSON file, a broken one recorded as failed', async () => {
+	it('scheduled-batch-ocr.json: every file of the folder to its own JSON file, a broken one recorded as failed, a picture escalated, nothing read twice', async () => {
 		const base = mkdtempSync(join(tmpdir(), 'ocr-batch-'));
 		mkdirSync(join(base, 'samples'));
 		for (const name of ['invoice.pdf', 'invoice-scan.png'])
 			copyFileSync(join(PACKAGE_ROOT, 'samples', name), join(base, 'samples', name));
 		writeFileSync(join(base, 'samples', 'broken.pdf'), '%PDF-1.7\nnot really a PDF');
 		writeFileSync(join(base, 'samples', 'notes.txt'), 'not picked: neither PDF nor PNG');
+		// A logo: almost no text on an inked page, which the Local engine leaves to Mistral.
+		copyFileSync(
+			join(PACKAGE_ROOT, 'samples', 'email-logo.png'),
+			join(base, 'samples', 'logo.png'),
+		);
+		const key = ['example', randomUUID()].join('-');
+		const server = await startFakeOcrServer({ apiKey: key });
+		const credentials = {
+			mistralOcrApi: { apiKey: key, baseUrl: server.url },
+			openGateLlmApi: { apiKey: key, baseUrl: server.url },
+		};
 		mkdirSync(join(base, 'ocr-output'));
 		const previousBase = process.env.OCR_EXAMPLES_BASE;
 		process.env.OCR_EXAMPLES_BASE = base;
 		try {
-			const run = await runWorkflow(example('scheduled-batch-ocr.json'));
-			// Read in name order: broken.pdf, invoice.pdf, invoice-scan.png.
+			const run = await runWorkflow(example('scheduled-batch-ocr.json'), { credentials });
+			// Read in name order: broken.pdf, invoice.pdf, invoice-scan.png, logo.png.
 			expect(
 				run.output('Write JSON Files').map((item) => [item.pairedItem, item.json.fileName]),
 			).toEqual([
 				[{ item: 0 }, 'ocr-output/broken.pdf.json'],
 				[{ item: 1 }, 'ocr-output/invoice.pdf.json'],
 				[{ item: 2 }, 'ocr-output/invoice-scan.png.json'],
+				[{ item: 3 }, 'ocr-output/logo.png.json'],
 			]);
 			expect(readdirSync(join(base, 'ocr-output')).sort()).toEqual([
 				'broken.pdf.json',
 				'invoice-scan.png.json',
 				'invoice.pdf.json',
+				'logo.png.json',
 			]);
 			const record = (name: string) =>
 				JSON.parse(readFileSync(join(base, 'ocr-output', `${name}.json`), 'utf8')) as Record<
@@ -205,19 +218,29 @@ describe('the example workflows run as shipped', () => {
 			expect(record('broken.pdf').error).toMatch(/item 0|PDF/i);
 			expect(Date.parse(String(record('broken.pdf').processedAt))).not.toBeNaN();
 			// Each record names its file's SHA-256 and who read it; clean pages stay with the Local engine.
-			for (const name of ['invoice.pdf', 'invoice-scan.png', 'broken.pdf']) {
+			for (const name of ['invoice.pdf', 'invoice-scan.png', 'broken.pdf', 'logo.png']) {
 				const bytes = readFileSync(join(base, 'samples', name));
 				expect(record(name).documentHash).toBe(createHash('sha256').update(bytes).digest('hex'));
 			}
 			expect(record('invoice.pdf')).toMatchObject({ readBy: 'local', cost: 0 });
+			// Only the logo's one page went to Mistral, billed at Mistral's price.
+			const ocrCalls = server.requests.filter((request) => request.url === '/v1/ocr');
+			expect(ocrCalls).toHaveLength(1);
+			expect(JSON.stringify(JSON.parse(ocrCalls[0].body.toString()).document)).toMatch(
+				/data:image\/png;base64/,
+			);
+			expect(record('logo.png')).toMatchObject({ status: 'done', readBy: 'mistral' });
+			expect(record('logo.png').cost).toBeGreaterThan(0);
 
 			// The next run finds nothing new: no file is read, nor paid for, twice.
 			rmSync(join(base, 'ocr-output'), { recursive: true });
 			mkdirSync(join(base, 'ocr-output'));
-			const again = await runWorkflow(example('scheduled-batch-ocr.json'));
+			const again = await runWorkflow(example('scheduled-batch-ocr.json'), { credentials });
 			expect(again.output('Skip Files Seen Before')).toEqual([]);
 			expect(readdirSync(join(base, 'ocr-output'))).toEqual([]);
+			expect(server.requests.filter((request) => request.url === '/v1/ocr')).toHaveLength(1);
 		} finally {
+			await server.close();
 			if (previousBase === undefined) delete process.env.OCR_EXAMPLES_BASE;
 			else process.env.OCR_EXAMPLES_BASE = previousBase;
 			rmSync(base, { recursive: true, force: true });
