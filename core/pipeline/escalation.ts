@@ -1,4 +1,5 @@
-import type { OcrPage, OcrResult, PageEscalation, PageUsage } from '../model';
+import { locateFields } from '../extraction/locate-fields';
+import type { FieldSource, OcrPage, OcrResult, PageEscalation, PageUsage } from '../model';
 import { addCosts, shareOfCost } from '../pricing/price-result';
 
 /** What makes a page read by the first engine doubtful enough to pay a second one for it. */
@@ -92,6 +93,55 @@ function withPageUsage(result: OcrResult): OcrPage[] {
 	});
 }
 
+const isMissing = (value: unknown) =>
+	value === null ||
+	value === undefined ||
+	(typeof value === 'string' && value.trim() === '') ||
+	(Array.isArray(value) && value.length === 0);
+
+const asObject = (value: unknown): Record<string, unknown> | null =>
+	value && typeof value === 'object' && !Array.isArray(value)
+		? (value as Record<string, unknown>)
+		: null;
+
+/** The named top-level fields of a structured extraction that it left empty (all of them when it has none). */
+export function missingFields(annotation: unknown, names: string[]): string[] {
+	const filled = asObject(annotation);
+	return names.filter((name) => !filled || isMissing(filled[name]));
+}
+
+/**
+ * The first reading's extraction with the fields it left empty taken from the second reading's (the
+ * fields it found stay as they are), every field placed again on the merged pages.
+ */
+function completeExtraction(
+	first: OcrResult,
+	second: OcrResult,
+	pages: OcrPage[],
+	secondName: string,
+	warnings: string[],
+): Pick<OcrResult, 'documentAnnotation' | 'fieldSources'> {
+	const kept = asObject(first.documentAnnotation);
+	const other = asObject(second.documentAnnotation);
+	const taken = Object.fromEntries(
+		Object.entries(other ?? {}).filter(
+			([name, value]) => !isMissing(value) && isMissing(kept?.[name]),
+		),
+	);
+	warnings.push(
+		Object.keys(taken).length
+			? `Fields missing from the first reading were filled by ${secondName}: ${Object.keys(taken).join(', ')}.`
+			: `${secondName} filled none of the fields missing from the first reading.`,
+	);
+	const documentAnnotation = kept ? { ...kept, ...taken } : (other ?? first.documentAnnotation);
+	// The pages were read again, so every field is placed again on the pages as they now are.
+	const fieldSources: Record<string, FieldSource> | undefined =
+		documentAnnotation && typeof documentAnnotation === 'object'
+			? locateFields(documentAnnotation, pages)
+			: first.fieldSources;
+	return { documentAnnotation, fieldSources };
+}
+
 /**
  * The first reading with the doubtful pages replaced by the second provider's. `subsetIndexes[i]` is the
  * original 0-based index of page `i` of the subset the second provider read; usage adds up, and every
@@ -130,8 +180,12 @@ export function mergeEscalated(
 			`The two readings are priced in different currencies (${first.usage.cost.currency ?? 'none'}, ${second.usage.cost.currency ?? 'none'}): usage.cost of the document is null, each page keeps its own.`,
 		);
 	}
+	const extraction = [...doubts.values()].some((doubt) => doubt.reason === 'missingFields')
+		? completeExtraction(first, second, pages, secondName, warnings)
+		: {};
 	return {
 		...first,
+		...extraction,
 		pages,
 		usage: {
 			pagesProcessed: first.usage.pagesProcessed + second.usage.pagesProcessed,

@@ -20,6 +20,7 @@ export const ESCALATION_FIELDS = {
 	model: 'escalationModel',
 	minConfidence: 'escalateBelowConfidence',
 	minCharacters: 'escalateBelowCharacters',
+	missingFields: 'escalateWhenFieldsMissing',
 } as const;
 
 export const NO_PROVIDER = 'none';
@@ -116,6 +117,16 @@ export function providerChainProperties(hide: IDisplayOptions['hide']): INodePro
 			displayOptions: { show: escalationShown },
 			description:
 				'A page on which fewer characters than this were read, although it is not blank (at least 2% of the page image is dark: a photo, handwriting, a faint or rotated scan), is escalated. For engines that do not measure ink, a page counts when pictures cover half of it. 0 leaves this out.',
+		},
+		{
+			displayName: 'Escalate When Fields Missing',
+			name: ESCALATION_FIELDS.missingFields,
+			type: 'string',
+			default: '',
+			displayOptions: { show: escalationShown },
+			placeholder: 'e.g. totalAmount, invoiceDate',
+			description:
+				'With Structured Extraction: top-level fields (comma-separated) the first reading must fill. When one is empty, every page is read again by the escalation provider, and the fields it fills complete the extraction (the ones found first are kept).',
 		},
 	];
 	return [...fallbackFields, ...escalationFields, ...credentialMarkers()].map((field) =>

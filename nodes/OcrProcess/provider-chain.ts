@@ -7,6 +7,7 @@ import {
 	doubtfulPages,
 	keepFirstReading,
 	markReadBy,
+	missingFields,
 	mergeEscalated,
 	type DoubtCriteria,
 } from '../../core/pipeline/escalation';
@@ -72,6 +73,10 @@ function readPlan(context: IExecuteFunctions, itemIndex: number): Plan {
 		return typeof value === 'number' && Number.isFinite(value) ? Math.max(0, value) : fallback;
 	};
 	const minConfidence = number(ESCALATION_FIELDS.minConfidence, DEFAULT_ESCALATION_CONFIDENCE);
+	const required = String(context.getNodeParameter(ESCALATION_FIELDS.missingFields, itemIndex, ''))
+		.split(',')
+		.map((name) => name.trim())
+		.filter(Boolean);
 	return {
 		fallbacks,
 		escalation: escalationLink && {
@@ -81,6 +86,15 @@ function readPlan(context: IExecuteFunctions, itemIndex: number): Plan {
 				minCharacters: Math.floor(
 					number(ESCALATION_FIELDS.minCharacters, DEFAULT_ESCALATION_CHARACTERS),
 				),
+				// A field can be anywhere: when one is missing, the whole document is read again.
+				...(required.length
+					? {
+							missingFieldPages: (result: OcrResult) =>
+								missingFields(result.documentAnnotation, required).length
+									? result.pages.map((page) => page.index)
+									: [],
+						}
+					: {}),
 			},
 		},
 	};

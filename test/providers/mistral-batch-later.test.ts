@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
 import { startFakeOcrServer } from '../harness/fake-ocr-server';
@@ -6,7 +8,8 @@ import { runWorkflow } from '../harness/run-workflow';
 import { IMAGES, SAMPLES } from '../support/documents';
 import { fixtureWorkflow, TARGET } from '../support/workflows';
 
-const KEY = 'batch-later-key-123';
+// Built at run time: a recognisable value, not a credential.
+const KEY = ['batch-later', randomUUID()].join('-');
 const pdf: FixtureItem = {
 	files: { data: { path: `${SAMPLES}/invoice.pdf`, fileName: 'invoice.pdf' } },
 };

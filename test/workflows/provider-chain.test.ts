@@ -364,3 +364,64 @@ describe('Escalation: only the doubtful pages of the first reading go to the sec
 		expect(pages.every((page) => (page.pairedItem as { item: number }).item === 0)).toBe(true);
 	});
 });
+
+describe('Escalation when required fields of the extraction are missing', () => {
+	let mistral: FakeServer;
+	let albert: FakeServer;
+	const sample: FixtureItem = {
+		json: {},
+		files: { data: { path: `${IMAGES}/sample.png`, fileName: 'sample.png' } },
+	};
+	// Only the missing-fields rule: confidence and characters left out.
+	const readFirstLocally = (required: string): INodeParameters => ({
+		provider: 'local',
+		escalationProvider: 'mistral',
+		escalateBelowConfidence: 0,
+		escalateBelowCharacters: 0,
+		escalateWhenFieldsMissing: required,
+		options: { structuredExtraction: 'invoice' },
+	});
+
+	beforeAll(async () => {
+		mistral = await startFakeOcrServer({ apiKey: MISTRAL_KEY, flavour: 'mistral' });
+		albert = await startFakeOcrServer({ apiKey: ALBERT_KEY, flavour: 'opengatellm' });
+	});
+	afterAll(async () => {
+		await Promise.all([mistral.close(), albert.close()]);
+	});
+	beforeEach(() => {
+		mistral.requests.length = 0;
+	});
+
+	it('every required field found by the Local engine: nothing is sent', async () => {
+		const run = await ocr({ mistral, albert }, [sample], readFirstLocally('totalAmount'));
+		const [page] = run.output(TARGET);
+		expect(page.json).toMatchObject({
+			pageProvider: 'local',
+			documentAnnotation: { totalAmount: 42 },
+		});
+		expect(page.json.escalation).toBeUndefined();
+		expect(ocrRequests(mistral)).toHaveLength(0);
+	});
+
+	it('a required field missing: the document is read again and the fields the first reading left empty are filled, the ones it found kept', async () => {
+		const run = await ocr(
+			{ mistral, albert },
+			[sample],
+			readFirstLocally('totalAmount, invoiceNumber'),
+		);
+		const [page] = run.output(TARGET);
+		const [call] = ocrRequests(mistral);
+		expect(ocrRequests(mistral)).toHaveLength(1);
+		expect(JSON.parse(call.body.toString('utf8'))).toHaveProperty('document_annotation_format');
+		expect(page.json).toMatchObject({
+			pageProvider: 'mistral',
+			escalation: { reason: 'missingFields' },
+			// 42 as the Local engine read it; the invoice number and currency as Mistral filled them.
+			documentAnnotation: { totalAmount: 42, invoiceNumber: 'F-2026-0142', currency: 'EUR' },
+		});
+		expect((page.json.warnings as string[]).join(' ')).toMatch(
+			/missing from the first reading were filled by Mistral: .*invoiceNumber/,
+		);
+	});
+});
