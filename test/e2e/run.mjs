@@ -462,8 +462,11 @@ const EXPECTATIONS = {
 			read.map((item) => [item.json.fileName, item.json.pageCount]),
 		);
 		check(
-			'OCR Process success output: the two documents read, one item each',
-			read.length === 2 && byFile['invoice.pdf'] === 2 && byFile['invoice-scan.png'] === 1,
+			'OCR Process success output: the three documents read (the logo too), one item each',
+			read.length === 3 &&
+				byFile['invoice.pdf'] === 2 &&
+				byFile['invoice-scan.png'] === 1 &&
+				byFile['logo.png'] === 1,
 			JSON.stringify(
 				read.map((item) => [item.pairedItem, item.json.fileName, item.json.pageCount]),
 			),
@@ -472,7 +475,7 @@ const EXPECTATIONS = {
 		check(
 			'OCR Process error output: only the broken PDF, paired to its own input, with the cause and the file',
 			errorOutput.length === 1 &&
-				JSON.stringify(inputs) === '[0,1,2]' &&
+				JSON.stringify(inputs) === '[0,1,2,3]' &&
 				failed.length === 1 &&
 				failed[0].json.file === 'broken.pdf' &&
 				/\[item \d\]/.test(failed[0].json.error ?? '') &&
