@@ -47,7 +47,7 @@ class ClovisSession implements OcrSession {
 		const image = await document.opened.renderPage(pageIndex, { dpi: request.renderDpi });
 		const { answer, raw } = await askAboutImage(this.context.functions, http, {
 			model: request.model || DEFAULT_MODEL,
-			imageUrl: dataUrl(image.mimeType, image.data),
+			imageUrl: { mimeType: image.mimeType, bytes: image.data },
 			prompt: ocrPrompt(request),
 			maxTokens: MAX_TOKENS,
 			itemIndex: request.itemIndex,

@@ -1,3 +1,4 @@
+import { JsonWithFile } from '../../http/json-with-file';
 import type { CompletionRequest, DescribeAnswer } from '../provider';
 import {
 	providerRequest,
@@ -44,6 +45,8 @@ async function sendChat(
 		maxRetries: number;
 		maxAnswerBytes?: number;
 		body: Record<string, unknown>;
+		/** An image whose base64 is written straight into the body's bytes, where its marker is. */
+		inlineImage?: JsonWithFile;
 	},
 ): Promise<{ answer: ChatAnswer; raw: unknown }> {
 	const response = await providerRequest(context, provider, {
@@ -53,7 +56,8 @@ async function sendChat(
 		timeoutMs: request.timeoutMs,
 		maxRetries: request.maxRetries,
 		maxAnswerBytes: request.maxAnswerBytes,
-		body: request.body,
+		body: request.inlineImage ? request.inlineImage.encode(request.body) : request.body,
+		...(request.inlineImage ? { headers: { 'Content-Type': 'application/json' } } : {}),
 		read: {
 			parse: readChatAnswer,
 			hint: 'Check that the base URL points at an OpenAI-compatible API.',
@@ -102,8 +106,11 @@ export async function askAboutText(
 
 export interface ImageQuestion {
 	model: string;
-	/** data: or https: URL of the image. */
-	imageUrl: string;
+	/**
+	 * data: or https: URL of the image, or the image itself: its data URL is then written once, straight
+	 * into the request's bytes (a page image would otherwise be held as base64, data URL and JSON strings).
+	 */
+	imageUrl: string | { mimeType: string; bytes: Buffer };
 	prompt: string;
 	maxTokens: number;
 	itemIndex: number;
@@ -123,11 +130,14 @@ export async function askAboutImage(
 	provider: HttpProvider,
 	question: ImageQuestion,
 ): Promise<{ answer: ChatAnswer; raw: unknown }> {
+	const image = question.imageUrl;
+	const inlineImage = typeof image === 'string' ? undefined : new JsonWithFile(image.bytes);
 	return await sendChat(context, provider, question.itemIndex, {
 		path: question.path,
 		timeoutMs: question.timeoutMs,
 		maxRetries: question.maxRetries,
 		maxAnswerBytes: question.maxAnswerBytes,
+		inlineImage,
 		body: {
 			// Empty: the server's default model (a gateway route picks it).
 			...(question.model ? { model: question.model } : {}),
@@ -137,7 +147,14 @@ export async function askAboutImage(
 					// Text first, then the image: the order Clovis' documentation sends (OpenAI accepts either).
 					content: [
 						{ type: 'text', text: question.prompt },
-						{ type: 'image_url', image_url: { url: question.imageUrl } },
+						{
+							type: 'image_url',
+							image_url: {
+								url: inlineImage
+									? `data:${(image as { mimeType: string }).mimeType};base64,${inlineImage.marker}`
+									: image,
+							},
+						},
 					],
 				},
 			],
