@@ -1,4 +1,5 @@
 import type { Cost, OcrResult } from '../model';
+import { getProvider } from '../providers/registry';
 import { findPrice, type Price } from './price-table';
 
 /** Prices the user set for their own contract; each applies where there is something to count. */
@@ -97,7 +98,7 @@ export function priceResult(result: OcrResult, override: PriceOverride | null): 
 	}
 	if (result.usage.cost?.source === 'provider') return;
 
-	const price = findPrice(result.provider, result.model, result.tier);
+	const price = findPrice(getProvider(result.provider).prices ?? [], result.model, result.tier);
 	const annotated = isAnnotated(result);
 	const batch = result.usage.batch === true;
 	const amount = price ? tableAmount(price, counts, annotated, batch) : null;

@@ -3,6 +3,7 @@ import type { IExecuteFunctions } from 'n8n-workflow';
 import type { RequestContext } from '../http/provider-request';
 
 import type { FileType } from '../document/file-type';
+import type { Price } from '../pricing/price-table';
 import type { OpenedDocument } from '../document/rasterizer';
 import type { BBox, OcrResult } from '../model';
 
@@ -391,6 +392,11 @@ export interface OcrProvider {
 	features: Array<keyof OcrFeatures>;
 	/** DPI PDF pages are rendered at when the user leaves PDF Render DPI empty. */
 	defaultRenderDpi: number;
+	/**
+	 * What the service charges, with where and when each price was read; absent or without the model's:
+	 * `usage.cost` is the service's own figure, or null with a warning.
+	 */
+	prices?: Price[];
 	/** Finds text natively on one page image (pixel boxes); absent where the node searches the OCR boxes instead. */
 	locate?(
 		context: RequestContext,

@@ -1,6 +1,7 @@
 import { extractProviderMessage } from '../../http/provider-message';
 import { isObject } from '../../json';
 import { createMistralCompatibleProvider } from '../mistral-compatible/mistral-compatible-provider';
+import { MISTRAL_OCR_PRICES } from '../mistral/mistral-prices';
 
 const identifier = (value: unknown) =>
 	typeof value === 'string' && value.trim()
@@ -39,6 +40,8 @@ export function readBifrostError(
  * the whole document, and annotations as text, any JSON object or a JSON schema.
  */
 export const bifrostProvider = createMistralCompatibleProvider({
+	// Priced as the Mistral OCR model that answers (a gateway's own fees are not counted).
+	prices: MISTRAL_OCR_PRICES,
 	id: 'bifrost',
 	displayName: 'Bifrost',
 	description: 'Bifrost / MPilot gateway: provider/model names with fallbacks',

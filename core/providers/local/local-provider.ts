@@ -166,6 +166,14 @@ export const localProvider: OcrProvider = {
 	features: ['blockLevel', 'structuredOutput'],
 	// Tesseract reads body text best around 200–300 dpi; 200 keeps a page near 1.5 s.
 	defaultRenderDpi: 200,
+	prices: [
+		{
+			models: ['*'],
+			currency: null,
+			perThousandPages: 0,
+			source: 'Local Tesseract engine: runs on the n8n machine, nothing is billed',
+		},
+	],
 	openSession(context: SessionContext): OcrSession {
 		// Recognition is CPU-bound: more workers than cores only adds memory.
 		return new LocalSession(

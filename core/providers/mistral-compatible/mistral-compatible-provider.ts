@@ -8,6 +8,7 @@ import {
 } from '../../http/provider-request';
 import type { Cost, OcrPage, OcrResult } from '../../model';
 import { JsonWithFile } from '../../http/json-with-file';
+import type { Price } from '../../pricing/price-table';
 import { dataUrl, megabytes } from '../../units';
 import { fileToUpload, type FileToUpload } from '../file-to-upload';
 import type { FileStore } from './file-store';
@@ -44,6 +45,8 @@ import { parseMistralOcrResponse, type MistralOcrResponse } from './ocr-response
 
 /** What differs between services that speak Mistral's `/v1/ocr`; each lives in its provider's folder. */
 export interface MistralCompatibleConfig {
+	/** What the service charges per model (`OcrProvider.prices`). */
+	prices?: Price[];
 	id: ProviderId;
 	displayName: string;
 	description: string;
@@ -682,6 +685,7 @@ export function createMistralCompatibleProvider(config: MistralCompatibleConfig)
 		extraction: config.extraction ?? { via: 'native', responseFormats: true },
 		// Only images of non-native formats and TIFF frames are rendered here; PDFs go whole.
 		defaultRenderDpi: 200,
+		...(config.prices ? { prices: config.prices } : {}),
 		...(config.isOcrModel
 			? { listModels: async (context, purpose) => await listModels(context, config, purpose) }
 			: {}),

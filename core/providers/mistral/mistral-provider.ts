@@ -3,9 +3,11 @@ import { MISTRAL_OCR_OPTIONS, MISTRAL_OWN_OPTIONS } from '../mistral-compatible/
 import { runMistralBatch } from './mistral-batch';
 import { mistralBatchLater } from './mistral-batch-later';
 import { mistralFileStore } from './mistral-files';
+import { MISTRAL_OCR_PRICES } from './mistral-prices';
 
 /** Mistral's own OCR API: the reference implementation of the family. */
 export const mistralProvider = createMistralCompatibleProvider({
+	prices: MISTRAL_OCR_PRICES,
 	id: 'mistral',
 	displayName: 'Mistral',
 	description: 'Mistral OCR: markdown with tables, images and layout blocks',

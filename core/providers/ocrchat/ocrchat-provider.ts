@@ -423,6 +423,16 @@ export const ocrChatProvider: OcrProvider = {
 	extraction: { via: 'documentChat', responseFormats: false },
 	// PDFs go whole; only used where a page must be rendered here.
 	defaultRenderDpi: 200,
+	// The fast tier's credit per page; the premium vlm tier costs "more" and is not priced.
+	prices: [
+		{
+			models: ['*'],
+			tier: 'cpu',
+			currency: 'credits',
+			perThousandPages: 1000,
+			source: 'https://ocr.chat/api/ ("1/page on the fast tier")',
+		},
+	],
 	jobs,
 	documentChat,
 	openSession: (context) => new OcrChatSession(context.functions),

@@ -4,6 +4,7 @@ import type { FileToUpload } from '../file-to-upload';
 import { createMistralCompatibleProvider } from '../mistral-compatible/mistral-compatible-provider';
 import type { DocumentChunk } from '../mistral-compatible/ocr-body';
 import type { DocumentInput } from '../provider';
+import { MISTRAL_OCR_PRICES } from '../mistral/mistral-prices';
 
 /** Above this, the file goes as multipart instead of base64 in JSON (a third smaller on the wire). */
 const MULTIPART_ABOVE_BYTES = 10 * 1024 * 1024;
@@ -48,6 +49,8 @@ function readOtoroshiError(
  * `pdf_password`, which Otoroshi documents for backends that open the file themselves.
  */
 export const otoroshiProvider = createMistralCompatibleProvider({
+	// Priced as the Mistral OCR model that answers (a gateway's own fees are not counted).
+	prices: MISTRAL_OCR_PRICES,
 	id: 'otoroshi',
 	displayName: 'Otoroshi',
 	description: 'Otoroshi (Cloud APIM) OCR route: text per page',
