@@ -146,9 +146,15 @@ function readAnswer(
 		: { ok: true, value: parsed.value };
 }
 
+/** Problems listed in a repair request: a wildly wrong answer must not make the request as large. */
+const MAX_PROBLEMS_SENT = 50;
+
 function repairRequest(problems: string[], mode: ExtractionMode): string {
 	const what = mode === 'json_schema' ? 'does not match the schema' : 'cannot be used';
-	return `Your answer ${what}:\n${problems.map((problem) => `- ${problem}`).join('\n')}\n\nAnswer again with the corrected ${mode === 'text' ? 'text' : 'JSON object'} only.`;
+	const listed = problems.slice(0, MAX_PROBLEMS_SENT).map((problem) => `- ${problem}`);
+	if (problems.length > MAX_PROBLEMS_SENT)
+		listed.push(`- and ${problems.length - MAX_PROBLEMS_SENT} more of the same kind`);
+	return `Your answer ${what}:\n${listed.join('\n')}\n\nAnswer again with the corrected ${mode === 'text' ? 'text' : 'JSON object'} only.`;
 }
 
 function failureWarning(problems: string[], mode: ExtractionMode): string {
