@@ -8,9 +8,8 @@ import {
 
 import { providerSubtitle } from '../shared/fields';
 import { searchChatModels, searchOcrModels } from '../shared/model-search';
-import { ocrProcessProperties } from './description';
+import { ocrProcessCredentials, ocrProcessProperties } from './description';
 import { executeOcrProcess } from './execute';
-import { providerChainCredentials } from './provider-chain-fields';
 
 export class OcrProcess implements INodeType {
 	description: INodeTypeDescription = {
@@ -29,7 +28,7 @@ export class OcrProcess implements INodeType {
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		usableAsTool: true,
-		credentials: providerChainCredentials(),
+		credentials: ocrProcessCredentials,
 		properties: ocrProcessProperties,
 	};
 

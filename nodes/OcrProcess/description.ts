@@ -5,7 +5,7 @@ import { modelField } from '../shared/model-field';
 import { exportFormatOptions, featureOptions, jobOptions } from './feature-options';
 import { outputProperties } from './output-choice';
 import { priceOptions } from './price-options';
-import { providerChainProperties } from './provider-chain-fields';
+import { providerChainCredentials, providerChainProperties } from './provider-chain-fields';
 import {
 	providersWith,
 	providersWithJobs,
@@ -185,3 +185,6 @@ export const ocrProcessProperties: INodeProperties[] = [
 		].sort((a, b) => a.displayName.localeCompare(b.displayName)),
 	},
 ];
+
+/** One credential per account a provider field may name (see providerChainCredentials). */
+export const ocrProcessCredentials = providerChainCredentials();
