@@ -1,11 +1,5 @@
 import { PDFDocument, StandardFonts } from 'pdf-lib';
 
-import {
-	startFakeServer,
-	type FakeAnswer,
-	type FakeServer,
-	type RecordedRequest,
-} from '../test/harness/fake-server';
 import { withPage, withPdf } from '../test/support/pdfium';
 import { encodeGreyJpeg } from './grey-jpeg';
 
@@ -14,19 +8,20 @@ export function report(figures: Record<string, unknown>): void {
 	process.stdout.write(`BENCH ${JSON.stringify(figures)}\n`);
 }
 
-/** A fake provider on loopback that answers every request after a fixed delay. */
-export async function startSlowServer(
-	latencyMs: number,
-	answer: (request: RecordedRequest) => FakeAnswer,
-): Promise<FakeServer> {
-	return await startFakeServer(
-		async (request) =>
-			await new Promise<FakeAnswer>((resolve) =>
-				setTimeout(() => resolve(answer(request)), latencyMs),
-			),
-		// Request bodies are not kept: the memory measured must be the node's.
-		{ keepBodies: false },
-	);
+/**
+ * The fake provider `bench/run.mjs` started in a process of its own (answer-server.ts), so that the step's
+ * process holds only the node's memory and runs only the node's work.
+ */
+export function answerServerUrl(): string {
+	const url = process.env.BENCH_SERVER_URL;
+	if (!url) throw new Error('BENCH_SERVER_URL is not set: run the step through npm run bench');
+	return url;
+}
+
+/** How many requests the answering server has answered so far. */
+export async function answeredRequests(url: string): Promise<number> {
+	const response = await fetch(`${url}/requests`);
+	return ((await response.json()) as { answered: number }).answered;
 }
 
 /** A PDF of `count` pages of invoice-like text lines (A4, Helvetica). */

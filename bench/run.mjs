@@ -31,6 +31,24 @@ function step(script, args = [], env = {}) {
 	return line ? JSON.parse(line.slice(6)) : undefined;
 }
 
+/**
+ * A fake provider in a process of its own (a step's `serve` mode, or answer-server.js): what a step then
+ * measures — memory, main-thread time — is the node's alone. Resolves once it prints its port.
+ */
+async function startServer(script, args) {
+	const child = spawn(process.execPath, [join(out, script), ...args], {
+		stdio: ['ignore', 'pipe', 'inherit'],
+	});
+	const port = await new Promise((resolve, reject) => {
+		child.stdout.on('data', (chunk) => {
+			const found = /PORT (\d+)/.exec(String(chunk));
+			if (found) resolve(found[1]);
+		});
+		child.on('exit', () => reject(new Error(`the ${script} server ended early`)));
+	});
+	return { url: `http://127.0.0.1:${port}`, stop: () => child.kill() };
+}
+
 function timed(command, args, env = {}) {
 	const started = performance.now();
 	const result = spawnSync(command, args, { env: { ...process.env, ...env }, encoding: 'utf8' });
@@ -88,7 +106,15 @@ if (runs('P1')) {
 		'P1: 200 one-page PDFs through OCR Process (Mistral) and n8n’s Mistral AI node, 100 ms server latency…',
 	);
 	const base = nodesBase();
-	const p1 = step('p1-throughput.js', [], base ? { N8N_NODES_BASE_DIR: base } : {});
+	const server = await startServer('answer-server.js', [
+		'mistral',
+		String(process.env.BENCH_LATENCY_MS ?? 100),
+	]);
+	const p1 = step('p1-throughput.js', [], {
+		BENCH_SERVER_URL: server.url,
+		...(base ? { N8N_NODES_BASE_DIR: base } : {}),
+	});
+	server.stop();
 	for (const result of p1.results) {
 		const ideal = (p1.documents * p1.latencyMs) / 1000 / result.concurrency;
 		const faster = p1.builtIn ? p1.builtIn.seconds / result.seconds : null;
@@ -129,11 +155,14 @@ if (runs('P2')) {
 	say('P2: 300-page scanned PDF through Clovis, page by page…');
 	const bigPdf = join(work, 'scans.pdf');
 	step('p2-memory.js', ['make', bigPdf]);
-	const p2 = step('p2-memory.js', ['run', bigPdf]);
+	const server = await startServer('answer-server.js', ['clovis', '20']);
+	const serverEnv = { BENCH_SERVER_URL: server.url };
+	const p2 = step('p2-memory.js', ['run', bigPdf], serverEnv);
 	// The same run on one page: what n8n-core, the harness and the loaded engines hold whatever the file.
 	const onePagePdf = join(work, 'scan.pdf');
 	step('p2-memory.js', ['make', onePagePdf, '1']);
-	const p2Base = step('p2-memory.js', ['run', onePagePdf]);
+	const p2Base = step('p2-memory.js', ['run', onePagePdf], serverEnv);
+	server.stop();
 	const growth = p2.maxRssBytes - p2Base.maxRssBytes;
 	const p2Target = p2.pdfBytes + 50 * 1024 * 1024;
 	rows.push([
@@ -352,17 +381,8 @@ if (runs('P9')) {
 	step('p9-large-file.js', ['make', bigPdf, '50']);
 	step('p9-large-file.js', ['make', smallPdf, '0']);
 	// The fake Mistral runs in a process of its own: the memory measured is the node's alone.
-	const server = spawn(process.execPath, [join(out, 'p9-large-file.js'), 'serve'], {
-		stdio: ['ignore', 'pipe', 'inherit'],
-	});
-	const port = await new Promise((resolve, reject) => {
-		server.stdout.on('data', (chunk) => {
-			const found = /PORT (\d+)/.exec(String(chunk));
-			if (found) resolve(found[1]);
-		});
-		server.on('exit', () => reject(new Error('the P9 server ended early')));
-	});
-	const serverUrl = `http://127.0.0.1:${port}`;
+	const server = await startServer('p9-large-file.js', ['serve']);
+	const serverUrl = server.url;
 	// Upload Files Over (MB) at 100 keeps the 50 MB file inline; at its default (10) it is uploaded.
 	for (const [label, uploadAboveMb] of [
 		['inline (base64 in JSON)', 100],
@@ -380,7 +400,7 @@ if (runs('P9')) {
 			uploadAboveMb === 10 ? (times < 3 && !big.error ? 'met' : 'not met') : '—',
 		]);
 	}
-	server.kill();
+	server.stop();
 	notes.push(
 		'P9: a PDF of 4 text pages carrying 50 MB of incompressible embedded data, streamed into filesystem binary storage as production instances with large files run; a loopback Mistral in a process of its own reads each request to its end without keeping it. Growth = peak RSS of the run − peak RSS of the same run on a small PDF, against the file size. It includes the document opened locally for its page count (its bytes are copied once into a document worker, which PDFium reads block by block).',
 	);
