@@ -1,6 +1,7 @@
 // P1: 200 one-page documents through OCR Process (Mistral) and through n8n's own Mistral AI node, in the
 // same in-process harness, against the same loopback server (a process of its own) answering after a
 // fixed latency.
+import { existsSync, readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 
 import type { ICredentialType, INodeType } from 'n8n-workflow';
@@ -10,6 +11,7 @@ import type { FixtureItem } from '../test/harness/nodes/fixture-items';
 import { runWorkflow, type WorkflowRun } from '../test/harness/run-workflow';
 import { fixtureWorkflow, TARGET } from '../test/support/workflows';
 import { report, answeredRequests, answerServerUrl, textPdf } from './bench-support';
+import { RequestFloor } from './request-floor-node';
 
 const DOCUMENTS = 200;
 const LATENCY_MS = Number(process.env.BENCH_LATENCY_MS ?? 100);
@@ -26,6 +28,27 @@ const mistralCloudApi: ICredentialType = {
 	},
 };
 
+const FLOOR_TYPE = 'n8n-nodes-ocr.requestFloor';
+
+const floorWorkflow = (documents: FixtureItem[], concurrency: number) =>
+	fixtureWorkflow(documents, {
+		type: FLOOR_TYPE,
+		parameters: { concurrency },
+		credentials: { mistralOcrApi: { id: '1', name: 'mistral' } },
+	});
+
+/** This thread's own CPU time (Linux); elsewhere its busy time (event loop utilisation), which a busy machine inflates. */
+const cpuSource = existsSync(`/proc/self/task/${process.pid}/stat`) ? 'CPU time' : 'busy time';
+const startedAt = performance.eventLoopUtilization();
+
+function mainThreadCpuMs(): number {
+	if (cpuSource === 'busy time') return performance.eventLoopUtilization(startedAt).active;
+	// Fields 14 and 15 (utime, stime) in clock ticks of 10 ms, after the parenthesised command name.
+	const stat = readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8');
+	const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+	return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
 async function main(): Promise<void> {
 	const pdf = (await textPdf(1)).toString('base64');
 	const items: FixtureItem[] = Array.from({ length: DOCUMENTS }, (_, index) => ({
@@ -33,23 +56,40 @@ async function main(): Promise<void> {
 	}));
 	// In a process of its own: the main thread measured below runs the node's work only.
 	const serverUrl = answerServerUrl();
-	const answeredBefore = await answeredRequests(serverUrl);
 	// The node's own execution time, as n8n records it: the trigger building 200 files is not counted.
-	// The main thread's busy time over the run (event loop utilisation), per document: the work the
-	// node does on the one JavaScript thread, whatever the document workers and the server do.
+	// The main thread's CPU time over the run, per document: the work done on the one JavaScript thread,
+	// whatever the document workers and the server do.
 	const timed = async (label: string, run: () => Promise<WorkflowRun>) => {
-		const before = performance.eventLoopUtilization();
+		const before = mainThreadCpuMs();
 		const result = await run();
-		const busy = performance.eventLoopUtilization(before);
+		const cpuMs = mainThreadCpuMs() - before;
 		const task = result.run.data.resultData.runData[TARGET][0];
 		const produced = result.output(TARGET).filter((item) => !item.json.error).length;
 		return {
 			label,
 			seconds: task.executionTime / 1000,
 			produced,
-			mainThreadMsPerDocument: busy.active / DOCUMENTS,
+			mainThreadMsPerDocument: cpuMs / DOCUMENTS,
 		};
 	};
+	const ocrProcess = (concurrency: number | undefined, documents = items) =>
+		fixtureWorkflow(documents, {
+			type: 'n8n-nodes-ocr.ocrProcess',
+			parameters: {
+				provider: 'mistral',
+				inputType: 'binary',
+				options: concurrency === undefined ? {} : { concurrency },
+			},
+			credentials: { mistralOcrApi: { id: '1', name: 'mistral' } },
+		});
+	const credentials = { mistralOcrApi: { apiKey: KEY, baseUrl: serverUrl } };
+	// A warm instance, as the runs measured find it: modules loaded, code compiled, one document worker up.
+	await runWorkflow(ocrProcess(4, items.slice(0, 20)), { credentials });
+	await runWorkflow(floorWorkflow(items.slice(0, 20), 4), {
+		credentials,
+		nodes: { [FLOOR_TYPE]: new RequestFloor() },
+	});
+
 	const results: Array<{
 		label: string;
 		seconds: number;
@@ -65,21 +105,10 @@ async function main(): Promise<void> {
 			concurrency === undefined
 				? 'OCR Process, default settings'
 				: `OCR Process, concurrency ${concurrency}`;
-		const result = await timed(label, async () => {
-			const run = await runWorkflow(
-				fixtureWorkflow(items, {
-					type: 'n8n-nodes-ocr.ocrProcess',
-					parameters: {
-						provider: 'mistral',
-						inputType: 'binary',
-						options: concurrency === undefined ? {} : { concurrency },
-					},
-					credentials: { mistralOcrApi: { id: '1', name: 'mistral' } },
-				}),
-				{ credentials: { mistralOcrApi: { apiKey: KEY, baseUrl: serverUrl } } },
-			);
-			return run;
-		});
+		const result = await timed(
+			label,
+			async () => await runWorkflow(ocrProcess(concurrency), { credentials }),
+		);
 		results.push(
 			concurrency === undefined
 				? { ...result, concurrency: DEFAULT_CONCURRENCY, defaults: true }
@@ -87,7 +116,22 @@ async function main(): Promise<void> {
 		);
 	}
 
-	let builtIn: { seconds: number; produced: number } | null = null;
+	// What n8n itself costs at each concurrency: the same requests through its request helper by a node
+	// doing nothing else.
+	const floors = [];
+	for (const concurrency of [2, 4, 8, 16]) {
+		const floor = await timed(
+			"n8n's request helper alone",
+			async () =>
+				await runWorkflow(floorWorkflow(items, concurrency), {
+					credentials,
+					nodes: { [FLOOR_TYPE]: new RequestFloor() },
+				}),
+		);
+		floors.push({ ...floor, concurrency });
+	}
+
+	let builtIn: { seconds: number; produced: number; mainThreadMsPerDocument: number } | null = null;
 	const nodesBase = process.env.N8N_NODES_BASE_DIR;
 	if (nodesBase) {
 		const { MistralAi } = (await import(
@@ -123,7 +167,9 @@ async function main(): Promise<void> {
 		latencyMs: LATENCY_MS,
 		results,
 		builtIn,
-		requests: (await answeredRequests(serverUrl)) - answeredBefore,
+		floors,
+		mainThreadTime: cpuSource,
+		requests: await answeredRequests(serverUrl),
 	});
 }
 

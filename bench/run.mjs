@@ -115,15 +115,20 @@ if (runs('P1')) {
 		...(base ? { N8N_NODES_BASE_DIR: base } : {}),
 	});
 	server.stop();
+	// What n8n itself costs per document (the same requests through its request helper by a node doing
+	// nothing else): the node's own work is what it adds to that.
+	const floorAt = (concurrency) => p1.floors.find((floor) => floor.concurrency === concurrency);
 	for (const result of p1.results) {
+		const floorMs = floorAt(result.concurrency).mainThreadMsPerDocument;
 		const ideal = (p1.documents * p1.latencyMs) / 1000 / result.concurrency;
 		const faster = p1.builtIn ? p1.builtIn.seconds / result.seconds : null;
-		const measured = `${result.seconds.toFixed(2)} s · ${(result.seconds / ideal).toFixed(2)}× ideal (${ideal.toFixed(2)} s)${faster ? ` · ${faster.toFixed(1)}× faster than built-in` : ''} · ${result.mainThreadMsPerDocument.toFixed(2)} ms a document on the main thread`;
+		const ownMs = result.mainThreadMsPerDocument - floorMs;
+		const measured = `${result.seconds.toFixed(2)} s · ${(result.seconds / ideal).toFixed(2)}× ideal (${ideal.toFixed(2)} s)${faster ? ` · ${faster.toFixed(1)}× faster than built-in` : ''} · main thread ${result.mainThreadMsPerDocument.toFixed(2)} ms a document, ${ownMs.toFixed(2)} ms of it the node's own`;
 		const complete = result.produced === p1.documents;
 		const verdict = [
 			faster === null ? null : faster >= 6 ? '6× met' : '6× not met',
 			result.seconds / ideal <= 1.15 ? '1.15× met' : '1.15× not met',
-			result.mainThreadMsPerDocument <= 1 ? '≤ 1 ms met' : '≤ 1 ms not met',
+			ownMs <= 1 ? '≤ 1 ms met' : '≤ 1 ms not met',
 		]
 			.filter(Boolean)
 			.join(', ');
@@ -136,15 +141,24 @@ if (runs('P1')) {
 			complete ? verdict : `only ${result.produced} of ${p1.documents} items`,
 		]);
 	}
+	for (const floor of p1.floors) {
+		const ideal = (p1.documents * p1.latencyMs) / 1000 / floor.concurrency;
+		rows.push([
+			`P1 n8n's request helper alone, concurrency ${floor.concurrency}`,
+			`${floor.seconds.toFixed(2)} s · ${(floor.seconds / ideal).toFixed(2)}× ideal · main thread ${floor.mainThreadMsPerDocument.toFixed(2)} ms a document`,
+			'— (what n8n itself costs)',
+			'—',
+		]);
+	}
 	if (p1.builtIn) {
 		rows.push([
 			"P1 n8n's Mistral AI node",
-			`${p1.builtIn.seconds.toFixed(2)} s (one request at a time)`,
+			`${p1.builtIn.seconds.toFixed(2)} s (one request at a time) · main thread ${p1.builtIn.mainThreadMsPerDocument.toFixed(2)} ms a document`,
 			'—',
 			'—',
 		]);
 		notes.push(
-			'P1 times are the node’s own execution time as n8n records it. Ideal = documents × latency ÷ concurrency; what is above it is the ramp of the adaptive pace (calls start 4 at a time and double each round trip) and per-document work on the one JavaScript thread (HTTP client set-up, PDF open and page count, item building), shown per document as the main thread’s busy time; BENCH_LATENCY_MS=0 shows it alone.',
+			`P1 times are the node’s own execution time as n8n records it, on a warm instance. Ideal = documents × latency ÷ concurrency. Main thread = the JavaScript thread’s ${p1.mainThreadTime} per document over the run; “the node’s own” is what OCR Process adds to n8n's request helper alone (a node that only reads each file and posts it, as many at a time, same server). Above ideal: the ramp of the adaptive pace (calls start 4 at a time and double each round trip) and every lane's work queueing on the one JavaScript thread, n8n's request path included (see its row). The fake provider runs in a process of its own.`,
 		);
 	} else
 		notes.push('P1: n8n-nodes-base could not be installed, so the built-in node was not measured.');

@@ -48,14 +48,14 @@ async function handle(
 	request: EngineRequest,
 ): Promise<{ value: unknown; transfer: ArrayBuffer[] }> {
 	switch (request.type) {
-		case 'open':
-			return {
-				value: await engine.open(request.bytes, request.fileType, {
-					password: request.password,
-					maxPixels: request.maxPixels,
-				}),
-				transfer: [],
-			};
+		case 'open': {
+			const opened = await engine.open(request.bytes, request.fileType, {
+				password: request.password,
+				maxPixels: request.maxPixels,
+			});
+			if (request.closeAfter) engine.close();
+			return { value: opened, transfer: [] };
+		}
 		case 'render': {
 			const page = await engine.renderPage(request.pageIndex, request.dpi, request.prepare);
 			const data = standalone(page.data);

@@ -6,6 +6,7 @@ import type { FileType } from './file-type';
 import {
 	DEFAULT_ENGINE_TIMEOUT_MS,
 	leaseEngine,
+	leaseForQuickRead,
 	transferableCopy,
 	type EngineLease,
 } from './worker-pool';
@@ -58,6 +59,11 @@ export interface OpenDocumentOptions {
 	signal?: AbortSignal;
 	/** The caller's item concurrency, which sizes the pool of document workers. */
 	concurrency?: number;
+	/**
+	 * false: the file goes whole to a service, so it is read for its page count and security and let go at
+	 * once (rendering or copying pages later opens it again). Default true: it stays open for its pages.
+	 */
+	holdOpen?: boolean;
 }
 
 /** Closing frees what the engine holds for the document: quick, whatever the file was. */
@@ -95,6 +101,10 @@ const asBuffer = (bytes: Uint8Array) =>
  * Opens a PDF or image in a worker thread of its own, where it stays until closed: the main thread
  * never parses, decodes or renders the bytes, and a file that hangs or crashes the engine costs only
  * its own item.
+ *
+ * With `holdOpen: false` (a file sent whole to a service) the worker only reads what the caller needs to
+ * know — page count, security, warnings — and closes the file in the same message, so no worker is held
+ * while the service answers; a page rendered or copied later opens the file again.
  */
 export async function openDocument(
 	bytes: Uint8Array,
@@ -104,41 +114,87 @@ export async function openDocument(
 	const subject =
 		fileType.kind === 'pdf' ? 'the PDF' : `the ${fileType.format.toUpperCase()} image`;
 	const signal = options.signal;
-	throwIfCancelled(signal);
-	const lease = leaseEngine(options.concurrency);
-	const onCancel = () => lease.stop(new ExecutionCancelledError());
-	signal?.addEventListener('abort', onCancel, { once: true });
 	const stepBound = documentStepBound(options, subject);
-	const copy = transferableCopy(bytes);
-	const [openTimeoutMs, openOverTime] = stepBound();
-	const opened = await attemptAsync(
-		async () =>
-			await lease.call(
-				{
-					type: 'open',
-					bytes: copy,
-					fileType,
-					password: options.password,
-					maxPixels: options.maxPixels ?? DEFAULT_MAX_PIXELS,
-				},
-				`Opening ${subject}`,
-				openTimeoutMs,
-				[copy.buffer as ArrayBuffer],
-				openOverTime,
-			),
-	);
-	if (!opened.ok) {
-		signal?.removeEventListener('abort', onCancel);
-		lease.release();
-		throw opened.error;
-	}
+	const holdOpen = options.holdOpen !== false;
+
+	/** A worker holding the file, and how a cancel ends it; none while the file is not held. */
+	let held: { lease: EngineLease; onCancel: () => void } | undefined;
 	let closed = false;
+
+	const openIn = async (keep: boolean) => {
+		throwIfCancelled(signal);
+		const lease = keep
+			? leaseEngine(options.concurrency)
+			: await leaseForQuickRead(options.concurrency, signal);
+		const onCancel = () => lease.stop(new ExecutionCancelledError());
+		signal?.addEventListener('abort', onCancel, { once: true });
+		const copy = transferableCopy(bytes);
+		const [timeoutMs, overTime] = stepBound();
+		const opened = await attemptAsync(
+			async () =>
+				await lease.call(
+					{
+						type: 'open',
+						bytes: copy,
+						fileType,
+						password: options.password,
+						maxPixels: options.maxPixels ?? DEFAULT_MAX_PIXELS,
+						closeAfter: !keep,
+					},
+					`Opening ${subject}`,
+					timeoutMs,
+					[copy.buffer as ArrayBuffer],
+					overTime,
+				),
+		);
+		if (!opened.ok || !keep) {
+			signal?.removeEventListener('abort', onCancel);
+			lease.release();
+			if (!opened.ok) throw opened.error;
+		} else held = { lease, onCancel };
+		return opened.value;
+	};
+
+	/** The worker holding the file, opening it again (once for calls made together) if it was let go. */
+	let reopening: Promise<unknown> | undefined;
+	const holder = async (): Promise<EngineLease> => {
+		if (closed) throw new DocumentError('The document was already closed');
+		if (!held) {
+			reopening ??= openIn(true).then(() => {
+				// Closed while it opened again: let it go at once.
+				if (closed) letGo();
+				else if (held) unclosed.register(document, held.lease, document);
+			});
+			try {
+				await reopening;
+			} finally {
+				reopening = undefined;
+			}
+		}
+		if (!held) throw new DocumentError('The document was already closed');
+		return held.lease;
+	};
+
+	/** Closes the file in its worker and hands the worker back. */
+	const letGo = () => {
+		if (!held) return;
+		const { lease, onCancel } = held;
+		held = undefined;
+		signal?.removeEventListener('abort', onCancel);
+		lease.call({ type: 'close' }, `Closing ${subject}`, CLOSE_TIMEOUT_MS).then(
+			() => lease.release(),
+			() => lease.release(),
+		);
+	};
+
+	const first = await openIn(holdOpen);
 	const document: OpenedDocument = {
 		fileType,
-		pageCount: opened.value.pageCount,
-		warnings: opened.value.warnings,
-		encrypted: opened.value.encrypted,
+		pageCount: first.pageCount,
+		warnings: first.warnings,
+		encrypted: first.encrypted,
 		async renderPage(pageIndex, { dpi, prepare }) {
+			const lease = await holder();
 			const what = `Rendering page ${pageIndex + 1} of ${subject}`;
 			const [timeoutMs, overTime] = stepBound();
 			const page = await lease.call(
@@ -153,6 +209,7 @@ export async function openDocument(
 		extractPages:
 			fileType.kind === 'pdf'
 				? async (pageIndexes) => {
+						const lease = await holder();
 						const what = `Copying pages of ${subject}`;
 						const [timeoutMs, overTime] = stepBound();
 						return asBuffer(
@@ -164,13 +221,10 @@ export async function openDocument(
 			if (closed) return;
 			closed = true;
 			unclosed.unregister(document);
-			signal?.removeEventListener('abort', onCancel);
-			lease.call({ type: 'close' }, `Closing ${subject}`, CLOSE_TIMEOUT_MS).then(
-				() => lease.release(),
-				() => lease.release(),
-			);
+			letGo();
 		},
 	};
-	unclosed.register(document, lease, document);
+	// A document dropped without close() would pin its worker: the worker is ended instead.
+	if (held) unclosed.register(document, held.lease, document);
 	return document;
 }

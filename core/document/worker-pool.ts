@@ -1,7 +1,9 @@
 import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 
+import { ExecutionCancelledError, throwIfCancelled } from '../cancellation';
 import { DocumentError } from './document-error';
 import {
 	ENGINE_MEMORY_LIMIT_MB,
@@ -266,9 +268,19 @@ function returnToPool(worker: EngineWorker): void {
  */
 export class EngineLease {
 	private released = false;
+	/** Called once when the lease ends, whichever way. */
+	onEnd: (() => void) | undefined;
 
 	constructor(private readonly worker: EngineWorker) {
 		leased++;
+	}
+
+	private ended(): void {
+		this.released = true;
+		leased--;
+		const onEnd = this.onEnd;
+		this.onEnd = undefined;
+		onEnd?.();
 	}
 
 	/** `overTime` is the error a call past `timeoutMs` fails with (by default, the step took too long). */
@@ -291,16 +303,14 @@ export class EngineLease {
 	/** Ends the worker without reuse (a document dropped without being closed). */
 	end(): void {
 		if (this.released) return;
-		this.released = true;
-		leased--;
+		this.ended();
 		this.worker.end();
 	}
 
 	/** Hands the worker back once its calls have settled; one that failed is not reused. */
 	release(): void {
 		if (this.released) return;
-		this.released = true;
-		leased--;
+		this.ended();
 		returnToPool(this.worker);
 	}
 }
@@ -321,6 +331,47 @@ export function leaseEngine(concurrency?: number): EngineLease {
 	while (worker?.failure) worker = idle.pop();
 	if (worker) worker.idleToken = undefined;
 	return new EngineLease(worker ?? new EngineWorker());
+}
+
+/**
+ * Files read only for their page count and security (sent whole to a service) take a few milliseconds
+ * each: they share this many workers, so a burst of items does not start (and load an engine in) one
+ * worker per item.
+ */
+const MAX_QUICK_READS = Math.max(2, Math.min(4, availableParallelism()));
+let quickReads = 0;
+const quickReadTurns: Array<() => void> = [];
+
+/** A worker for one quick read; waits its turn while MAX_QUICK_READS are running, or until cancelled. */
+export async function leaseForQuickRead(
+	concurrency: number | undefined,
+	signal: AbortSignal | undefined,
+): Promise<EngineLease> {
+	while (quickReads >= MAX_QUICK_READS) await nextQuickReadTurn(signal);
+	quickReads++;
+	const lease = leaseEngine(concurrency);
+	lease.onEnd = () => {
+		quickReads--;
+		quickReadTurns.shift()?.();
+	};
+	return lease;
+}
+
+async function nextQuickReadTurn(signal: AbortSignal | undefined): Promise<void> {
+	throwIfCancelled(signal);
+	await new Promise<void>((resolve, reject) => {
+		const onCancel = () => {
+			const position = quickReadTurns.indexOf(turn);
+			if (position >= 0) quickReadTurns.splice(position, 1);
+			reject(new ExecutionCancelledError());
+		};
+		const turn = () => {
+			signal?.removeEventListener('abort', onCancel);
+			resolve();
+		};
+		quickReadTurns.push(turn);
+		signal?.addEventListener('abort', onCancel, { once: true });
+	});
 }
 
 /** A private copy of bytes the caller keeps, ready to be transferred to a worker. */

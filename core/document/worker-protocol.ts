@@ -13,6 +13,8 @@ export type EngineRequest =
 			fileType: FileType;
 			password?: string;
 			maxPixels: number;
+			/** Only the page count, security and warnings are wanted: the file is closed before the answer. */
+			closeAfter?: boolean;
 	  }
 	| { type: 'render'; pageIndex: number; dpi: number; prepare?: PrepareRequest }
 	| { type: 'extract'; pageIndexes: number[] }

@@ -393,6 +393,11 @@ export interface OcrProvider {
 	/** DPI PDF pages are rendered at when the user leaves PDF Render DPI empty. */
 	defaultRenderDpi: number;
 	/**
+	 * Renders every page here (Local, Clovis), so the document stays open in its worker through the item.
+	 * Absent: the file goes whole to the service and is only read here for its page count and security.
+	 */
+	rendersPages?: boolean;
+	/**
 	 * What the service charges, with where and when each price was read; absent or without the model's:
 	 * `usage.cost` is the service's own figure, or null with a warning.
 	 */

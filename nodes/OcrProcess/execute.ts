@@ -39,6 +39,7 @@ function documentOptionsFor(raw: Record<string, unknown>, provider: OcrProvider)
 			accepts: provider.capabilities.officeDocuments === true,
 			providerName: provider.displayName,
 		},
+		holdOpen: provider.rendersPages === true,
 	};
 }
 

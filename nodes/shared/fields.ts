@@ -281,6 +281,8 @@ export interface DocumentOptions {
 	 * them. Absent: the node does not take them.
 	 */
 	officeReader?: { accepts: boolean; providerName: string };
+	/** false: the file is read for its page count and let go at once (see openDocument). Default true. */
+	holdOpen?: boolean;
 }
 
 export function readDocumentOptions(raw: Record<string, unknown>): DocumentOptions {

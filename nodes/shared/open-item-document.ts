@@ -122,6 +122,7 @@ export async function openSource(
 			documentTimeoutMs: options.documentTimeoutMs,
 			signal: cancelSignalOf(context),
 			concurrency: options.concurrency,
+			holdOpen: options.holdOpen,
 		});
 		holder.opened = opened;
 		const selected = selectPages(options.pages, opened.pageCount);

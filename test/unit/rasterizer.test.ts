@@ -2,7 +2,9 @@ import { PDFDocument, rgb } from 'pdf-lib';
 
 import { DocumentError } from '../../core/document/document-error';
 import { detectFileType } from '../../core/document/file-type';
+import { ExecutionCancelledError } from '../../core/cancellation';
 import { openDocument } from '../../core/document/rasterizer';
+import { documentWorkerActivity } from '../../core/document/worker-pool';
 import { blankPng, emptyPdf, encryptedPdf, image, samplePdf, textPdf } from '../support/documents';
 import { readPng } from '../support/png-reader';
 
@@ -190,4 +192,94 @@ describe('rasterizer (PDFium document engine)', () => {
 		);
 		expect(error.message).toMatch(/damaged|could not be decoded/);
 	});
+
+	describe('a file sent whole to a service (holdOpen: false)', () => {
+		// Workers held by documents other tests left open.
+		let heldBefore = 0;
+		const held = () => documentWorkerActivity().leased - heldBefore;
+		beforeEach(() => (heldBefore = documentWorkerActivity().leased));
+
+		it('is read for its page count and security, and holds no worker until a page is asked', async () => {
+			const locked = await encryptedPdf(samplePdf(), 's3cret');
+			const document = await open(locked, { password: 's3cret', holdOpen: false });
+			expect(document).toMatchObject({ pageCount: 2, encrypted: true, warnings: [] });
+			expect(held()).toBe(0);
+			// Asked for pages after all (a subset, an escalation): the file is opened again, with its password.
+			const [page, copy] = await Promise.all([
+				document.renderPage(1, { dpi: 72 }),
+				document.extractPages?.([1]),
+			]);
+			expect([page.width, page.height]).toEqual([596, 842]);
+			expect(copy?.subarray(0, 5).toString('latin1')).toBe('%PDF-');
+			expect(held()).toBe(1);
+			document.close();
+			await waitFor(() => held() === 0);
+			await expect(document.renderPage(0, { dpi: 72 })).rejects.toThrow(
+				'The document was already closed',
+			);
+		});
+
+		it('is refused as clearly as any file: a wrong password, a damaged file', async () => {
+			const locked = await encryptedPdf(samplePdf(), 's3cret');
+			expect((await refusal(open(locked, { password: 'nope', holdOpen: false }))).message).toBe(
+				'The PDF password is wrong: the PDF could not be opened with it',
+			);
+			expect(
+				(await refusal(open(samplePdf().subarray(0, 20), { holdOpen: false }))).message,
+			).toMatch(/^The PDF is damaged/);
+			expect(held()).toBe(0);
+		});
+
+		it('shares a few workers when many arrive at once, each read in turn', async () => {
+			let mostLeased = 0;
+			const watch = setInterval(() => {
+				mostLeased = Math.max(mostLeased, held());
+			}, 0);
+			const files = Array.from({ length: 24 }, (_, index) =>
+				index % 2 ? samplePdf() : image('sample.png'),
+			);
+			const documents = await Promise.all(
+				files.map(async (file) => await open(file, { holdOpen: false })),
+			);
+			clearInterval(watch);
+			expect(documents.map((document) => document.pageCount)).toEqual(
+				files.map((_, index) => (index % 2 ? 2 : 1)),
+			);
+			expect(mostLeased).toBeGreaterThan(0);
+			expect(mostLeased).toBeLessThanOrEqual(4);
+			for (const document of documents) document.close();
+		});
+
+		it('stops waiting for its turn when the execution is cancelled', async () => {
+			const cancel = new AbortController();
+			const openings = Array.from(
+				{ length: 24 },
+				async () =>
+					await open(samplePdf(), { holdOpen: false, signal: cancel.signal }).then(
+						(document) => document,
+						(error: unknown) => error,
+					),
+			);
+			cancel.abort();
+			const startedAt = performance.now();
+			const outcomes = await Promise.all(openings);
+			expect(performance.now() - startedAt).toBeLessThan(1_000);
+			const cancelled = outcomes.filter((outcome) => outcome instanceof ExecutionCancelledError);
+			// Those already reading finish or are cancelled; those waiting their turn are all cancelled.
+			expect(cancelled.length).toBeGreaterThanOrEqual(20);
+			for (const outcome of outcomes)
+				if (!(outcome instanceof Error)) (outcome as { close(): void }).close();
+			await waitFor(() => held() === 0);
+			const next = await open(samplePdf(), { holdOpen: false });
+			expect(next.pageCount).toBe(2);
+		});
+	});
 });
+
+async function waitFor(condition: () => boolean): Promise<void> {
+	const until = performance.now() + 5_000;
+	while (!condition()) {
+		if (performance.now() > until) throw new Error('The condition never came true');
+		await new Promise((resolve) => setTimeout(resolve, 10));
+	}
+}

@@ -169,6 +169,7 @@ export const clovisProvider: OcrProvider = {
 	extraction: { via: 'chat', responseFormats: true },
 	// DeepSeek-OCR's own PDF script renders at 144 dpi.
 	defaultRenderDpi: 144,
+	rendersPages: true,
 	async locate(context, request) {
 		const prompt = `Locate <|ref|>${request.query}<|/ref|> in the image.`;
 		const { answer } = await askAboutImage(context, http, {

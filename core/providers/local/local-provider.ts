@@ -166,6 +166,7 @@ export const localProvider: OcrProvider = {
 	features: ['blockLevel', 'structuredOutput'],
 	// Tesseract reads body text best around 200–300 dpi; 200 keeps a page near 1.5 s.
 	defaultRenderDpi: 200,
+	rendersPages: true,
 	prices: [
 		{
 			models: ['*'],
