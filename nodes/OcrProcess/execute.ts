@@ -62,9 +62,9 @@ function prepareDocument(
 	context: IExecuteFunctions,
 	itemIndex: number,
 	provider: OcrProvider,
+	raw: Record<string, unknown>,
 	{ source, fileType, opened, pageIndexes, warnings, propertyName }: ItemDocument,
 ): PreparedItem {
-	const raw = rawOptions(context, itemIndex);
 	const options = readDocumentOptions(raw);
 	const features = readOcrFeatures(raw);
 	const request: OcrRequest = {
@@ -127,7 +127,7 @@ async function prepareItem(
 		raw,
 		documentOptionsFor(raw, provider),
 	);
-	return prepareDocument(context, itemIndex, provider, document);
+	return prepareDocument(context, itemIndex, provider, raw, document);
 }
 
 function shapeOf(prepared: PreparedItem, result: OcrResult): ItemShape {
@@ -172,7 +172,7 @@ async function runItems(
 			raw,
 			options,
 			async (document) => {
-				const prepared = prepareDocument(context, itemIndex, provider, document);
+				const prepared = prepareDocument(context, itemIndex, provider, raw, document);
 				try {
 					if (jobs && raw.waitForResult === false) {
 						const status = await jobs.submit(context, prepared.document, prepared.request);

@@ -68,6 +68,7 @@ function readPlan(context: IExecuteFunctions, itemIndex: number): Plan {
 		ESCALATION_FIELDS.provider,
 		ESCALATION_FIELDS.model,
 	);
+	if (!escalationLink) return { fallbacks, escalation: null };
 	const number = (name: string, fallback: number) => {
 		const value = context.getNodeParameter(name, itemIndex, fallback) as unknown;
 		return typeof value === 'number' && Number.isFinite(value) ? Math.max(0, value) : fallback;
@@ -79,7 +80,7 @@ function readPlan(context: IExecuteFunctions, itemIndex: number): Plan {
 		.filter(Boolean);
 	return {
 		fallbacks,
-		escalation: escalationLink && {
+		escalation: {
 			link: escalationLink,
 			criteria: {
 				minConfidence: minConfidence > 0 ? Math.min(1, minConfidence) : null,
@@ -100,7 +101,6 @@ function readPlan(context: IExecuteFunctions, itemIndex: number): Plan {
 	};
 }
 
-/** The same request asked of another provider: its model, and its own defaults where the user set none. */
 function requestFor(
 	context: IExecuteFunctions,
 	link: Link,

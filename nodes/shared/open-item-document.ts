@@ -48,7 +48,8 @@ export async function openItemDocument(
 	const source = await readDocument(context, itemIndex, {
 		inputType,
 		binaryPropertyName,
-		documentUrl: context.getNodeParameter('documentUrl', itemIndex, '') as string,
+		documentUrl:
+			inputType === 'url' ? (context.getNodeParameter('documentUrl', itemIndex, '') as string) : '',
 		timeoutMs: options.timeoutMs,
 		allowUnauthorizedCerts: raw.allowUnauthorizedCerts === true,
 		allowedPrivateNetworks:
