@@ -9,7 +9,7 @@ import { parseCitations } from '../../core/chat/citations';
 import { documentMessages } from '../../core/chat/document-prompt';
 import { selectPages } from '../../core/chat/page-selection';
 import { retrievePassages } from '../../core/chat/retrieval';
-import { DEFAULT_FEATURES, type OcrProvider, type OcrSession } from '../../core/providers/provider';
+import type { OcrProvider, OcrSession } from '../../core/providers/provider';
 import { getProvider } from '../../core/providers/registry';
 import { jobTimeoutMs, readDocumentOptions, type DocumentOptions } from '../shared/fields';
 import { toItemError } from '../shared/item-errors';
@@ -19,6 +19,7 @@ import { readModelName } from '../shared/model-field';
 import { addWarningHints } from '../shared/run-hints';
 import { tokenUsage } from '../shared/ocr-items';
 import { openItemDocument } from '../shared/open-item-document';
+import { ocrRequestFrom } from '../shared/provider-requests';
 import { documentFromItems, groupOcrItems, type DocumentText } from './ocr-item-pages';
 
 interface ItemContext {
@@ -45,20 +46,12 @@ async function ocrDocument(item: ItemContext, session: OcrSession): Promise<Docu
 	try {
 		const result = await session.recognize(
 			{ bytes: source.bytes, fileName: source.fileName, fileType, opened, pageIndexes },
-			{
-				itemIndex,
-				renderDpi: options.renderDpi ?? provider.defaultRenderDpi,
-				timeoutMs: options.timeoutMs,
-				maxRetries: options.maxRetries,
-				maxAnswerBytes: options.maxAnswerBytes,
-				includeRawResponse: false,
-				language: options.language,
-				// The chat model is the node's Model; OCR uses the provider's default OCR model.
+			// The chat model is the node's Model; OCR uses the provider's default OCR model.
+			ocrRequestFrom(itemIndex, options, {
+				provider,
 				model: '',
-				features: DEFAULT_FEATURES,
-				pdfPassword: options.pdfPassword,
 				jobTimeoutMs: jobTimeoutMs(raw, 10),
-			},
+			}),
 		);
 		if (warnings.length) result.warnings.unshift(...warnings);
 		return {

@@ -1,8 +1,9 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
 import type { PageImage } from '../../core/document/rasterizer';
-import { DEFAULT_FEATURES, type OcrProvider, type OcrRequest } from '../../core/providers/provider';
+import type { OcrProvider, OcrRequest } from '../../core/providers/provider';
 import { jobTimeoutMs, readDocumentOptions, type DocumentOptions } from '../shared/fields';
+import { defaultJobMinutes, ocrRequestFrom } from '../shared/provider-requests';
 import type { Hit } from './local-refine';
 
 /** Refine Matches: keep the provider's boxes, or narrow each match to its line or its words. */
@@ -29,7 +30,7 @@ export function readLocateOptions(
 		imageToken: raw.imageToken !== false,
 		refine:
 			raw.refineMatches === 'line' || raw.refineMatches === 'word' ? raw.refineMatches : 'off',
-		jobTimeoutMs: jobTimeoutMs(raw, provider.jobs ? 10 : 60),
+		jobTimeoutMs: jobTimeoutMs(raw, defaultJobMinutes(provider)),
 	};
 }
 
@@ -55,18 +56,10 @@ export type PageSearch = (pageIndex: number, image: PageImage) => Promise<PageHi
 
 /** The provider's OCR request for a whole document, as OCR Process sends it with default features. */
 export function ocrRequest(job: LocateJob): OcrRequest {
-	const { document } = job.options;
-	return {
-		itemIndex: job.itemIndex,
-		renderDpi: job.dpi,
-		timeoutMs: document.timeoutMs,
-		maxRetries: document.maxRetries,
-		maxAnswerBytes: document.maxAnswerBytes,
-		includeRawResponse: false,
-		language: document.language,
+	return ocrRequestFrom(job.itemIndex, job.options.document, {
+		provider: job.provider,
 		model: job.model,
-		features: DEFAULT_FEATURES,
-		pdfPassword: document.pdfPassword,
+		renderDpi: job.dpi,
 		jobTimeoutMs: job.options.jobTimeoutMs,
-	};
+	});
 }

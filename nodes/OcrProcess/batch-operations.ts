@@ -9,7 +9,6 @@ import { reasonOf } from '../../core/attempt';
 import type {
 	BatchFetch,
 	DocumentInput,
-	JobRequest,
 	OcrProvider,
 	OcrRequest,
 	OcrSession,
@@ -22,6 +21,7 @@ import { readOcrFeatures } from './feature-options';
 import { buildItems, rawOptions } from './ocr-output';
 import { readOutputChoice } from './output-choice';
 import { readPriceOverride } from './price-options';
+import { jobRequestFrom } from '../shared/provider-requests';
 
 /** One input item of a batch, read and opened. */
 export interface BatchEntry {
@@ -129,14 +129,7 @@ export async function fetchBatchResults(
 			const options = readDocumentOptions(raw);
 			const jobId = requiredText(context, 'batchJobId', itemIndex, 'Batch Job ID');
 			const customId = requiredText(context, 'customId', itemIndex, 'Custom ID');
-			const request: JobRequest = {
-				itemIndex,
-				timeoutMs: options.timeoutMs,
-				maxRetries: options.maxRetries,
-				maxAnswerBytes: options.maxAnswerBytes,
-				jobTimeoutMs: jobTimeoutMs(raw, 10),
-				includeRawResponse: options.includeRawResponse,
-			};
+			const request = jobRequestFrom(itemIndex, options, jobTimeoutMs(raw, 10));
 			let pending = jobs.get(jobId);
 			if (!pending) {
 				pending = fetchBatch(jobId, request, readOcrFeatures(raw));

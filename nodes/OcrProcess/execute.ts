@@ -17,6 +17,7 @@ import { addCostHint, addWarningHints } from '../shared/run-hints';
 
 import { eachItemDocument, keepItemSource, requireOneDocument } from '../shared/item-documents';
 import { openItemDocument, type ItemDocument } from '../shared/open-item-document';
+import { defaultJobMinutes, ocrRequestFrom } from '../shared/provider-requests';
 import {
 	fillStructuredExtraction,
 	ocrFeaturesFor,
@@ -67,19 +68,13 @@ function prepareDocument(
 ): PreparedItem {
 	const options = readDocumentOptions(raw);
 	const features = readOcrFeatures(raw);
-	const request: OcrRequest = {
-		itemIndex,
-		renderDpi: options.renderDpi ?? provider.defaultRenderDpi,
-		timeoutMs: options.timeoutMs,
-		maxRetries: options.maxRetries,
-		maxAnswerBytes: options.maxAnswerBytes,
-		includeRawResponse: options.includeRawResponse,
-		language: options.language,
+	const request = ocrRequestFrom(itemIndex, options, {
+		provider,
 		model: readModelName(context, itemIndex),
 		features: ocrFeaturesFor(provider, features),
-		pdfPassword: options.pdfPassword,
-		jobTimeoutMs: jobTimeoutMs(raw, provider.jobs ? 10 : 60),
-	};
+		jobTimeoutMs: jobTimeoutMs(raw, defaultJobMinutes(provider)),
+		includeRawResponse: options.includeRawResponse,
+	});
 	return {
 		itemIndex,
 		document: {

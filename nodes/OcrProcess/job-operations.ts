@@ -21,6 +21,7 @@ import { readOcrFeatures } from './feature-options';
 import { buildItems, rawOptions } from './ocr-output';
 import { readOutputChoice } from './output-choice';
 import { readPriceOverride } from './price-options';
+import { jobRequestFrom } from '../shared/provider-requests';
 
 /** What a submitted, not awaited, job gives: enough to fetch it in a later execution. */
 export function jobStatusJson(
@@ -88,14 +89,7 @@ export async function runJobOperation(
 				description: 'Map the `jobId` of an earlier OCR Process run, e.g. {{ $json.jobId }}.',
 			});
 		}
-		const request: JobRequest = {
-			itemIndex,
-			timeoutMs: options.timeoutMs,
-			maxRetries: options.maxRetries,
-			maxAnswerBytes: options.maxAnswerBytes,
-			jobTimeoutMs: jobTimeoutMs(raw, 10),
-			includeRawResponse: options.includeRawResponse,
-		};
+		const request = jobRequestFrom(itemIndex, options, jobTimeoutMs(raw, 10));
 
 		if (operation === 'downloadExport') {
 			const format = String(context.getNodeParameter('downloadFormat', itemIndex, 'docx'));

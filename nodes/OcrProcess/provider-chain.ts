@@ -30,6 +30,7 @@ import {
 	FALLBACK_SLOTS,
 	NO_PROVIDER,
 } from './provider-chain-fields';
+import { defaultJobMinutes } from '../shared/provider-requests';
 
 /** A provider and the model asked of it (empty: its default). */
 interface Link {
@@ -113,7 +114,7 @@ function requestFor(
 		...request,
 		model: link.model,
 		renderDpi: options.renderDpi ?? link.provider.defaultRenderDpi,
-		jobTimeoutMs: jobTimeoutMs(raw, link.provider.jobs ? 10 : 60),
+		jobTimeoutMs: jobTimeoutMs(raw, defaultJobMinutes(link.provider)),
 		...changes,
 	};
 }
