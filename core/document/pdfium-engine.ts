@@ -30,9 +30,8 @@ import {
 import { prepareForRecognition } from './image-decoders/prepare-for-ocr';
 import { readImageSize } from './image-size';
 import { withRebuiltTrailer } from './pdf-trailer';
-import { BITMAP_BGR, bitmapPngRows, copyBitmap } from './pdfium-bitmap';
+import { BITMAP_BGR, bitmapPng, copyBitmap } from './pdfium-bitmap';
 import { loadPdfium, type Pdfium } from './pdfium-loader';
-import { encodePng } from './png-encoder';
 import { webAssembly } from './webassembly';
 
 /** Below this many pixels on a side there is no text to read; engines fail on such images in odd ways. */
@@ -105,11 +104,11 @@ function frameSizes(bytes: Uint8Array, format: FileType['format']): ImageSize[] 
 }
 
 /**
- * A rendered page or decoded frame before it is encoded: PNG rows filtered straight out of the engine's
- * bitmap, or its pixels when they are to be prepared for recognition first.
+ * A rendered page or decoded frame: a PNG encoded straight out of the engine's bitmap, or its pixels
+ * when they are to be prepared for recognition first.
  */
 interface RenderedPage extends Omit<PageImage, 'data' | 'prepared'> {
-	pixels: ReturnType<typeof bitmapPngRows> | RawImage;
+	pixels: ReturnType<typeof bitmapPng> | RawImage;
 }
 
 interface OpenPdf {
@@ -285,19 +284,19 @@ export class PdfiumEngine implements DocumentEngine {
 
 	async renderPage(pageIndex: number, dpi: number, prepare?: PrepareRequest): Promise<PageImage> {
 		const state = this.openState();
-		// Pixels are kept only to be prepared for recognition; otherwise PNG rows come straight out.
+		// Pixels are kept only to be prepared for recognition; otherwise the PNG comes straight out.
 		const keepPixels = prepare !== undefined;
 		const { pixels, ...page } =
 			state.kind === 'pdf'
 				? this.renderPdfPage(state, pageIndex, dpi, keepPixels)
 				: await this.renderFrame(state, pageIndex, keepPixels);
-		if ('rows' in pixels) return { ...page, data: await encodePng(pixels.rows, pixels) };
-		if (!prepare) return { ...page, data: await encodeRawPng(pixels) };
+		if ('png' in pixels) return { ...page, data: pixels.png };
+		if (!prepare) return { ...page, data: encodeRawPng(pixels) };
 		const prepared = prepareForRecognition(pixels, {
 			extraTurns: prepare.extraTurns,
 			maxPixels: state.maxPixels,
 		});
-		return { ...page, data: await encodeRawPng(prepared.image), prepared: prepared.frame };
+		return { ...page, data: encodeRawPng(prepared.image), prepared: prepared.frame };
 	}
 
 	/** The page's size in points as displayed (its /Rotate applied), read without parsing its content. */
@@ -372,16 +371,13 @@ export class PdfiumEngine implements DocumentEngine {
 					0,
 					RENDER_ANNOTATIONS | RENDER_RGB_ORDER,
 				);
-				pixels = keepPixels
-					? copyBitmap(pdfium, bitmap, true)
-					: bitmapPngRows(pdfium, bitmap, true);
+				pixels = keepPixels ? copyBitmap(pdfium, bitmap, true) : bitmapPng(pdfium, bitmap, true);
 			} finally {
 				pdfium.FPDFBitmap_Destroy(bitmap);
 			}
 		} finally {
 			pdfium.FPDF_ClosePage(page.value);
 		}
-		// Compressed once PDFium's bitmap is freed: only the filtered rows are alive meanwhile.
 		return { pixels, mimeType: 'image/png', width, height, dpi: renderDpi, warnings };
 	}
 
@@ -398,13 +394,13 @@ export class PdfiumEngine implements DocumentEngine {
 		checkPixelBound(frame.width, frame.height, state.maxPixels, subject);
 		const format = state.fileType.format;
 		if ((format === 'png' || format === 'jpeg') && !keepPixels) {
-			// Straight from PDFium's bitmap to PNG rows: no whole copy of the pixels in between.
-			const rows = this.withPdfiumBitmap(state.bytes, format, (bitmap) =>
-				bitmapPngRows(this.pdfium, bitmap, false),
+			// Straight from PDFium's bitmap to PNG: no whole copy of the pixels in between.
+			const encoded = this.withPdfiumBitmap(state.bytes, format, (bitmap) =>
+				bitmapPng(this.pdfium, bitmap, false),
 			);
-			checkPixelBound(rows.width, rows.height, state.maxPixels, subject);
-			const size = { width: rows.width, height: rows.height };
-			return { pixels: rows, mimeType: 'image/png', ...size, dpi: null, warnings: [] };
+			checkPixelBound(encoded.width, encoded.height, state.maxPixels, subject);
+			const size = { width: encoded.width, height: encoded.height };
+			return { pixels: encoded, mimeType: 'image/png', ...size, dpi: null, warnings: [] };
 		}
 		const decoded = await attemptAsync(
 			async () => await this.decodeFrame(state.bytes, state.fileType, pageIndex, state.maxPixels),
@@ -542,15 +538,13 @@ export class PdfiumEngine implements DocumentEngine {
 			);
 		}
 		const source = await this.decodeAny(png);
-		return await Promise.all(
-			boxes.map(async (box) => {
-				const crop = cropRaw(source, box[0], box[1], box[2], box[3]);
-				return crop ? await encodeRawPng(crop) : null;
-			}),
-		);
+		return boxes.map((box) => {
+			const crop = cropRaw(source, box[0], box[1], box[2], box[3]);
+			return crop ? encodeRawPng(crop) : null;
+		});
 	}
 
 	async drawBoxes(png: Uint8Array, boxes: BBox[], thickness: number): Promise<Buffer> {
-		return await encodeRawPng(drawBoxesRaw(await this.decodeAny(png), boxes, thickness));
+		return encodeRawPng(drawBoxesRaw(await this.decodeAny(png), boxes, thickness));
 	}
 }
