@@ -1,7 +1,7 @@
 import { DocumentError } from './document-error';
 import type { RawImage } from './image-decoders';
 import type { Pdfium } from './pdfium-loader';
-import { filteredRows } from './png-encoder';
+import { encodePng } from './png-encoder';
 
 /** PDFium's bitmap formats (FPDFBitmap_* in fpdfview.h). */
 export const BITMAP_GRAY = 1;
@@ -89,18 +89,22 @@ function readRow(bitmap: BitmapView, channels: 1 | 3, y: number, row: Uint8Array
 }
 
 /**
- * A bitmap's rows filtered for PNG, read straight from PDFium's memory (no whole copy in between): grey
- * when every pixel is, RGB otherwise. The bitmap can be destroyed as soon as this returns.
+ * A bitmap as a PNG, its rows read straight from PDFium's memory (no whole copy in between): grey when
+ * every pixel is, RGB otherwise. PDFium does not run meanwhile, so the bitmap's memory stays in place.
  */
-export function bitmapPngRows(
+export function bitmapPng(
 	pdfium: Pdfium,
 	bitmap: number,
 	rgbOrder: boolean,
-): { rows: Buffer; width: number; height: number; channels: 1 | 3 } {
+): { png: Buffer; width: number; height: number } {
 	const source = view(pdfium, bitmap, rgbOrder);
 	const channels = isGrey(source) ? 1 : 3;
 	const size = { width: source.width, height: source.height, channels } as const;
-	return { rows: filteredRows(size, (y, row) => readRow(source, channels, y, row)), ...size };
+	return {
+		png: encodePng(size, (y, row) => readRow(source, channels, y, row)),
+		width: size.width,
+		height: size.height,
+	};
 }
 
 /** A bitmap copied out of PDFium's memory as packed rows (grey, RGB, or RGBA when it has alpha). */

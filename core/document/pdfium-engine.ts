@@ -30,9 +30,8 @@ import {
 import { prepareForRecognition } from './image-decoders/prepare-for-ocr';
 import { readImageSize } from './image-size';
 import { withRebuiltTrailer } from './pdf-trailer';
-import { BITMAP_BGR, bitmapPngRows, copyBitmap } from './pdfium-bitmap';
+import { BITMAP_BGR, bitmapPng, copyBitmap } from './pdfium-bitmap';
 import { loadPdfium, type Pdfium } from './pdfium-loader';
-import { encodePng } from './png-encoder';
 import { webAssembly } from './webassembly';
 
 /** Below this many pixels on a side there is no text to read; engines fail on such images in odd ways. */
@@ -105,11 +104,11 @@ function frameSizes(bytes: Uint8Array, format: FileType['format']): ImageSize[] 
 }
 
 /**
- * A rendered page or decoded frame before it is encoded: PNG rows filtered straight out of the engine's
- * bitmap, or its pixels when they are to be prepared for recognition first.
+ * A rendered page or decoded frame: a PNG encoded straight out of the engine's bitmap, or its pixels
+ * when they are to be prepared for recognition first.
  */
 interface RenderedPage extends Omit<PageImage, 'data' | 'prepared'> {
-	pixels: ReturnType<typeof bitmapPngRows> | RawImage;
+	pixels: ReturnType<typeof bitmapPng> | RawImage;
 }
 
 interface OpenPdf {
@@ -118,7 +117,18 @@ interface OpenPdf {
 	/** The `FPDF_FILEACCESS` PDFium reads the file through while the document is open. */
 	accessPointer: number;
 	maxPixels: number;
+	password: string | undefined;
+	/** Pages rendered since the document was last loaded (see PAGES_PER_LOAD). */
+	pagesSinceLoad: number;
 }
+
+/**
+ * PDFium keeps every object it has parsed until the document is closed: on a long scan, each page's
+ * image stream. A 300-page scan grew the engine's memory by 28 MB, which WebAssembly memory never gives
+ * back; the document is loaded afresh from the same bytes after this many pages instead (a few
+ * milliseconds: only the cross-reference table is read again).
+ */
+const PAGES_PER_LOAD = 32;
 
 /** `FPDF_FILEACCESS` in WebAssembly: file length, block reader, its parameter (32 bits each). */
 const FILE_ACCESS_BYTES = 12;
@@ -189,7 +199,14 @@ export class PdfiumEngine implements DocumentEngine {
 		if (repaired || !this.pdfium.FPDF_DocumentHasValidCrossReferenceTable(document)) {
 			warnings.push('The PDF was damaged and has been repaired: some content may be missing.');
 		}
-		this.state = { kind: 'pdf', document, accessPointer, maxPixels: options.maxPixels };
+		this.state = {
+			kind: 'pdf',
+			document,
+			accessPointer,
+			maxPixels: options.maxPixels,
+			password: options.password,
+			pagesSinceLoad: 0,
+		};
 		const encrypted = this.pdfium.FPDF_GetSecurityHandlerRevision(document) !== -1;
 		return { pageCount, warnings, encrypted };
 	}
@@ -285,19 +302,19 @@ export class PdfiumEngine implements DocumentEngine {
 
 	async renderPage(pageIndex: number, dpi: number, prepare?: PrepareRequest): Promise<PageImage> {
 		const state = this.openState();
-		// Pixels are kept only to be prepared for recognition; otherwise PNG rows come straight out.
+		// Pixels are kept only to be prepared for recognition; otherwise the PNG comes straight out.
 		const keepPixels = prepare !== undefined;
 		const { pixels, ...page } =
 			state.kind === 'pdf'
 				? this.renderPdfPage(state, pageIndex, dpi, keepPixels)
 				: await this.renderFrame(state, pageIndex, keepPixels);
-		if ('rows' in pixels) return { ...page, data: await encodePng(pixels.rows, pixels) };
-		if (!prepare) return { ...page, data: await encodeRawPng(pixels) };
+		if ('png' in pixels) return { ...page, data: pixels.png };
+		if (!prepare) return { ...page, data: encodeRawPng(pixels) };
 		const prepared = prepareForRecognition(pixels, {
 			extraTurns: prepare.extraTurns,
 			maxPixels: state.maxPixels,
 		});
-		return { ...page, data: await encodeRawPng(prepared.image), prepared: prepared.frame };
+		return { ...page, data: encodeRawPng(prepared.image), prepared: prepared.frame };
 	}
 
 	/** The page's size in points as displayed (its /Rotate applied), read without parsing its content. */
@@ -314,6 +331,22 @@ export class PdfiumEngine implements DocumentEngine {
 		}
 	}
 
+	/** The open PDF loaded again from its bytes: what PDFium parsed for earlier pages is freed. */
+	private reload(state: OpenPdf): void {
+		const source = this.source;
+		if (!source) throw new DocumentError('The document is not open');
+		this.pdfium.FPDF_CloseDocument(state.document);
+		this.pdfium.free(state.accessPointer);
+		const loaded = this.loadPdf(source, state.password);
+		if ('error' in loaded) {
+			this.state = undefined;
+			throw loaded.error;
+		}
+		state.document = loaded.document;
+		state.accessPointer = loaded.accessPointer;
+		state.pagesSinceLoad = 0;
+	}
+
 	private renderPdfPage(
 		state: OpenPdf,
 		pageIndex: number,
@@ -321,6 +354,8 @@ export class PdfiumEngine implements DocumentEngine {
 		keepPixels: boolean,
 	): RenderedPage {
 		const pdfium = this.pdfium;
+		if (state.pagesSinceLoad >= PAGES_PER_LOAD) this.reload(state);
+		state.pagesSinceLoad++;
 		const { width: pointsWide, height: pointsHigh } = this.pageSize(state.document, pageIndex);
 		const widthAt = (value: number) => Math.ceil((pointsWide * value) / 72);
 		const heightAt = (value: number) => Math.ceil((pointsHigh * value) / 72);
@@ -372,16 +407,13 @@ export class PdfiumEngine implements DocumentEngine {
 					0,
 					RENDER_ANNOTATIONS | RENDER_RGB_ORDER,
 				);
-				pixels = keepPixels
-					? copyBitmap(pdfium, bitmap, true)
-					: bitmapPngRows(pdfium, bitmap, true);
+				pixels = keepPixels ? copyBitmap(pdfium, bitmap, true) : bitmapPng(pdfium, bitmap, true);
 			} finally {
 				pdfium.FPDFBitmap_Destroy(bitmap);
 			}
 		} finally {
 			pdfium.FPDF_ClosePage(page.value);
 		}
-		// Compressed once PDFium's bitmap is freed: only the filtered rows are alive meanwhile.
 		return { pixels, mimeType: 'image/png', width, height, dpi: renderDpi, warnings };
 	}
 
@@ -398,13 +430,13 @@ export class PdfiumEngine implements DocumentEngine {
 		checkPixelBound(frame.width, frame.height, state.maxPixels, subject);
 		const format = state.fileType.format;
 		if ((format === 'png' || format === 'jpeg') && !keepPixels) {
-			// Straight from PDFium's bitmap to PNG rows: no whole copy of the pixels in between.
-			const rows = this.withPdfiumBitmap(state.bytes, format, (bitmap) =>
-				bitmapPngRows(this.pdfium, bitmap, false),
+			// Straight from PDFium's bitmap to PNG: no whole copy of the pixels in between.
+			const encoded = this.withPdfiumBitmap(state.bytes, format, (bitmap) =>
+				bitmapPng(this.pdfium, bitmap, false),
 			);
-			checkPixelBound(rows.width, rows.height, state.maxPixels, subject);
-			const size = { width: rows.width, height: rows.height };
-			return { pixels: rows, mimeType: 'image/png', ...size, dpi: null, warnings: [] };
+			checkPixelBound(encoded.width, encoded.height, state.maxPixels, subject);
+			const size = { width: encoded.width, height: encoded.height };
+			return { pixels: encoded, mimeType: 'image/png', ...size, dpi: null, warnings: [] };
 		}
 		const decoded = await attemptAsync(
 			async () => await this.decodeFrame(state.bytes, state.fileType, pageIndex, state.maxPixels),
@@ -542,15 +574,13 @@ export class PdfiumEngine implements DocumentEngine {
 			);
 		}
 		const source = await this.decodeAny(png);
-		return await Promise.all(
-			boxes.map(async (box) => {
-				const crop = cropRaw(source, box[0], box[1], box[2], box[3]);
-				return crop ? await encodeRawPng(crop) : null;
-			}),
-		);
+		return boxes.map((box) => {
+			const crop = cropRaw(source, box[0], box[1], box[2], box[3]);
+			return crop ? encodeRawPng(crop) : null;
+		});
 	}
 
 	async drawBoxes(png: Uint8Array, boxes: BBox[], thickness: number): Promise<Buffer> {
-		return await encodeRawPng(drawBoxesRaw(await this.decodeAny(png), boxes, thickness));
+		return encodeRawPng(drawBoxesRaw(await this.decodeAny(png), boxes, thickness));
 	}
 }

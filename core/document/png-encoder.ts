@@ -1,18 +1,6 @@
-import { promisify } from 'node:util';
-import { crc32, deflate } from 'node:zlib';
+import { crc32, deflateSync } from 'node:zlib';
 
-const deflateAsync = promisify(deflate);
-
-const SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
-
-function chunk(type: string, data: Buffer): Buffer {
-	const length = Buffer.alloc(4);
-	length.writeUInt32BE(data.length);
-	const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
-	const checksum = Buffer.alloc(4);
-	checksum.writeUInt32BE(crc32(body));
-	return Buffer.concat([length, body, checksum]);
-}
+const SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 
 /** Raw 8-bit grey or RGB rows, as a renderer hands them over, with their row stride. */
 export interface PixelRows {
@@ -23,20 +11,53 @@ export interface PixelRows {
 	pixels: Uint8Array | Uint8ClampedArray;
 }
 
+export interface PngSize {
+	width: number;
+	height: number;
+	channels: 1 | 3;
+}
+
 const FILTER_UP = 2;
 
 /**
- * Rows ready to compress, each stored as its difference from the row above (PNG's "Up" filter): scans
- * and text pages, mostly alike from one row to the next, then compress at zlib's fastest level to smaller
- * files than unfiltered rows at a slower one. `readRow` writes row `y`'s samples into `row`; only two rows
- * besides the result are alive, so a source in another form (a renderer's bitmap) is never copied whole.
+ * The filtered rows of the image being encoded, kept for the next one: a worker encodes page after page
+ * of the same size, and a fresh buffer of a few MB per page stayed allocated until the worker's next
+ * garbage collection, tens of MB at a time over a long document. Larger images (a poster, a 50 MP photo)
+ * get a buffer of their own, so an idle worker never holds more than this.
  */
-export function filteredRows(
-	size: { width: number; height: number; channels: 1 | 3 },
-	readRow: (y: number, row: Uint8Array) => void,
-): Buffer {
+const KEPT_ROWS_BYTES = 8 * 1024 * 1024;
+let keptRows: Buffer | undefined;
+
+function rowsBuffer(bytes: number): Buffer {
+	if (bytes > KEPT_ROWS_BYTES) return Buffer.allocUnsafeSlow(bytes);
+	if (!keptRows || keptRows.length < bytes) keptRows = Buffer.allocUnsafeSlow(bytes);
+	return keptRows.subarray(0, bytes);
+}
+
+/** Writes one PNG chunk at `at` and returns where the next one starts. */
+function writeChunk(png: Buffer, at: number, type: string, data: Uint8Array): number {
+	png.writeUInt32BE(data.length, at);
+	png.write(type, at + 4, 'latin1');
+	png.set(data, at + 8);
+	const end = at + 8 + data.length;
+	png.writeUInt32BE(crc32(png.subarray(at + 4, end)), end);
+	return end + 4;
+}
+
+/**
+ * A PNG of an image whose rows `readRow` writes (row `y`'s samples into `row`), so a source in another
+ * form (a renderer's bitmap) is never copied whole. Each row is stored as its difference from the row
+ * above (PNG's "Up" filter): scans and text pages, mostly alike from one row to the next, then compress
+ * at zlib's fastest level to smaller files than unfiltered rows at a slower one — on a scanned page 6×
+ * faster than level 3 of unfiltered rows, and 35 % smaller once grey pages are kept grey
+ * (`npm run bench -- p3`).
+ *
+ * Synchronous: it runs in a document worker, one image at a time, so the filtered rows are reused and
+ * the file is written once into a buffer of its exact size, which the worker transfers as it is.
+ */
+export function encodePng(size: PngSize, readRow: (y: number, row: Uint8Array) => void): Buffer {
 	const rowBytes = size.width * size.channels;
-	const rows = Buffer.alloc((rowBytes + 1) * size.height);
+	const rows = rowsBuffer((rowBytes + 1) * size.height);
 	let current = new Uint8Array(rowBytes);
 	let above = new Uint8Array(rowBytes);
 	for (let y = 0; y < size.height; y++) {
@@ -46,35 +67,29 @@ export function filteredRows(
 		for (let x = 0; x < rowBytes; x++) rows[to + 1 + x] = (current[x] - above[x]) & 0xff;
 		[current, above] = [above, current];
 	}
-	return rows;
-}
-
-/** Rows of packed or strided grey or RGB samples, filtered as `filteredRows` does. */
-export function pngRows(image: PixelRows): Buffer {
-	const rowBytes = image.width * image.channels;
-	return filteredRows(image, (y, row) =>
-		row.set(image.pixels.subarray(y * image.stride, y * image.stride + rowBytes)),
-	);
-}
-
-/**
- * A PNG from filtered rows. zlib runs in Node's thread pool, so pages of several items compress in
- * parallel. Level 1: on a scanned page 6× faster than level 3 of unfiltered rows, and 35 % smaller once
- * grey pages are kept grey (`npm run bench -- p3`).
- */
-export async function encodePng(
-	rows: Buffer,
-	size: { width: number; height: number; channels: 1 | 3 },
-): Promise<Buffer> {
+	// Room for the whole stream in one piece (stored blocks add 5 bytes per 64 KB at worst), so zlib
+	// hands it over without joining pieces.
+	const compressed = deflateSync(rows, {
+		level: 1,
+		chunkSize: Math.max(64 * 1024, rows.length + (rows.length >> 10) + 1024),
+	});
 	const header = Buffer.alloc(13);
 	header.writeUInt32BE(size.width, 0);
 	header.writeUInt32BE(size.height, 4);
 	header[8] = 8;
 	header[9] = size.channels === 3 ? 2 : 0;
-	return Buffer.concat([
-		SIGNATURE,
-		chunk('IHDR', header),
-		chunk('IDAT', await deflateAsync(rows, { level: 1 })),
-		chunk('IEND', Buffer.alloc(0)),
-	]);
+	const png = Buffer.allocUnsafeSlow(SIGNATURE.length + 3 * 12 + header.length + compressed.length);
+	png.set(SIGNATURE, 0);
+	let at = writeChunk(png, SIGNATURE.length, 'IHDR', header);
+	at = writeChunk(png, at, 'IDAT', compressed);
+	writeChunk(png, at, 'IEND', new Uint8Array(0));
+	return png;
+}
+
+/** A PNG of packed or strided grey or RGB samples, encoded as `encodePng` does. */
+export function encodePixels(image: PixelRows): Buffer {
+	const rowBytes = image.width * image.channels;
+	return encodePng(image, (y, row) =>
+		row.set(image.pixels.subarray(y * image.stride, y * image.stride + rowBytes)),
+	);
 }

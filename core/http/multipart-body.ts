@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 
+import { StreamedBody } from './streamed-body';
+
 /** One part of a form: a text field, or a file whose bytes are sent as they are held. */
 export type MultipartPart =
 	| { name: string; value: string }
@@ -14,11 +16,12 @@ const quoted = (text: string) =>
  * A `multipart/form-data` body that streams the file's own Buffer: no Blob, base64 or joined copy of
  * the file is made, its length is known before sending, and each attempt of a call reads it afresh.
  */
-export class MultipartBody {
+export class MultipartBody extends StreamedBody {
 	readonly boundary = `----n8nOcrForm${randomBytes(12).toString('hex')}`;
 	private readonly chunks: Buffer[] = [];
 
 	constructor(parts: MultipartPart[]) {
+		super();
 		for (const part of parts) {
 			const head =
 				'bytes' in part

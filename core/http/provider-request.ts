@@ -9,7 +9,7 @@ import { attempt, attemptAsync } from '../attempt';
 import { cancellableWait, cancelSignalOf, ExecutionCancelledError } from '../cancellation';
 import { paceOf } from './adaptive-pace';
 import { CallDeadline } from './call-deadline';
-import { MultipartBody } from './multipart-body';
+import { StreamedBody } from './streamed-body';
 import {
 	headerValue,
 	networkCode,
@@ -41,6 +41,7 @@ import {
 
 export type { RequestContext } from './provider-attempt';
 export { MultipartBody, type MultipartPart } from './multipart-body';
+export { StreamedBody } from './streamed-body';
 export { unreadableAnswerError, type HttpProvider } from './provider-errors';
 
 /** Reads a 2xx answer where it enters, into the type the provider works with. */
@@ -55,7 +56,7 @@ export interface ProviderRequest<Parsed = unknown> {
 	/** Path under the credential's base URL, e.g. `/v1/ocr`. */
 	path: string;
 	itemIndex: number;
-	/** JSON, a FormData, or a `MultipartBody` (a file streamed from its own Buffer, afresh on each attempt). */
+	/** JSON, a FormData, or a `StreamedBody` (a file streamed from its own Buffer, afresh on each attempt). */
 	body?: unknown;
 	qs?: IDataObject;
 	headers?: IDataObject;
@@ -258,8 +259,8 @@ async function runAttempt<Parsed>(
 	if (!admitted.ok) return failed(admitted.error, slotWait?.aborted);
 	let status: number | undefined;
 	try {
-		// A stream is read once: each attempt sends the multipart body anew.
-		const body = request.body instanceof MultipartBody ? request.body.stream() : options.body;
+		// A stream is read once: each attempt sends the body anew.
+		const body = request.body instanceof StreamedBody ? request.body.stream() : options.body;
 		const sent = await sendOnce(
 			context,
 			provider.credentialType,
@@ -296,16 +297,16 @@ export async function providerRequest<Parsed = unknown>(
 	)) as Record<string, unknown>;
 	const secrets = secretsOf(credentials);
 	const url = providerUrl(context, provider, credentials, request, secrets);
-	const multipart = request.body instanceof MultipartBody ? request.body : undefined;
+	const streamed = request.body instanceof StreamedBody ? request.body : undefined;
 	const options: IHttpRequestOptions = {
 		method: request.method,
 		url,
 		qs: request.qs,
-		headers: multipart
+		headers: streamed
 			? {
 					...request.headers,
-					'Content-Type': multipart.contentType,
-					'Content-Length': multipart.length,
+					'Content-Type': streamed.contentType,
+					'Content-Length': streamed.length,
 				}
 			: request.headers,
 		body: request.body as IHttpRequestOptions['body'],

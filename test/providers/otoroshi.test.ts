@@ -83,7 +83,7 @@ describe('Otoroshi specifics', () => {
 
 	it('sends an image over 10 MB as it is, in the documented `image` file part with its type', async () => {
 		// 1900 × 1900 RGB noise: a PNG that no compression brings under 10 MB.
-		const png = await encodeRawPng({
+		const png = encodeRawPng({
 			width: 1900,
 			height: 1900,
 			channels: 3,

@@ -957,7 +957,7 @@ describe('raw-pixel helpers', () => {
 	});
 
 	it('encodes grey and flattened RGBA as PNG', async () => {
-		const png = await encodeRawPng({
+		const png = encodeRawPng({
 			width: 2,
 			height: 1,
 			channels: 4,

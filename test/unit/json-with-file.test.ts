@@ -1,11 +1,21 @@
 import { randomBytes } from 'node:crypto';
+import { buffer } from 'node:stream/consumers';
 
 import { JsonWithFile } from '../../core/http/json-with-file';
 
+/** What a body sends, and the length it declares beforehand; read twice, as a retry would. */
+async function sent(inline: JsonWithFile, json: unknown) {
+	const body = inline.body(json);
+	const first = await buffer(body.stream());
+	expect((await buffer(body.stream())).equals(first)).toBe(true);
+	expect(body.contentType).toBe('application/json');
+	return { bytes: first, length: body.length };
+}
+
 describe('JsonWithFile', () => {
 	it.each([0, 1, 2, 3, 4, 786_431, 786_432, 786_433, 2_000_000])(
-		'writes the same bytes as JSON.stringify of the data URL, for a file of %i bytes',
-		(size) => {
+		'sends the same bytes as JSON.stringify of the data URL, of the length it declares, for a file of %i bytes',
+		async (size) => {
 			const file = randomBytes(size);
 			const inline = new JsonWithFile(file);
 			const body = {
@@ -24,12 +34,15 @@ describe('JsonWithFile', () => {
 					document_url: `data:application/pdf;base64,${file.toString('base64')}`,
 				},
 			});
-			expect(inline.encode(body).equals(Buffer.from(expected, 'utf8'))).toBe(true);
+			const { bytes, length } = await sent(inline, body);
+			expect(bytes.equals(Buffer.from(expected, 'utf8'))).toBe(true);
+			expect(length).toBe(bytes.length);
 		},
 	);
 
-	it('leaves a body without the marker as its JSON', () => {
+	it('leaves a body without the marker as its JSON', async () => {
 		const inline = new JsonWithFile(Buffer.from('file'));
-		expect(inline.encode({ a: 'b' }).toString()).toBe('{"a":"b"}');
+		const { bytes, length } = await sent(inline, { a: 'b' });
+		expect([bytes.toString(), length]).toEqual(['{"a":"b"}', 9]);
 	});
 });

@@ -85,6 +85,22 @@ describe('rasterizer (PDFium document engine)', () => {
 		document.close();
 	});
 
+	it('renders every page of a long encrypted PDF as its own, in any order, however many pages came before', async () => {
+		// Each page told apart by its width; the engine loads the document afresh every few dozen pages.
+		const widths = Array.from({ length: 80 }, (_, index) => 200 + index);
+		const plain = await textPdf(
+			widths.map((width) => `Page ${width - 199}`),
+			widths.map((width) => [width, 300]),
+		);
+		const document = await open(await encryptedPdf(plain, 's3cret'), { password: 's3cret' });
+		const rendered = [];
+		for (const index of [...widths.keys(), 3, 79, 40]) {
+			rendered.push(pngSize((await document.renderPage(index, { dpi: 72 })).data).width);
+		}
+		expect(rendered).toEqual([...widths, 203, 279, 240]);
+		document.close();
+	});
+
 	it('refuses a PDF with no pages', async () => {
 		expect((await refusal(open(emptyPdf()))).message).toBe('The PDF has no pages');
 	});

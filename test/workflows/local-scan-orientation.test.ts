@@ -36,7 +36,7 @@ describe('the Local engine on scans turned or skewed', () => {
 			variants.map(async ([name, image]) => ({
 				files: {
 					data: {
-						base64: (await encodeRawPng(image)).toString('base64'),
+						base64: encodeRawPng(image).toString('base64'),
 						fileName: `scan-${name}.png`,
 						mimeType: 'image/png',
 					},

@@ -1,6 +1,6 @@
 import type { BBox } from '../../model';
 import { DocumentError } from '../document-error';
-import { encodePng, pngRows } from '../png-encoder';
+import { encodePixels } from '../png-encoder';
 
 /**
  * Decoded pixels: 8 bits per channel, rows packed without padding. 1 = grey, 3 = RGB, 4 = RGBA with
@@ -180,15 +180,14 @@ function greyWherePossible(image: RawImage): RawImage {
  * A PNG of the image: alpha flattened onto white (the pack's PNGs are grey or RGB), and grey when every
  * pixel is (a rendered scan or a black-and-white page).
  */
-export async function encodeRawPng(image: RawImage): Promise<Buffer> {
+export function encodeRawPng(image: RawImage): Buffer {
 	const flat = greyWherePossible(flattenAlpha(image));
 	const channels = flat.channels === 1 ? 1 : 3;
-	const rows = pngRows({
+	return encodePixels({
 		width: flat.width,
 		height: flat.height,
 		channels,
 		stride: flat.width * channels,
 		pixels: flat.data,
 	});
-	return await encodePng(rows, { width: flat.width, height: flat.height, channels });
 }

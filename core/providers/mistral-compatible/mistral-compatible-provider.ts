@@ -135,7 +135,7 @@ export interface PreparedDocument {
 	warnings: string[];
 	/** The id of the file uploaded for these requests (the files API), deleted once they are answered. */
 	storedFileId: string | null;
-	/** The file inline in the JSON body, where its base64 is written straight into the bytes sent. */
+	/** The file inline in the JSON body, its base64 encoded piece by piece as the body is sent. */
 	inlineFile: JsonWithFile | null;
 }
 
@@ -200,14 +200,14 @@ export class MistralCompatibleSession implements OcrSession {
 		inlineFile: JsonWithFile | null,
 	): Promise<{ parsed: MistralOcrResponse; gateway: Record<string, unknown> | undefined }> {
 		const functions = this.context.functions;
-		// A plain JSON body with the file in it goes as bytes written once (multipart goes as it is).
-		const asJsonBytes = inlineFile !== null && Object.getPrototypeOf(body) === Object.prototype;
+		// A plain JSON body with the file in it goes with the file encoded as it is sent (multipart goes
+		// as it is).
+		const withFile = inlineFile !== null && Object.getPrototypeOf(body) === Object.prototype;
 		const response = await providerRequest(functions, this.http, {
 			method: 'POST',
 			path: this.config.path,
 			itemIndex: request.itemIndex,
-			body: asJsonBytes ? inlineFile.encode(body) : body,
-			...(asJsonBytes ? { headers: { 'Content-Type': 'application/json' } } : {}),
+			body: withFile ? inlineFile.body(body) : body,
 			timeoutMs: request.timeoutMs,
 			maxRetries: request.maxRetries,
 			maxAnswerBytes: request.maxAnswerBytes,

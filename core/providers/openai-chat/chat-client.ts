@@ -45,7 +45,7 @@ async function sendChat(
 		maxRetries: number;
 		maxAnswerBytes?: number;
 		body: Record<string, unknown>;
-		/** An image whose base64 is written straight into the body's bytes, where its marker is. */
+		/** An image whose base64 is sent in the body where its marker is, encoded as it is sent. */
 		inlineImage?: JsonWithFile;
 	},
 ): Promise<{ answer: ChatAnswer; raw: unknown }> {
@@ -56,8 +56,7 @@ async function sendChat(
 		timeoutMs: request.timeoutMs,
 		maxRetries: request.maxRetries,
 		maxAnswerBytes: request.maxAnswerBytes,
-		body: request.inlineImage ? request.inlineImage.encode(request.body) : request.body,
-		...(request.inlineImage ? { headers: { 'Content-Type': 'application/json' } } : {}),
+		body: request.inlineImage ? request.inlineImage.body(request.body) : request.body,
 		read: {
 			parse: readChatAnswer,
 			hint: 'Check that the base URL points at an OpenAI-compatible API.',
@@ -107,8 +106,8 @@ export async function askAboutText(
 export interface ImageQuestion {
 	model: string;
 	/**
-	 * data: or https: URL of the image, or the image itself: its data URL is then written once, straight
-	 * into the request's bytes (a page image would otherwise be held as base64, data URL and JSON strings).
+	 * data: or https: URL of the image, or the image itself: its data URL is then encoded piece by piece as
+	 * the request is sent (a page image would otherwise be held as base64, data URL and JSON strings).
 	 */
 	imageUrl: string | { mimeType: string; bytes: Buffer };
 	prompt: string;
