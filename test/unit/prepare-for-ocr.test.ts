@@ -1,6 +1,7 @@
 import {
 	binariseSauvola,
 	boxOnPage,
+	darkenMidtones,
 	darkShare,
 	estimateLayout,
 	otsuThreshold,
@@ -63,6 +64,17 @@ describe('preparing a page for recognition', () => {
 		// A blank page has no contrast to stretch and is left as it is.
 		const blank = grey(10, 10, 200);
 		expect(stretchContrast(blank)).toBe(blank);
+	});
+
+	it('darkens the grey of faint strokes and leaves black and white as they are', () => {
+		const image: GreyImage = {
+			width: 4,
+			height: 1,
+			channels: 1,
+			data: Uint8Array.from([0, 128, 200, 255]),
+		};
+		expect([...darkenMidtones(image, 2).data]).toEqual([0, 64, 157, 255]);
+		expect([...darkenMidtones(image, 1).data]).toEqual([0, 128, 200, 255]);
 	});
 
 	it('resizes with bilinear interpolation', () => {

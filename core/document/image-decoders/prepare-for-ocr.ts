@@ -47,6 +47,20 @@ export function stretchContrast(image: GreyImage, clip = 0.005): GreyImage {
 	return { ...image, data: out };
 }
 
+/**
+ * Mid-tones darkened by a gamma curve (value' = 255 · (value / 255)^gamma): black and white stay, the
+ * grey of faint or broken strokes (thermal print, a colon's dots, a photocopy's thin lines) moves towards
+ * black, so the recogniser and the page's own thresholding see them as ink.
+ */
+export function darkenMidtones(image: GreyImage, gamma: number): GreyImage {
+	const table = new Uint8Array(256);
+	for (let value = 0; value < 256; value++) table[value] = clampByte(255 * (value / 255) ** gamma);
+	const { data } = image;
+	const out = new Uint8Array(data.length);
+	for (let pixel = 0; pixel < data.length; pixel++) out[pixel] = table[data[pixel]];
+	return { ...image, data: out };
+}
+
 /** Resized by `scale` with bilinear interpolation (upscaling is what it is for). */
 export function resizeGrey(image: GreyImage, scale: number): GreyImage {
 	const { width, height, data } = image;
@@ -447,11 +461,16 @@ const MAX_UPSCALE = 4;
  * resamples the whole page, which costs time and sharpness.
  */
 const MIN_SKEW_DEGREES = 1.5;
+/**
+ * Gamma of the mid-tone darkening applied last. Measured on scanned receipts (SROIE 100–199): word recall
+ * and precision both rise (faint thermal print and dotted colons read), and clean print is unchanged.
+ */
+const INK_GAMMA = 1.5;
 
 /**
  * A page made ready for recognition: grey, contrast stretched, turned upright when its lines run down
- * the page (plus `extraTurns` more quarter turns the caller asks for, to try it upside down), straightened
- * and, when its text is small, enlarged, within `maxPixels`.
+ * the page (plus `extraTurns` more quarter turns the caller asks for, to try it upside down), straightened,
+ * when its text is small enlarged within `maxPixels`, and its mid-tones darkened.
  */
 export function prepareForRecognition(
 	image: RawImage,
@@ -474,6 +493,7 @@ export function prepareForRecognition(
 	scale = Math.min(scale, Math.sqrt(maxPixels / (grey.width * grey.height)));
 	if (scale > 1.05) grey = resizeGrey(grey, scale);
 	else scale = 1;
+	grey = darkenMidtones(grey, INK_GAMMA);
 	return {
 		image: grey,
 		frame: { width: grey.width, height: grey.height, quarterTurns, skewDegrees, scale, inkShare },
