@@ -49,7 +49,12 @@ async function handle(
 ): Promise<{ value: unknown; transfer: ArrayBuffer[] }> {
 	switch (request.type) {
 		case 'open': {
-			const opened = await engine.open(request.bytes, request.fileType, {
+			// A PDF is read block by block from the file's shared bytes; an image's decoders get their own copy.
+			const bytes =
+				request.fileType.kind !== 'pdf' && request.bytes.buffer instanceof SharedArrayBuffer
+					? new Uint8Array(request.bytes)
+					: request.bytes;
+			const opened = await engine.open(bytes, request.fileType, {
 				password: request.password,
 				maxPixels: request.maxPixels,
 			});

@@ -7,6 +7,7 @@ import {
 	DEFAULT_ENGINE_TIMEOUT_MS,
 	leaseEngine,
 	leaseForQuickRead,
+	isShared,
 	transferableCopy,
 	type EngineLease,
 } from './worker-pool';
@@ -128,14 +129,16 @@ export async function openDocument(
 			: await leaseForQuickRead(options.concurrency, signal);
 		const onCancel = () => lease.stop(new ExecutionCancelledError());
 		signal?.addEventListener('abort', onCancel, { once: true });
-		const copy = transferableCopy(bytes);
+		// Shared bytes go as they are; others as a copy the worker takes over.
+		const shared = isShared(bytes);
+		const payload = shared ? bytes : transferableCopy(bytes);
 		const [timeoutMs, overTime] = stepBound();
 		const opened = await attemptAsync(
 			async () =>
 				await lease.call(
 					{
 						type: 'open',
-						bytes: copy,
+						bytes: payload,
 						fileType,
 						password: options.password,
 						maxPixels: options.maxPixels ?? DEFAULT_MAX_PIXELS,
@@ -143,7 +146,7 @@ export async function openDocument(
 					},
 					`Opening ${subject}`,
 					timeoutMs,
-					[copy.buffer as ArrayBuffer],
+					shared ? [] : [payload.buffer as ArrayBuffer],
 					overTime,
 				),
 		);

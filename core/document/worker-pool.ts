@@ -374,6 +374,22 @@ async function nextQuickReadTurn(signal: AbortSignal | undefined): Promise<void>
 	});
 }
 
+/**
+ * A file's bytes in memory that the document workers read too: handed to a worker, they are shared, not
+ * copied, so a large file is held once however many steps open it. Workers only read them (PDFium copies
+ * the blocks it parses into its own memory).
+ */
+export function sharedBytes(bytes: Uint8Array): Buffer {
+	if (isShared(bytes)) return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+	const shared = Buffer.from(new SharedArrayBuffer(bytes.byteLength));
+	shared.set(bytes);
+	return shared;
+}
+
+export function isShared(bytes: Uint8Array): boolean {
+	return bytes.buffer instanceof SharedArrayBuffer;
+}
+
 /** A private copy of bytes the caller keeps, ready to be transferred to a worker. */
 export function transferableCopy(bytes: Uint8Array): Uint8Array {
 	return new Uint8Array(bytes);

@@ -1,8 +1,9 @@
-import { NodeOperationError, type IExecuteFunctions } from 'n8n-workflow';
+import { NodeOperationError, type IBinaryData, type IExecuteFunctions } from 'n8n-workflow';
 
 import { attempt } from '../../core/attempt';
 import { DocumentError } from '../../core/document/document-error';
 import { documentHash } from '../../core/document/document-hash';
+import { sharedBytes } from '../../core/document/worker-pool';
 import { AllowedNetworks } from '../../core/http/address-policy';
 import { downloadDocument } from '../../core/http/document-download';
 import { megabytes } from '../../core/units';
@@ -34,10 +35,10 @@ export interface DocumentLocation {
 	maxDownloadBytes?: number;
 }
 
-function checkSize(bytes: Buffer): void {
-	if (bytes.length > MAX_FILE_BYTES) {
+function checkSize(size: number): void {
+	if (size > MAX_FILE_BYTES) {
 		throw new DocumentError(
-			`The file is too large: ${megabytes(bytes.length)}, over the bound of ${megabytes(MAX_FILE_BYTES)}`,
+			`The file is too large: ${megabytes(size)}, over the bound of ${megabytes(MAX_FILE_BYTES)}`,
 			'Split the document or send fewer pages.',
 		);
 	}
@@ -46,6 +47,38 @@ function checkSize(bytes: Buffer): void {
 /** A property name that is really file content: people paste base64 or a data URL into the field. */
 export function looksLikeContent(name: string): boolean {
 	return name.startsWith('data:') || (name.length > 64 && /^[A-Za-z0-9+/=\s]+$/.test(name));
+}
+
+/**
+ * The file straight into memory the document workers share (see `sharedBytes`), so a large file is never
+ * held twice: from n8n's binary storage piece by piece, or decoded from the item's base64.
+ */
+async function readShared(context: IExecuteFunctions, binary: IBinaryData): Promise<Buffer> {
+	if (!binary.id) {
+		const size = Buffer.byteLength(binary.data, 'base64');
+		checkSize(size);
+		const bytes = Buffer.from(new SharedArrayBuffer(size));
+		return bytes.subarray(0, bytes.write(binary.data, 'base64'));
+	}
+	const { fileSize } = await context.helpers.getBinaryMetadata(binary.id);
+	checkSize(fileSize);
+	const stream = await context.helpers.getBinaryStream(binary.id);
+	let bytes = Buffer.from(new SharedArrayBuffer(fileSize));
+	let filled = 0;
+	for await (const chunk of stream as AsyncIterable<Buffer>) {
+		// Storage that says a size and holds more: the room grows, within the bound.
+		if (filled + chunk.length > bytes.length) {
+			checkSize(filled + chunk.length);
+			const larger = Buffer.from(
+				new SharedArrayBuffer(Math.min(MAX_FILE_BYTES, 2 * (filled + chunk.length))),
+			);
+			larger.set(bytes.subarray(0, filled));
+			bytes = larger;
+		}
+		bytes.set(chunk, filled);
+		filled += chunk.length;
+	}
+	return bytes.subarray(0, filled);
 }
 
 /** Reads one binary property of the item, by its exact name. */
@@ -85,8 +118,7 @@ export async function readBinary(
 			},
 		);
 	}
-	const bytes = await context.helpers.getBinaryDataBuffer(itemIndex, name);
-	checkSize(bytes);
+	const bytes = await readShared(context, binary);
 	return {
 		bytes,
 		fileName: binary.fileName ?? `${name}${binary.fileExtension ? `.${binary.fileExtension}` : ''}`,
@@ -131,7 +163,7 @@ async function download(
 		.split(';')[0]
 		.trim();
 	return {
-		bytes: file.bytes,
+		bytes: sharedBytes(file.bytes),
 		fileName: fileNameFromResponse(file.url, file.headers),
 		sourceUrl: file.url.toString(),
 		declaredMimeType: contentType || undefined,
