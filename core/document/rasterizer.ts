@@ -36,6 +36,12 @@ export interface OpenedDocument {
 		options: { dpi: number; prepare?: PrepareRequest },
 	): Promise<PageImage>;
 	/**
+	 * Hands a rendered page's image back once nothing reads it any more: the next page is written into
+	 * its memory instead of new memory, so a long document leaves no page images for the garbage
+	 * collector. The Buffer must not be used afterwards (it is emptied when the next page is asked for).
+	 */
+	recycle?(data: Buffer): void;
+	/**
 	 * PDFs only: a new, unencrypted PDF holding just these pages (0-based, in this order), for services
 	 * that take a whole file, bill per page and cannot open encrypted PDFs.
 	 */
@@ -59,6 +65,9 @@ export interface OpenDocumentOptions {
 	/** The caller's item concurrency, which sizes the pool of document workers. */
 	concurrency?: number;
 }
+
+/** Page images handed back and waiting for the next pages: as many as pages render at once. */
+const MAX_SPARES = 8;
 
 /** Closing frees what the engine holds for the document: quick, whatever the file was. */
 const CLOSE_TIMEOUT_MS = 5_000;
@@ -133,6 +142,9 @@ export async function openDocument(
 		throw opened.error;
 	}
 	let closed = false;
+	/** Memory of this document's page images, as the worker sent it: only that is handed back. */
+	const rendered = new WeakSet<ArrayBufferLike>();
+	const spares: ArrayBuffer[] = [];
 	const document: OpenedDocument = {
 		fileType,
 		pageCount: opened.value.pageCount,
@@ -141,14 +153,24 @@ export async function openDocument(
 		async renderPage(pageIndex, { dpi, prepare }) {
 			const what = `Rendering page ${pageIndex + 1} of ${subject}`;
 			const [timeoutMs, overTime] = stepBound();
+			const spare = spares.pop();
 			const page = await lease.call(
-				{ type: 'render', pageIndex, dpi, prepare },
+				{ type: 'render', pageIndex, dpi, prepare, spare },
 				what,
 				timeoutMs,
-				[],
+				spare ? [spare] : [],
 				overTime,
 			);
+			rendered.add(page.data.buffer);
 			return { ...page, data: asBuffer(page.data) };
+		},
+		recycle(data) {
+			const buffer = data.buffer;
+			if (closed || !(buffer instanceof ArrayBuffer) || !rendered.has(buffer)) return;
+			// Already sent elsewhere (transferred): nothing is left to hand back.
+			if (buffer.byteLength === 0) return;
+			rendered.delete(buffer);
+			if (spares.length < MAX_SPARES) spares.push(buffer);
 		},
 		extractPages:
 			fileType.kind === 'pdf'

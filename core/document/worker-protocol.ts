@@ -14,7 +14,14 @@ export type EngineRequest =
 			password?: string;
 			maxPixels: number;
 	  }
-	| { type: 'render'; pageIndex: number; dpi: number; prepare?: PrepareRequest }
+	| {
+			type: 'render';
+			pageIndex: number;
+			dpi: number;
+			prepare?: PrepareRequest;
+			/** An earlier page image's memory, handed back for this page's (see OpenedDocument.recycle). */
+			spare?: ArrayBuffer;
+	  }
 	| { type: 'extract'; pageIndexes: number[] }
 	| { type: 'close' }
 	| { type: 'crop'; png: Uint8Array; boxes: BBox[] }
