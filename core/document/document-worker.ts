@@ -5,7 +5,7 @@ import { attemptAsync, reasonOf } from '../attempt';
 import { DocumentError } from './document-error';
 import type { DocumentEngine } from './engine';
 import { PdfiumEngine } from './pdfium-engine';
-import { isPngOutput, reusePngOutput } from './png-encoder';
+import { dropPngOutputs, isPngOutput, reusePngOutput } from './png-encoder';
 import { webAssembly, type WebAssemblyMemory } from './webassembly';
 import {
 	ENGINE_MEMORY_LIMIT_MB,
@@ -73,6 +73,7 @@ async function handle(
 		}
 		case 'close':
 			engine.close();
+			dropPngOutputs();
 			return { value: null, transfer: [] };
 		case 'crop': {
 			const crops = (await engine.cropImages(request.png, request.boxes)).map((crop) =>

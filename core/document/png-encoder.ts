@@ -40,7 +40,7 @@ function rowsBuffer(bytes: number): Buffer {
  * was freed. Each is written from its start, with room to spare for a page a little larger.
  */
 const spareOutputs: ArrayBuffer[] = [];
-const MAX_SPARE_OUTPUTS = 8;
+const MAX_SPARE_OUTPUTS = 4;
 const outputs = new WeakSet<ArrayBuffer>();
 
 /** True for the memory of a PNG this module wrote: its own, transferable as a whole. */
@@ -53,6 +53,11 @@ export function reusePngOutput(buffer: ArrayBuffer): void {
 	if (buffer.byteLength > KEPT_ROWS_BYTES || spareOutputs.length >= MAX_SPARE_OUTPUTS) return;
 	outputs.add(buffer);
 	spareOutputs.push(buffer);
+}
+
+/** Lets go of the memory handed back: a closed document's, so an idle worker holds none of it. */
+export function dropPngOutputs(): void {
+	spareOutputs.length = 0;
 }
 
 function outputBuffer(bytes: number): Buffer {
