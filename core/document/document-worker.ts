@@ -5,6 +5,7 @@ import { attemptAsync, reasonOf } from '../attempt';
 import { DocumentError } from './document-error';
 import type { DocumentEngine } from './engine';
 import { PdfiumEngine } from './pdfium-engine';
+import { dropPngOutputs, isPngOutput, reusePngOutput } from './png-encoder';
 import { webAssembly, type WebAssemblyMemory } from './webassembly';
 import {
 	ENGINE_MEMORY_LIMIT_MB,
@@ -36,9 +37,13 @@ function limitWebAssemblyMemory(limitBytes: number): void {
 	};
 }
 
-/** A byte array that owns its whole buffer, so it can be transferred without copying anything else. */
+/**
+ * A byte array that owns its whole buffer (or a PNG written from the start of one of its own), so it
+ * can be transferred without copying anything else.
+ */
 function standalone(bytes: Uint8Array): Uint8Array {
-	return bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength
+	return bytes.byteOffset === 0 &&
+		(bytes.byteLength === bytes.buffer.byteLength || isPngOutput(bytes.buffer))
 		? bytes
 		: new Uint8Array(bytes);
 }
@@ -62,6 +67,7 @@ async function handle(
 			return { value: opened, transfer: [] };
 		}
 		case 'render': {
+			if (request.spare) reusePngOutput(request.spare);
 			const page = await engine.renderPage(request.pageIndex, request.dpi, request.prepare);
 			const data = standalone(page.data);
 			return { value: { ...page, data }, transfer: [data.buffer as ArrayBuffer] };
@@ -72,6 +78,7 @@ async function handle(
 		}
 		case 'close':
 			engine.close();
+			dropPngOutputs();
 			return { value: null, transfer: [] };
 		case 'crop': {
 			const crops = (await engine.cropImages(request.png, request.boxes)).map((crop) =>

@@ -34,6 +34,47 @@ function rowsBuffer(bytes: number): Buffer {
 	return keptRows.subarray(0, bytes);
 }
 
+/**
+ * Page images the main thread has handed back once done with them, written again by the next pages:
+ * a page image left for the main thread's garbage collector waited for tens of MB of others before it
+ * was freed. Each is written from its start, with room to spare for a page a little larger.
+ */
+const spareOutputs: ArrayBuffer[] = [];
+const MAX_SPARE_OUTPUTS = 4;
+const outputs = new WeakSet<ArrayBuffer>();
+
+/** True for the memory of a PNG this module wrote: its own, transferable as a whole. */
+export function isPngOutput(buffer: ArrayBufferLike): boolean {
+	return buffer instanceof ArrayBuffer && outputs.has(buffer);
+}
+
+/** Takes back a page image's memory (see spareOutputs); nothing else may use it afterwards. */
+export function reusePngOutput(buffer: ArrayBuffer): void {
+	if (buffer.byteLength > KEPT_ROWS_BYTES || spareOutputs.length >= MAX_SPARE_OUTPUTS) return;
+	outputs.add(buffer);
+	spareOutputs.push(buffer);
+}
+
+/** Lets go of the memory handed back: a closed document's, so an idle worker holds none of it. */
+export function dropPngOutputs(): void {
+	spareOutputs.length = 0;
+}
+
+function outputBuffer(bytes: number): Buffer {
+	const at = spareOutputs.findIndex(
+		(buffer) => buffer.byteLength >= bytes && buffer.byteLength <= 2 * bytes,
+	);
+	if (at >= 0) {
+		const [buffer] = spareOutputs.splice(at, 1);
+		// Past the new image, nothing of an earlier one is left behind.
+		new Uint8Array(buffer, bytes).fill(0);
+		return Buffer.from(buffer, 0, bytes);
+	}
+	const buffer = new ArrayBuffer(bytes + (bytes >> 4));
+	outputs.add(buffer);
+	return Buffer.from(buffer, 0, bytes);
+}
+
 /** Writes one PNG chunk at `at` and returns where the next one starts. */
 function writeChunk(png: Buffer, at: number, type: string, data: Uint8Array): number {
 	png.writeUInt32BE(data.length, at);
@@ -53,7 +94,8 @@ function writeChunk(png: Buffer, at: number, type: string, data: Uint8Array): nu
  * (`npm run bench -- p3`).
  *
  * Synchronous: it runs in a document worker, one image at a time, so the filtered rows are reused and
- * the file is written once into a buffer of its exact size, which the worker transfers as it is.
+ * the file is written once, from the start of a buffer of its own (one handed back when there is),
+ * which the worker transfers as it is.
  */
 export function encodePng(size: PngSize, readRow: (y: number, row: Uint8Array) => void): Buffer {
 	const rowBytes = size.width * size.channels;
@@ -78,7 +120,7 @@ export function encodePng(size: PngSize, readRow: (y: number, row: Uint8Array) =
 	header.writeUInt32BE(size.height, 4);
 	header[8] = 8;
 	header[9] = size.channels === 3 ? 2 : 0;
-	const png = Buffer.allocUnsafeSlow(SIGNATURE.length + 3 * 12 + header.length + compressed.length);
+	const png = outputBuffer(SIGNATURE.length + 3 * 12 + header.length + compressed.length);
 	png.set(SIGNATURE, 0);
 	let at = writeChunk(png, SIGNATURE.length, 'IHDR', header);
 	at = writeChunk(png, at, 'IDAT', compressed);

@@ -38,6 +38,12 @@ export interface OpenedDocument {
 		options: { dpi: number; prepare?: PrepareRequest },
 	): Promise<PageImage>;
 	/**
+	 * Hands a rendered page's image back once nothing reads it any more: the next page is written into
+	 * its memory instead of new memory, so a long document leaves no page images for the garbage
+	 * collector. The Buffer must not be used afterwards (it is emptied when the next page is asked for).
+	 */
+	recycle?(data: Buffer): void;
+	/**
 	 * PDFs only: a new, unencrypted PDF holding just these pages (0-based, in this order), for services
 	 * that take a whole file, bill per page and cannot open encrypted PDFs.
 	 */
@@ -66,6 +72,9 @@ export interface OpenDocumentOptions {
 	 */
 	holdOpen?: boolean;
 }
+
+/** Page images handed back and waiting for the next pages: as many as pages render at once. */
+const MAX_SPARES = 8;
 
 /** Closing frees what the engine holds for the document: quick, whatever the file was. */
 const CLOSE_TIMEOUT_MS = 5_000;
@@ -191,6 +200,9 @@ export async function openDocument(
 	};
 
 	const first = await openIn(holdOpen);
+	/** Memory of this document's page images, as the worker sent it: only that is handed back. */
+	const rendered = new WeakSet<ArrayBufferLike>();
+	const spares: ArrayBuffer[] = [];
 	const document: OpenedDocument = {
 		fileType,
 		pageCount: first.pageCount,
@@ -200,14 +212,24 @@ export async function openDocument(
 			const lease = await holder();
 			const what = `Rendering page ${pageIndex + 1} of ${subject}`;
 			const [timeoutMs, overTime] = stepBound();
+			const spare = spares.pop();
 			const page = await lease.call(
-				{ type: 'render', pageIndex, dpi, prepare },
+				{ type: 'render', pageIndex, dpi, prepare, spare },
 				what,
 				timeoutMs,
-				[],
+				spare ? [spare] : [],
 				overTime,
 			);
+			rendered.add(page.data.buffer);
 			return { ...page, data: asBuffer(page.data) };
+		},
+		recycle(data) {
+			const buffer = data.buffer;
+			if (closed || !(buffer instanceof ArrayBuffer) || !rendered.has(buffer)) return;
+			// Already sent elsewhere (transferred): nothing is left to hand back.
+			if (buffer.byteLength === 0) return;
+			rendered.delete(buffer);
+			if (spares.length < MAX_SPARES) spares.push(buffer);
 		},
 		extractPages:
 			fileType.kind === 'pdf'

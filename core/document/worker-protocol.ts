@@ -16,7 +16,14 @@ export type EngineRequest =
 			/** Only the page count, security and warnings are wanted: the file is closed before the answer. */
 			closeAfter?: boolean;
 	  }
-	| { type: 'render'; pageIndex: number; dpi: number; prepare?: PrepareRequest }
+	| {
+			type: 'render';
+			pageIndex: number;
+			dpi: number;
+			prepare?: PrepareRequest;
+			/** An earlier page image's memory, handed back for this page's (see OpenedDocument.recycle). */
+			spare?: ArrayBuffer;
+	  }
 	| { type: 'extract'; pageIndexes: number[] }
 	| { type: 'close' }
 	| { type: 'crop'; png: Uint8Array; boxes: BBox[] }

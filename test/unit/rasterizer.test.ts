@@ -101,6 +101,29 @@ describe('rasterizer (PDFium document engine)', () => {
 		document.close();
 	});
 
+	it('writes a later page into the memory of a page image handed back, with nothing of the earlier one past it', async () => {
+		const document = await open(samplePdf());
+		const first = await document.renderPage(1, { dpi: 72 });
+		const firstPixels = readPng(first.data).data;
+		document.recycle?.(first.data);
+		// Only what the document itself rendered is taken back.
+		document.recycle?.(Buffer.alloc(first.data.length));
+		const again = await document.renderPage(1, { dpi: 72 });
+		// Sent back to the worker with the request: the caller's Buffer is emptied.
+		expect(first.data.length).toBe(0);
+		expect(readPng(again.data).data.equals(firstPixels)).toBe(true);
+		// A smaller image written where a larger one was.
+		const smaller = await document.renderPage(1, { dpi: 60 });
+		document.recycle?.(again.data);
+		const next = await document.renderPage(1, { dpi: 60 });
+		expect(again.data.length).toBe(0);
+		expect(readPng(next.data).data.equals(readPng(smaller.data).data)).toBe(true);
+		expect(
+			new Uint8Array(next.data.buffer).subarray(next.data.length).every((byte) => byte === 0),
+		).toBe(true);
+		document.close();
+	});
+
 	it('refuses a PDF with no pages', async () => {
 		expect((await refusal(open(emptyPdf()))).message).toBe('The PDF has no pages');
 	});

@@ -86,6 +86,8 @@ class ClovisSession implements OcrSession {
 		}
 		page.usage = { promptTokens: answer.promptTokens, completionTokens: answer.completionTokens };
 		if (request.includeRawResponse) page.raw = raw;
+		// Sent, answered and cut from: the next page is written into its memory.
+		document.opened.recycle?.(image.data);
 		return { page, model: answer.model };
 	}
 
