@@ -1,6 +1,12 @@
 // P2: a 300-page scanned PDF through the per-page Clovis path; peak memory against the PDF's size.
-// `node p2-memory.js make FILE` writes the PDF; `node p2-memory.js run FILE` measures, in a fresh process.
-import { statSync, writeFileSync } from 'node:fs';
+// `node p2-memory.js make FILE` writes the PDF; `node p2-memory.js store FILE` puts it into n8n's binary
+// storage (the folder in N8N_BINARY_DATA_STORAGE_PATH) and reports its reference; `node p2-memory.js run
+// FILE REFERENCE` measures, in a fresh process, with the file read from that storage.
+import { createReadStream, statSync, writeFileSync } from 'node:fs';
+
+import { Container } from '@n8n/di';
+import { BinaryDataService } from 'n8n-core';
+import type { IBinaryData } from 'n8n-workflow';
 
 import { initBinaryData, runWorkflow } from '../test/harness/run-workflow';
 import { fixtureWorkflow, TARGET } from '../test/support/workflows';
@@ -13,11 +19,22 @@ async function make(file: string, pages = PAGES): Promise<void> {
 	writeFileSync(file, await scannedPdf(pages));
 }
 
-async function run(file: string): Promise<void> {
-	// As a production instance with large files would run: binaries on disk, the file streamed in from
-	// its path as n8n's Read/Write Files node does. Read whole, the harness's own 30 MB copy of the file
-	// stayed in the process until a collection that may or may not come before the peak, ±30 MB from run
-	// to run, none of it the node's.
+/**
+ * Stores the file as the step before OCR Process would (a Read Files node, a webhook), in a process of its
+ * own: what storing it leaves in a process's memory (the pieces it arrived in) is not the node's.
+ */
+async function store(file: string): Promise<void> {
+	await initBinaryData('filesystem');
+	const stored = await Container.get(BinaryDataService).store(
+		{ type: 'custom', pathSegments: ['bench'] },
+		createReadStream(file),
+		{ fileName: 'scans.pdf', mimeType: 'application/pdf', data: '' },
+	);
+	report({ stored });
+}
+
+async function run(file: string, stored: IBinaryData): Promise<void> {
+	// As a production instance with large files runs: binaries on disk, read through n8n's helpers.
 	await initBinaryData('filesystem');
 	const pdfBytes = statSync(file).size;
 	// In a process of its own: the memory measured is the node's alone, not the requests a server reads.
@@ -29,7 +46,7 @@ async function run(file: string): Promise<void> {
 			[
 				{
 					files: {
-						data: { path: file, stream: true, fileName: 'scans.pdf', mimeType: 'application/pdf' },
+						data: { stored },
 					},
 				},
 			],
@@ -53,12 +70,15 @@ async function run(file: string): Promise<void> {
 	});
 }
 
-const [mode, file, pages] = process.argv.slice(2);
-(mode === 'make' ? make(file, pages ? Number(pages) : undefined) : run(file)).catch(
-	(error: unknown) => {
-		process.stderr.write(
-			`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
-		);
-		process.exitCode = 1;
-	},
-);
+const [mode, file, value] = process.argv.slice(2);
+(mode === 'make'
+	? make(file, value ? Number(value) : undefined)
+	: mode === 'store'
+		? store(file)
+		: run(file, JSON.parse(value) as IBinaryData)
+).catch((error: unknown) => {
+	process.stderr.write(
+		`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+	);
+	process.exitCode = 1;
+});

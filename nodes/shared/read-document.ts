@@ -1,3 +1,5 @@
+import { open } from 'node:fs/promises';
+
 import { NodeOperationError, type IBinaryData, type IExecuteFunctions } from 'n8n-workflow';
 
 import { attempt } from '../../core/attempt';
@@ -60,6 +62,9 @@ async function readShared(context: IExecuteFunctions, binary: IBinaryData): Prom
 		const bytes = Buffer.from(new SharedArrayBuffer(size));
 		return bytes.subarray(0, bytes.write(binary.data, 'base64'));
 	}
+	// On disk (filesystem mode): read straight into place, leaving no pieces behind for the collector.
+	if (binary.id.startsWith('filesystem'))
+		return await readFileInPlace(context.helpers.getBinaryPath(binary.id));
 	const { fileSize } = await context.helpers.getBinaryMetadata(binary.id);
 	checkSize(fileSize);
 	const stream = await context.helpers.getBinaryStream(binary.id);
@@ -79,6 +84,24 @@ async function readShared(context: IExecuteFunctions, binary: IBinaryData): Prom
 		filled += chunk.length;
 	}
 	return bytes.subarray(0, filled);
+}
+
+async function readFileInPlace(path: string): Promise<Buffer> {
+	const file = await open(path, 'r');
+	try {
+		const { size } = await file.stat();
+		checkSize(size);
+		const bytes = Buffer.from(new SharedArrayBuffer(size));
+		let filled = 0;
+		while (filled < size) {
+			const { bytesRead } = await file.read(bytes, filled, size - filled, filled);
+			if (bytesRead === 0) break;
+			filled += bytesRead;
+		}
+		return bytes.subarray(0, filled);
+	} finally {
+		await file.close();
+	}
 }
 
 /** Reads one binary property of the item, by its exact name. */

@@ -1,4 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Readable } from 'node:stream';
 
 import type { IBinaryData, IExecuteFunctions } from 'n8n-workflow';
@@ -8,12 +11,13 @@ import { MAX_FILE_BYTES, readBinary } from '../../nodes/shared/read-document';
 /** The part of n8n's context readBinary uses: one item, and binary storage answering as told. */
 function contextWith(
 	binary: IBinaryData,
-	storage: { size?: number; chunks?: Buffer[] } = {},
+	storage: { size?: number; chunks?: Buffer[]; path?: string } = {},
 ): { context: IExecuteFunctions; streamed: () => boolean } {
 	let streamed = false;
 	const context = {
 		getInputData: () => [{ json: {}, binary: { data: binary } }],
 		helpers: {
+			getBinaryPath: () => storage.path,
 			getBinaryMetadata: async () => ({ fileSize: storage.size ?? 0 }),
 			getBinaryStream: async () => {
 				streamed = true;
@@ -36,7 +40,26 @@ describe('readBinary: the file once, in memory the document workers share', () =
 		expect(source.documentHash).toBe(sha256(file));
 	});
 
-	it('reads stored binaries piece by piece, whatever size the storage says', async () => {
+	it('reads a file n8n keeps on disk straight into shared memory', async () => {
+		const file = randomBytes(300_001);
+		const folder = mkdtempSync(join(tmpdir(), 'ocr-read-'));
+		writeFileSync(join(folder, 'file'), file);
+		const { context, streamed } = contextWith(
+			{
+				id: 'filesystem-v2:workflows/1/executions/1/binary_data/file',
+				data: 'filesystem-v2',
+				mimeType: 'application/pdf',
+			},
+			{ path: join(folder, 'file') },
+		);
+		const source = await readBinary(context, 0, 'data');
+		expect(source.bytes.buffer).toBeInstanceOf(SharedArrayBuffer);
+		expect(Buffer.compare(source.bytes, file)).toBe(0);
+		expect(streamed()).toBe(false);
+		rmSync(folder, { recursive: true });
+	});
+
+	it('reads binaries stored elsewhere piece by piece, whatever size the storage says', async () => {
 		const file = randomBytes(200_000);
 		const chunks = [
 			file.subarray(0, 65_536),
@@ -46,8 +69,8 @@ describe('readBinary: the file once, in memory the document workers share', () =
 		for (const size of [file.length, 1_000, file.length + 5_000]) {
 			const { context } = contextWith(
 				{
-					id: 'filesystem-v2:workflows/1/executions/1/binary_data/x',
-					data: 'filesystem-v2',
+					id: 's3:workflows/1/executions/1/binary_data/x',
+					data: 's3',
 					mimeType: 'application/pdf',
 				},
 				{ size, chunks },
@@ -61,7 +84,7 @@ describe('readBinary: the file once, in memory the document workers share', () =
 
 	it('refuses a stored file over the size bound before reading any of it', async () => {
 		const { context, streamed } = contextWith(
-			{ id: 'filesystem-v2:x', data: 'filesystem-v2', mimeType: 'application/pdf' },
+			{ id: 's3:x', data: 's3', mimeType: 'application/pdf' },
 			{ size: MAX_FILE_BYTES + 1 },
 		);
 		await expect(readBinary(context, 0, 'data')).rejects.toThrow(/^The file is too large: /);

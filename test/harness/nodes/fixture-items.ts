@@ -23,6 +23,8 @@ export interface FixtureItem {
 			mimeType?: string;
 			/** Stream the file at `path` into binary storage instead of reading it whole (memory benchmarks). */
 			stream?: boolean;
+			/** A file already in binary storage (stored by another process): passed on as it is. */
+			stored?: IBinaryData;
 		}
 	>;
 }
@@ -51,6 +53,10 @@ export class FixtureItems implements INodeType {
 		for (const fixture of fixtures) {
 			const binary: Record<string, IBinaryData> = {};
 			for (const [property, file] of Object.entries(fixture.files ?? {})) {
+				if (file.stored) {
+					binary[property] = file.stored;
+					continue;
+				}
 				const bytes = file.path
 					? file.stream
 						? createReadStream(file.path)
