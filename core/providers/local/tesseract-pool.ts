@@ -24,6 +24,12 @@ const QUIET_CONFIG = 'debug_file /dev/null';
 /** Tesseract's `thresholding_method` 2: Sauvola's local threshold (0 is Otsu's global one). */
 const SAUVOLA_THRESHOLD = '2';
 
+/**
+ * Glyphs a business document almost never prints but Tesseract reads into scans: table rules and page
+ * edges become |, a colon's two dots ©, an S §. Left out, the recogniser takes its next best reading.
+ */
+const UNLIKELY_GLYPHS = '|©§¢¬¦';
+
 /** Workers starting, alive and busy in this process, and pages they finished (diagnostics and tests). */
 const activity = { starting: 0, live: 0, busy: 0, pagesRecognised: 0 };
 
@@ -82,6 +88,7 @@ export class TesseractPool {
 			// Tesseract's Sauvola (local) threshold finds the lines and words of unevenly lit or faint scans
 			// that its global Otsu threshold breaks up or loses (measured on scanned receipts).
 			thresholding_method: SAUVOLA_THRESHOLD,
+			tessedit_char_blacklist: UNLIKELY_GLYPHS,
 		});
 		return worker;
 	}
