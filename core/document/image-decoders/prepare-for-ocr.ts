@@ -127,6 +127,26 @@ export function otsuThreshold(image: GreyImage): number {
 }
 
 /**
+ * How dark a page's print is: the grey level (0 black – 255 white) of the darkest quarter of the pixels
+ * at or below Otsu's threshold, so the cores of strokes rather than their blurred edges. Crisp print,
+ * even resampled or scanned soft, sits under 10; faint thermal print and worn ribbons at 25 and above.
+ */
+export function inkLevel(image: GreyImage): number {
+	const threshold = otsuThreshold(image);
+	const histogram = new Uint32Array(256);
+	const { data } = image;
+	for (let pixel = 0; pixel < data.length; pixel++) histogram[data[pixel]]++;
+	let inkPixels = 0;
+	for (let value = 0; value <= threshold; value++) inkPixels += histogram[value];
+	let seen = 0;
+	for (let value = 0; value <= threshold; value++) {
+		seen += histogram[value];
+		if (seen * 4 >= inkPixels) return value;
+	}
+	return threshold;
+}
+
+/**
  * Black and white by Sauvola's local threshold over a `window`-pixel square: ink stays ink under uneven
  * light and on grey or stained paper, where one global threshold loses either the print or the paper.
  * Running column sums keep memory at two rows of sums whatever the page size.
@@ -429,6 +449,8 @@ export interface PreparedFrame {
 	scale: number;
 	/** Share of the page's pixels darker than mid-grey before any stretching: 0 for a blank page. */
 	inkShare: number;
+	/** The print's darkness after contrast stretching (see inkLevel). */
+	inkLevel: number;
 }
 
 /** Mid-grey: paper, even grey recycled paper or a scanner's noise, stays above it; ink and pictures fall below. */
@@ -479,6 +501,7 @@ export function prepareForRecognition(
 	const original = toGrey(image);
 	const inkShare = darkShare(original);
 	let grey = stretchContrast(original);
+	const printLevel = inkLevel(grey);
 	const layout = estimateLayout(grey);
 	const quarterTurns = ((layout.sideways ? 1 : 0) + (options.extraTurns ?? 0)) % 4;
 	grey = rotateQuarter(grey, quarterTurns);
@@ -496,7 +519,15 @@ export function prepareForRecognition(
 	grey = darkenMidtones(grey, INK_GAMMA);
 	return {
 		image: grey,
-		frame: { width: grey.width, height: grey.height, quarterTurns, skewDegrees, scale, inkShare },
+		frame: {
+			width: grey.width,
+			height: grey.height,
+			quarterTurns,
+			skewDegrees,
+			scale,
+			inkShare,
+			inkLevel: printLevel,
+		},
 	};
 }
 

@@ -21,8 +21,10 @@ export class RecognitionTimeoutError extends Error {
  */
 const QUIET_CONFIG = 'debug_file /dev/null';
 
-/** Tesseract's `thresholding_method` 2: Sauvola's local threshold (0 is Otsu's global one). */
-const SAUVOLA_THRESHOLD = '2';
+/** Tesseract's `thresholding_method`: Otsu's global threshold, or Sauvola's local one. */
+const THRESHOLDING_METHOD = { otsu: '0', sauvola: '2' } as const;
+
+export type ThresholdingMethod = keyof typeof THRESHOLDING_METHOD;
 
 /**
  * Glyphs a business document almost never prints but Tesseract reads into scans: table rules and page
@@ -85,9 +87,6 @@ export class TesseractPool {
 		await worker.setParameters({
 			// tesseract.js defaults to one uniform text block, which loses tables and columns; AUTO finds the layout.
 			tessedit_pageseg_mode: PSM.AUTO,
-			// Tesseract's Sauvola (local) threshold finds the lines and words of unevenly lit or faint scans
-			// that its global Otsu threshold breaks up or loses (measured on scanned receipts).
-			thresholding_method: SAUVOLA_THRESHOLD,
 			tessedit_char_blacklist: UNLIKELY_GLYPHS,
 		});
 		return worker;
@@ -160,6 +159,7 @@ export class TesseractPool {
 		what: string,
 		signal?: AbortSignal,
 		dpi?: number,
+		thresholding: ThresholdingMethod = 'otsu',
 	): Promise<RecognizeResult['data']> {
 		const worker = await this.acquire(signal);
 		const deadline = AbortSignal.timeout(timeoutMs);
@@ -181,7 +181,10 @@ export class TesseractPool {
 				await Promise.race([
 					(async () => {
 						// Told, Tesseract sizes its layout analysis to the page; guessed, it often misjudges scans.
-						await worker.setParameters({ user_defined_dpi: dpi ? String(Math.round(dpi)) : '' });
+						await worker.setParameters({
+							user_defined_dpi: dpi ? String(Math.round(dpi)) : '',
+							thresholding_method: THRESHOLDING_METHOD[thresholding],
+						});
 						return await worker.recognize(image, {}, { text: true, blocks: true });
 					})(),
 					stopped,
