@@ -295,6 +295,7 @@ export class PdfiumEngine implements DocumentEngine {
 		if (!prepare) return { ...page, data: await encodeRawPng(pixels) };
 		const prepared = prepareForRecognition(pixels, {
 			extraTurns: prepare.extraTurns,
+			scaleBy: prepare.scaleBy,
 			maxPixels: state.maxPixels,
 		});
 		return { ...page, data: await encodeRawPng(prepared.image), prepared: prepared.frame };

@@ -496,7 +496,7 @@ const INK_GAMMA = 1.5;
  */
 export function prepareForRecognition(
 	image: RawImage,
-	options: { extraTurns?: number; maxPixels?: number } = {},
+	options: { extraTurns?: number; scaleBy?: number; maxPixels?: number } = {},
 ): { image: GreyImage; frame: PreparedFrame } {
 	const original = toGrey(image);
 	const inkShare = darkShare(original);
@@ -511,10 +511,12 @@ export function prepareForRecognition(
 	grey = rotateSmall(grey, -skewDegrees);
 	const glyph = typicalGlyphHeight(grey);
 	let scale =
-		glyph !== null && glyph < SMALL_GLYPH_PX ? Math.min(MAX_UPSCALE, GLYPH_TARGET_PX / glyph) : 1;
+		(glyph !== null && glyph < SMALL_GLYPH_PX
+			? Math.min(MAX_UPSCALE, GLYPH_TARGET_PX / glyph)
+			: 1) * (options.scaleBy ?? 1);
 	const maxPixels = options.maxPixels ?? Infinity;
 	scale = Math.min(scale, Math.sqrt(maxPixels / (grey.width * grey.height)));
-	if (scale > 1.05) grey = resizeGrey(grey, scale);
+	if (Math.abs(scale - 1) > 0.05) grey = resizeGrey(grey, scale);
 	else scale = 1;
 	grey = darkenMidtones(grey, INK_GAMMA);
 	return {

@@ -13,6 +13,7 @@ import type {
 } from '../provider';
 import { parseLocalLanguages } from './language-data';
 import { mapTesseractPage } from './map-tesseract-page';
+import { betterLines } from './second-reading';
 import { TesseractPool } from './tesseract-pool';
 
 export const LOCAL_MODEL_PREFIX = 'tesseract-lstm';
@@ -31,6 +32,13 @@ const UPSIDE_DOWN_SUSPECT_CONFIDENCE = 60;
  * Otsu, under which table rules stay apart from the words.
  */
 const FAINT_INK_LEVEL = 20;
+/**
+ * A page read with a mean word confidence under this is read a second time at SECOND_LOOK_SCALE of its
+ * size, and each line keeps the reading it was more confident of: scanned receipts read more words
+ * right (bench P5); clean pages, read above it, cost nothing more.
+ */
+const SECOND_LOOK_CONFIDENCE = 85;
+const SECOND_LOOK_SCALE = 0.8;
 
 /**
  * Filling any other schema needs a model to read the document; the offline engine has none. The text
@@ -78,10 +86,10 @@ class LocalSession implements OcrSession {
 		// starts no further page.
 		for (const pageIndex of document.pageIndexes) {
 			throwIfCancelled(this.cancelSignal);
-			const read = async (extraTurns: number) => {
+			const read = async (extraTurns: number, scaleBy = 1) => {
 				const image = await document.opened.renderPage(pageIndex, {
 					dpi: request.renderDpi,
-					prepare: { extraTurns },
+					prepare: { extraTurns, scaleBy },
 				});
 				throwIfCancelled(this.cancelSignal);
 				const scale = image.prepared?.scale ?? 1;
@@ -97,11 +105,24 @@ class LocalSession implements OcrSession {
 				return { image, data };
 			};
 			let { image, data } = await read(0);
+			let extraTurns = 0;
 			// Text read upside down comes out as low-confidence noise: such a page is read turned round too,
 			// and the better reading kept.
 			if (data.confidence < UPSIDE_DOWN_SUSPECT_CONFIDENCE) {
 				const turned = await read(2);
-				if (turned.data.confidence > data.confidence) ({ image, data } = turned);
+				if (turned.data.confidence > data.confidence) {
+					({ image, data } = turned);
+					extraTurns = 2;
+				}
+			}
+			if (image.prepared && data.confidence < SECOND_LOOK_CONFIDENCE) {
+				const smaller = await read(extraTurns, SECOND_LOOK_SCALE);
+				if (smaller.image.prepared)
+					data = betterLines(
+						data,
+						smaller.data,
+						image.prepared.scale / smaller.image.prepared.scale,
+					);
 			}
 			const prepared = image.prepared;
 			const pageSize = { width: image.width, height: image.height };
