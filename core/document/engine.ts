@@ -26,6 +26,8 @@ export interface PageImage {
 /** Asks for a page made ready for OCR; `extraTurns` quarter turns clockwise on top of those detected. */
 export interface PrepareRequest {
 	extraTurns?: number;
+	/** A factor on the scale the page would be prepared at (a second reading at another size). */
+	scaleBy?: number;
 }
 
 export interface EngineOpenOptions {

@@ -312,6 +312,7 @@ export class PdfiumEngine implements DocumentEngine {
 		if (!prepare) return { ...page, data: encodeRawPng(pixels) };
 		const prepared = prepareForRecognition(pixels, {
 			extraTurns: prepare.extraTurns,
+			scaleBy: prepare.scaleBy,
 			maxPixels: state.maxPixels,
 		});
 		return { ...page, data: encodeRawPng(prepared.image), prepared: prepared.frame };

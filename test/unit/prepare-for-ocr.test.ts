@@ -4,6 +4,7 @@ import {
 	darkenMidtones,
 	darkShare,
 	estimateLayout,
+	inkLevel,
 	otsuThreshold,
 	prepareForRecognition,
 	resizeGrey,
@@ -75,6 +76,11 @@ describe('preparing a page for recognition', () => {
 		};
 		expect([...darkenMidtones(image, 2).data]).toEqual([0, 64, 157, 255]);
 		expect([...darkenMidtones(image, 1).data]).toEqual([0, 128, 200, 255]);
+	});
+
+	it('tells crisp print from faint print by the darkness of its ink', () => {
+		expect(inkLevel(textPage(200, 100, 10, 20, 255))).toBe(20);
+		expect(inkLevel(textPage(200, 100, 10, 120, 255))).toBe(120);
 	});
 
 	it('resizes with bilinear interpolation', () => {
@@ -174,6 +180,7 @@ describe('preparing a page for recognition', () => {
 			skewDegrees: 0,
 			scale: 2,
 			inkShare: 0,
+			inkLevel: 0,
 		});
 		// A box on the page, where it lands after each turn and a ×2 scale.
 		expect(boxOnPage([20, 40, 80, 60], frame(0), page)).toEqual(box);

@@ -127,6 +127,26 @@ export function otsuThreshold(image: GreyImage): number {
 }
 
 /**
+ * How dark a page's print is: the grey level (0 black – 255 white) of the darkest quarter of the pixels
+ * at or below Otsu's threshold, so the cores of strokes rather than their blurred edges. Crisp print,
+ * even resampled or scanned soft, sits under 10; faint thermal print and worn ribbons at 25 and above.
+ */
+export function inkLevel(image: GreyImage): number {
+	const threshold = otsuThreshold(image);
+	const histogram = new Uint32Array(256);
+	const { data } = image;
+	for (let pixel = 0; pixel < data.length; pixel++) histogram[data[pixel]]++;
+	let inkPixels = 0;
+	for (let value = 0; value <= threshold; value++) inkPixels += histogram[value];
+	let seen = 0;
+	for (let value = 0; value <= threshold; value++) {
+		seen += histogram[value];
+		if (seen * 4 >= inkPixels) return value;
+	}
+	return threshold;
+}
+
+/**
  * Black and white by Sauvola's local threshold over a `window`-pixel square: ink stays ink under uneven
  * light and on grey or stained paper, where one global threshold loses either the print or the paper.
  * Running column sums keep memory at two rows of sums whatever the page size.
@@ -429,6 +449,8 @@ export interface PreparedFrame {
 	scale: number;
 	/** Share of the page's pixels darker than mid-grey before any stretching: 0 for a blank page. */
 	inkShare: number;
+	/** The print's darkness after contrast stretching (see inkLevel). */
+	inkLevel: number;
 }
 
 /** Mid-grey: paper, even grey recycled paper or a scanner's noise, stays above it; ink and pictures fall below. */
@@ -474,11 +496,12 @@ const INK_GAMMA = 1.5;
  */
 export function prepareForRecognition(
 	image: RawImage,
-	options: { extraTurns?: number; maxPixels?: number } = {},
+	options: { extraTurns?: number; scaleBy?: number; maxPixels?: number } = {},
 ): { image: GreyImage; frame: PreparedFrame } {
 	const original = toGrey(image);
 	const inkShare = darkShare(original);
 	let grey = stretchContrast(original);
+	const printLevel = inkLevel(grey);
 	const layout = estimateLayout(grey);
 	const quarterTurns = ((layout.sideways ? 1 : 0) + (options.extraTurns ?? 0)) % 4;
 	grey = rotateQuarter(grey, quarterTurns);
@@ -488,15 +511,25 @@ export function prepareForRecognition(
 	grey = rotateSmall(grey, -skewDegrees);
 	const glyph = typicalGlyphHeight(grey);
 	let scale =
-		glyph !== null && glyph < SMALL_GLYPH_PX ? Math.min(MAX_UPSCALE, GLYPH_TARGET_PX / glyph) : 1;
+		(glyph !== null && glyph < SMALL_GLYPH_PX
+			? Math.min(MAX_UPSCALE, GLYPH_TARGET_PX / glyph)
+			: 1) * (options.scaleBy ?? 1);
 	const maxPixels = options.maxPixels ?? Infinity;
 	scale = Math.min(scale, Math.sqrt(maxPixels / (grey.width * grey.height)));
-	if (scale > 1.05) grey = resizeGrey(grey, scale);
+	if (Math.abs(scale - 1) > 0.05) grey = resizeGrey(grey, scale);
 	else scale = 1;
 	grey = darkenMidtones(grey, INK_GAMMA);
 	return {
 		image: grey,
-		frame: { width: grey.width, height: grey.height, quarterTurns, skewDegrees, scale, inkShare },
+		frame: {
+			width: grey.width,
+			height: grey.height,
+			quarterTurns,
+			skewDegrees,
+			scale,
+			inkShare,
+			inkLevel: printLevel,
+		},
 	};
 }
 
