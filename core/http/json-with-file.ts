@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { Readable } from 'node:stream';
 
 import { StreamedBody } from './streamed-body';
 
@@ -23,7 +22,9 @@ class JsonFileBody extends StreamedBody {
 		this.length = head.length + (file ? Math.ceil(file.length / 3) * 4 : 0) + tail.length;
 	}
 
-	private *pieces(): Generator<Buffer | string> {
+	// Base64 text is written to the socket from each piece's string, so no buffer of the body's size (nor
+	// of a piece's) is left for the garbage collector, page after page.
+	protected *parts(): Generator<Buffer | string> {
 		yield this.head;
 		const file = this.file;
 		if (file) {
@@ -32,12 +33,6 @@ class JsonFileBody extends StreamedBody {
 			}
 		}
 		yield this.tail;
-	}
-
-	stream(): Readable {
-		// Pieces go to the socket as they are: base64 text is written from the string itself, so no
-		// buffer of the body's size (nor of a piece's) is left for the garbage collector, page after page.
-		return Readable.from(this.pieces(), { objectMode: true });
 	}
 }
 

@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { Readable } from 'node:stream';
 
 import { StreamedBody } from './streamed-body';
 
@@ -42,8 +41,7 @@ export class MultipartBody extends StreamedBody {
 		return this.chunks.reduce((sum, chunk) => sum + chunk.length, 0);
 	}
 
-	/** A new stream over the same chunks (a retry sends the body again). */
-	stream(): Readable {
-		return Readable.from(this.chunks, { objectMode: false });
+	protected parts(): Buffer[] {
+		return this.chunks;
 	}
 }

@@ -260,7 +260,7 @@ async function runAttempt<Parsed>(
 	let status: number | undefined;
 	try {
 		// A stream is read once: each attempt sends the body anew.
-		const body = request.body instanceof StreamedBody ? request.body.stream() : options.body;
+		const body = request.body instanceof StreamedBody ? request.body.content() : options.body;
 		const sent = await sendOnce(
 			context,
 			provider.credentialType,
