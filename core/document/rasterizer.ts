@@ -140,25 +140,26 @@ export async function openDocument(
 		signal?.addEventListener('abort', onCancel, { once: true });
 		// Shared bytes go as they are; others as a copy the worker takes over.
 		const shared = isShared(bytes);
-		const payload = shared ? bytes : transferableCopy(bytes);
-		const [timeoutMs, overTime] = stepBound();
-		const opened = await attemptAsync(
-			async () =>
-				await lease.call(
-					{
-						type: 'open',
-						bytes: payload,
-						fileType,
-						password: options.password,
-						maxPixels: options.maxPixels ?? DEFAULT_MAX_PIXELS,
-						closeAfter: !keep,
-					},
-					`Opening ${subject}`,
-					timeoutMs,
-					shared ? [] : [payload.buffer as ArrayBuffer],
-					overTime,
-				),
-		);
+		// Inside the attempt: a document past its overall bound (after a wait for a worker, or when a page
+		// is asked long after it was let go) fails here and still hands its worker back.
+		const opened = await attemptAsync(async () => {
+			const [timeoutMs, overTime] = stepBound();
+			const payload = shared ? bytes : transferableCopy(bytes);
+			return await lease.call(
+				{
+					type: 'open',
+					bytes: payload,
+					fileType,
+					password: options.password,
+					maxPixels: options.maxPixels ?? DEFAULT_MAX_PIXELS,
+					closeAfter: !keep,
+				},
+				`Opening ${subject}`,
+				timeoutMs,
+				shared ? [] : [payload.buffer as ArrayBuffer],
+				overTime,
+			);
+		});
 		if (!opened.ok || !keep) {
 			signal?.removeEventListener('abort', onCancel);
 			lease.release();

@@ -3,6 +3,7 @@ import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 
+import { attempt } from '../attempt';
 import { ExecutionCancelledError, throwIfCancelled } from '../cancellation';
 import { DocumentError } from './document-error';
 import {
@@ -349,12 +350,17 @@ export async function leaseForQuickRead(
 ): Promise<EngineLease> {
 	while (quickReads >= MAX_QUICK_READS) await nextQuickReadTurn(signal);
 	quickReads++;
-	const lease = leaseEngine(concurrency);
-	lease.onEnd = () => {
+	const endTurn = () => {
 		quickReads--;
 		quickReadTurns.shift()?.();
 	};
-	return lease;
+	const leased = attempt(() => leaseEngine(concurrency));
+	if (!leased.ok) {
+		endTurn();
+		throw leased.error;
+	}
+	leased.value.onEnd = endTurn;
+	return leased.value;
 }
 
 async function nextQuickReadTurn(signal: AbortSignal | undefined): Promise<void> {

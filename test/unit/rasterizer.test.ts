@@ -289,6 +289,36 @@ describe('rasterizer (PDFium document engine)', () => {
 			for (const document of documents) document.close();
 		});
 
+		it('hands its worker back when a page is asked for after its Document Timeout', async () => {
+			const document = await open(samplePdf(), { holdOpen: false, documentTimeoutMs: 200 });
+			await new Promise((resolve) => setTimeout(resolve, 300));
+			expect((await refusal(document.renderPage(0, { dpi: 72 }))).message).toBe(
+				'Reading the PDF took longer than its Document Timeout of 0 s and was stopped',
+			);
+			expect(held()).toBe(0);
+			document.close();
+		});
+
+		it('leaves no worker held when many wait past their Document Timeout; the next read runs', async () => {
+			const outcomes = await Promise.all(
+				Array.from(
+					{ length: 24 },
+					async () =>
+						await open(samplePdf(), { holdOpen: false, documentTimeoutMs: 1 }).then(
+							(document) => document,
+							(error: unknown) => error,
+						),
+				),
+			);
+			for (const outcome of outcomes) {
+				if (outcome instanceof Error) expect(outcome.message).toMatch(/Document Timeout/);
+				else (outcome as { close(): void }).close();
+			}
+			await waitFor(() => held() === 0);
+			const next = await open(samplePdf(), { holdOpen: false });
+			expect(next.pageCount).toBe(2);
+		});
+
 		it('stops waiting for its turn when the execution is cancelled', async () => {
 			const cancel = new AbortController();
 			const openings = Array.from(
