@@ -27,6 +27,16 @@ export function cancelSignalOf(context: object): AbortSignal | undefined {
 }
 
 /**
+ * The same context without its cancel signal, for the clean-up a stop sets off (deleting an upload,
+ * cancelling a provider's job): that work runs after the stop, within its own short deadline.
+ */
+export function withoutCancelSignal<Context extends object>(context: Context): Context {
+	return Object.create(context, {
+		getExecutionCancelSignal: { value: () => undefined },
+	}) as Context;
+}
+
+/**
  * Waits `milliseconds`, or less: a cancel ends the wait at once with an ExecutionCancelledError, so
  * no backoff, Retry-After or polling interval keeps a stopped execution alive.
  */

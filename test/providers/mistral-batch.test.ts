@@ -1,6 +1,7 @@
 import type { INodeParameters } from 'n8n-workflow';
 
 import { startFakeOcrServer } from '../harness/fake-ocr-server';
+import type { FakeServer } from '../harness/fake-server';
 import type { FixtureItem } from '../harness/nodes/fixture-items';
 import { runWorkflow } from '../harness/run-workflow';
 import { IMAGES, SAMPLES } from '../support/documents';
@@ -14,7 +15,25 @@ const png: FixtureItem = {
 	files: { data: { path: `${IMAGES}/sample.png`, fileName: 'sample.png' } },
 };
 
-async function batchRun(items: FixtureItem[], parameters: INodeParameters, continueOnFail = true) {
+/** Resolves once the server has been asked about a batch job's status (the job is running). */
+async function jobPolled(server: FakeServer, limitMs = 20_000): Promise<void> {
+	const deadline = Date.now() + limitMs;
+	while (
+		!server.requests.some(
+			(request) => request.method === 'GET' && /^\/v1\/batch\/jobs\/[\w-]+$/.test(request.url),
+		)
+	) {
+		if (Date.now() > deadline) throw new Error(`No batch job polled in ${limitMs} ms`);
+		await new Promise((resolve) => setTimeout(resolve, 10));
+	}
+}
+
+async function batchRun(
+	items: FixtureItem[],
+	parameters: INodeParameters,
+	continueOnFail = true,
+	stopWhen?: (server: FakeServer) => Promise<unknown>,
+) {
 	const server = await startFakeOcrServer({ apiKey: KEY });
 	const run = await runWorkflow(
 		fixtureWorkflow(items, {
@@ -28,8 +47,17 @@ async function batchRun(items: FixtureItem[], parameters: INodeParameters, conti
 			credentials: { mistralOcrApi: { id: '1', name: 'mistral' } },
 			continueOnFail,
 		}),
-		{ credentials: { mistralOcrApi: { apiKey: KEY, baseUrl: server.url } } },
+		{
+			credentials: { mistralOcrApi: { apiKey: KEY, baseUrl: server.url } },
+			...(stopWhen ? { cancelWhen: stopWhen(server) } : {}),
+		},
 	);
+	if (stopWhen) {
+		// What a stop sets off runs on after the execution ends: give it its short deadline.
+		const deadline = Date.now() + 10_000;
+		while (server.batch.files.size > 0 && Date.now() < deadline)
+			await new Promise((resolve) => setTimeout(resolve, 20));
+	}
 	await server.close();
 	return { run, server };
 }
@@ -110,6 +138,21 @@ describe('Mistral batch mode', () => {
 			),
 			expect.stringMatching(/\[item 1\]$/),
 		]);
+	});
+
+	it('cancels the job and deletes its file when the execution is stopped while the job runs', async () => {
+		const { run, server } = await batchRun(
+			[pdf(), png],
+			{ model: 'batch-never', options: { batchMode: true, batchTimeout: 5 } },
+			false,
+			jobPolled,
+		);
+		expect(run.error(TARGET)?.message ?? '').toMatch(/cancelled/);
+		const [job] = [...server.batch.jobs.values()];
+		expect(server.batch.cancelled).toEqual([job.id]);
+		// The upload holds every document of the run: it must not stay with the service.
+		expect(server.batch.files.size).toBe(0);
+		expect(server.batch.deleted).toHaveLength(1);
 	});
 
 	it('reports a failed job with its reason, without Continue On Fail too', async () => {

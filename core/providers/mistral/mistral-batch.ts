@@ -1,7 +1,7 @@
 import { NodeApiError } from 'n8n-workflow';
 
 import { attempt, attemptAsync, reasonOf } from '../../attempt';
-import { cancelSignalOf, ExecutionCancelledError } from '../../cancellation';
+import { cancelSignalOf, ExecutionCancelledError, withoutCancelSignal } from '../../cancellation';
 import { JobFailedError, JobTimeoutError, pollJob } from '../../http/poll-job';
 import { extractProviderMessage } from '../../http/provider-message';
 import { DEFAULT_MAX_ANSWER_BYTES, providerRequest } from '../../http/provider-request';
@@ -13,6 +13,8 @@ import type {
 	ServiceAnswer,
 } from '../mistral-compatible/mistral-compatible-provider';
 import type { BatchItem, SessionContext } from '../provider';
+
+import { DELETE_TIMEOUT_MS } from './mistral-files';
 
 /** A job's state as `GET /v1/batch/jobs/{id}` gives it; only the fields read here. */
 export interface BatchJob {
@@ -80,9 +82,10 @@ function pollTiming(timeoutMs: number) {
 
 /**
  * Mistral's Batch API for OCR: every document's request goes into one JSONL file (`/v1/files`), one job
- * runs it (`/v1/batch/jobs`, endpoint `/v1/ocr`), polled with a deadline and cancelled past it. Results
- * come back to their items by `custom_id`; uploaded and result files are deleted whatever happens, and
- * nothing from the job (file ids, URLs) is put in the items.
+ * runs it (`/v1/batch/jobs`, endpoint `/v1/ocr`), polled with a deadline and cancelled past it or when the
+ * execution is stopped. Results come back to their items by `custom_id`; uploaded and result files are
+ * deleted whatever happens (a stop included), and nothing from the job (file ids, URLs) is put in the
+ * items.
  */
 export const runMistralBatch: BatchRunner = async (session, context, items) => {
 	const functions = context.functions;
@@ -134,6 +137,17 @@ export const runMistralBatch: BatchRunner = async (session, context, items) => {
 			...(responseType === 'binary' ? { maxAnswerBytes: resultFileBytes } : {}),
 		});
 
+	// Clean-up runs even after a stop (a stopped run must not leave a paid job running, nor every
+	// document of the run in an uploaded file), each call within its own short deadline.
+	const tidy = async (method: 'POST' | 'DELETE', path: string) =>
+		await providerRequest(withoutCancelSignal(functions), session.http, {
+			method,
+			path,
+			itemIndex: call.itemIndex,
+			timeoutMs: Math.min(call.timeoutMs, DELETE_TIMEOUT_MS),
+			maxRetries: Math.min(call.maxRetries, 1),
+		});
+
 	const filesToDelete: string[] = [];
 	try {
 		const form = new FormData();
@@ -174,8 +188,17 @@ export const runMistralBatch: BatchRunner = async (session, context, items) => {
 				}),
 		);
 		if (!polled.ok) {
-			if (polled.error instanceof JobTimeoutError) {
-				await send('POST', `/v1/batch/jobs/${created.id}/cancel`).catch(() => undefined);
+			if (
+				polled.error instanceof JobTimeoutError ||
+				polled.error instanceof ExecutionCancelledError
+			) {
+				const cancelled = await attemptAsync(
+					async () => await tidy('POST', `/v1/batch/jobs/${created.id}/cancel`),
+				);
+				if (!cancelled.ok)
+					functions.logger?.warn(
+						`Mistral batch: could not cancel job ${created.id}: ${reasonOf(cancelled.error)}`,
+					);
 			}
 			throw jobError(context, request.itemIndex, polled.error);
 		}
@@ -205,7 +228,7 @@ export const runMistralBatch: BatchRunner = async (session, context, items) => {
 		}
 	} finally {
 		for (const fileId of filesToDelete) {
-			const deleted = await attemptAsync(async () => await send('DELETE', `/v1/files/${fileId}`));
+			const deleted = await attemptAsync(async () => await tidy('DELETE', `/v1/files/${fileId}`));
 			if (!deleted.ok)
 				functions.logger?.warn(
 					`Mistral batch: could not delete file ${fileId}: ${reasonOf(deleted.error)}`,

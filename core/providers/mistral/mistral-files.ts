@@ -1,6 +1,7 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
 import { attemptAsync, reasonOf } from '../../attempt';
+import { withoutCancelSignal } from '../../cancellation';
 import { MultipartBody, providerRequest, type HttpProvider } from '../../http/provider-request';
 import type { FileStore } from '../mistral-compatible/file-store';
 import type { OcrRequest } from '../provider';
@@ -8,7 +9,7 @@ import type { OcrRequest } from '../provider';
 /** The signed address is read once, right away: an hour (the API's unit) is ample. */
 const SIGNED_URL_HOURS = 1;
 /** A delete is small: it need not wait out a long OCR Timeout, and one retry is enough. */
-const DELETE_TIMEOUT_MS = 30_000;
+export const DELETE_TIMEOUT_MS = 30_000;
 
 function readId(body: unknown, what: string): string {
 	const id = (body as { id?: unknown } | null)?.id;
@@ -23,16 +24,6 @@ function readUrl(body: unknown): string {
 	return url;
 }
 
-/**
- * The execution's context without its cancel signal: a stopped execution still deletes what it
- * uploaded (within the delete's own short deadline).
- */
-function uncancellable(context: IExecuteFunctions): IExecuteFunctions {
-	return Object.create(context, {
-		getExecutionCancelSignal: { value: () => undefined },
-	}) as IExecuteFunctions;
-}
-
 async function removeFile(
 	context: IExecuteFunctions,
 	http: HttpProvider,
@@ -41,7 +32,7 @@ async function removeFile(
 ): Promise<string | undefined> {
 	const deleted = await attemptAsync(
 		async () =>
-			await providerRequest(uncancellable(context), http, {
+			await providerRequest(withoutCancelSignal(context), http, {
 				method: 'DELETE',
 				path: `/v1/files/${encodeURIComponent(fileId)}`,
 				itemIndex: request.itemIndex,
