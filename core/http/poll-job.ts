@@ -38,6 +38,28 @@ export interface PollOptions<T> {
 	now?: () => number;
 }
 
+/** How often a provider's jobs are polled, as shares of the deadline within fixed bounds. */
+export interface PollPace {
+	/** The first interval: this share of the deadline, 200 ms to `firstAtMostMs`. */
+	firstShare: number;
+	firstAtMostMs: number;
+	/** The longest interval: this share of the deadline, 500 ms to `longestAtMostMs`. */
+	longestShare: number;
+	longestAtMostMs: number;
+}
+
+/** `pollJob`'s intervals for a job waited on for at most `timeoutMs`. */
+export function pollIntervals(
+	timeoutMs: number,
+	pace: PollPace,
+): Pick<PollOptions<unknown>, 'intervalMs' | 'maxIntervalMs'> {
+	const clamp = (value: number, low: number, high: number) => Math.min(high, Math.max(low, value));
+	return {
+		intervalMs: clamp(timeoutMs * pace.firstShare, 200, pace.firstAtMostMs),
+		maxIntervalMs: clamp(timeoutMs * pace.longestShare, 500, pace.longestAtMostMs),
+	};
+}
+
 /**
  * Polls until a job is done or failed, waiting longer between polls (×1.5 up to `maxIntervalMs`) and
  * never past the deadline; the execution's cancel signal ends the wait between polls at once.

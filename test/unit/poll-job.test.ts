@@ -1,4 +1,4 @@
-import { JobFailedError, JobTimeoutError, pollJob } from '../../core/http/poll-job';
+import { JobFailedError, JobTimeoutError, pollIntervals, pollJob } from '../../core/http/poll-job';
 
 type State = { status: string; reason?: string };
 
@@ -72,5 +72,23 @@ describe('pollJob', () => {
 		);
 		expect(Date.now() - started).toBeLessThan(500);
 		expect(calls).toBe(1);
+	});
+});
+
+describe('pollIntervals', () => {
+	const pace = {
+		firstShare: 1 / 40,
+		firstAtMostMs: 3_000,
+		longestShare: 1 / 8,
+		longestAtMostMs: 15_000,
+	};
+
+	it('takes shares of the deadline', () => {
+		expect(pollIntervals(40_000, pace)).toEqual({ intervalMs: 1_000, maxIntervalMs: 5_000 });
+	});
+
+	it('never polls more often than every 200 ms, nor waits past the bounds on a long deadline', () => {
+		expect(pollIntervals(1_000, pace)).toEqual({ intervalMs: 200, maxIntervalMs: 500 });
+		expect(pollIntervals(3_600_000, pace)).toEqual({ intervalMs: 3_000, maxIntervalMs: 15_000 });
 	});
 });

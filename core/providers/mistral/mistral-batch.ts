@@ -2,7 +2,13 @@ import { NodeApiError } from 'n8n-workflow';
 
 import { attempt, attemptAsync, reasonOf } from '../../attempt';
 import { cancelSignalOf, ExecutionCancelledError, withoutCancelSignal } from '../../cancellation';
-import { JobFailedError, JobTimeoutError, pollJob } from '../../http/poll-job';
+import {
+	JobFailedError,
+	JobTimeoutError,
+	pollIntervals,
+	pollJob,
+	type PollPace,
+} from '../../http/poll-job';
 import { extractProviderMessage } from '../../http/provider-message';
 import { DEFAULT_MAX_ANSWER_BYTES, providerRequest } from '../../http/provider-request';
 import type { OcrResult } from '../../model';
@@ -71,14 +77,13 @@ export function parseLines(bytes: Buffer): BatchLine[] {
 		.map((line) => JSON.parse(line) as BatchLine);
 }
 
-/** Polls every few seconds at first, never more often than a 30th of the deadline. */
-function pollTiming(timeoutMs: number) {
-	const clamp = (value: number, low: number, high: number) => Math.min(high, Math.max(low, value));
-	return {
-		intervalMs: clamp(timeoutMs / 30, 200, 5_000),
-		maxIntervalMs: clamp(timeoutMs / 6, 500, 30_000),
-	};
-}
+/** Every few seconds at first, never more often than a 30th of the deadline. */
+const BATCH_POLL_PACE: PollPace = {
+	firstShare: 1 / 30,
+	firstAtMostMs: 5_000,
+	longestShare: 1 / 6,
+	longestAtMostMs: 30_000,
+};
 
 /**
  * Mistral's Batch API for OCR: every document's request goes into one JSONL file (`/v1/files`), one job
@@ -184,7 +189,7 @@ export const runMistralBatch: BatchRunner = async (session, context, items) => {
 					failureReason: (job) => job.errors?.[0]?.message ?? job.status,
 					timeoutMs: request.jobTimeoutMs,
 					signal: cancelSignalOf(functions),
-					...pollTiming(request.jobTimeoutMs),
+					...pollIntervals(request.jobTimeoutMs, BATCH_POLL_PACE),
 				}),
 		);
 		if (!polled.ok) {

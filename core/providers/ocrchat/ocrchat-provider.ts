@@ -3,7 +3,13 @@ import { NodeApiError } from 'n8n-workflow';
 import { attemptAsync, reasonOf } from '../../attempt';
 import { cancelSignalOf } from '../../cancellation';
 import { readImageSize } from '../../document/image-size';
-import { JobFailedError, JobTimeoutError, pollJob } from '../../http/poll-job';
+import {
+	JobFailedError,
+	JobTimeoutError,
+	pollIntervals,
+	pollJob,
+	type PollPace,
+} from '../../http/poll-job';
 import { extractProviderMessage } from '../../http/provider-message';
 import {
 	providerRequest,
@@ -88,14 +94,13 @@ function jobPath(jobId: string, suffix = '', area: 'ocr' | 'chat' = 'ocr'): stri
 	return `/api/v1/${area}/${id}/${suffix}`;
 }
 
-/** Polls often at first, never more often than a 40th of the deadline, at most every 15 s. */
-function pollTiming(timeoutMs: number) {
-	const clamp = (value: number, low: number, high: number) => Math.min(high, Math.max(low, value));
-	return {
-		intervalMs: clamp(timeoutMs / 40, 200, 3_000),
-		maxIntervalMs: clamp(timeoutMs / 8, 500, 15_000),
-	};
-}
+/** Often at first, never more often than a 40th of the deadline, at most every 15 s. */
+const JOB_POLL_PACE: PollPace = {
+	firstShare: 1 / 40,
+	firstAtMostMs: 3_000,
+	longestShare: 1 / 8,
+	longestAtMostMs: 15_000,
+};
 
 /** How OCR.chat answers are read at the door: unreadable ones are retried, then reported with this hint. */
 const reading = <Parsed>(parse: (body: unknown) => Parsed) => ({
@@ -229,7 +234,7 @@ async function waitForJob(
 				failureReason: ({ job }) => job.failureReason ?? 'no reason given',
 				timeoutMs: request.jobTimeoutMs,
 				signal: cancelSignalOf(context),
-				...pollTiming(request.jobTimeoutMs),
+				...pollIntervals(request.jobTimeoutMs, JOB_POLL_PACE),
 			}),
 	);
 	if (!outcome.ok) throw jobError(context, request.itemIndex, outcome.error);
@@ -318,7 +323,7 @@ const jobs: DocumentJobs = {
 					describe: () => 'not finished (409)',
 					timeoutMs: request.jobTimeoutMs,
 					signal: cancelSignalOf(context),
-					...pollTiming(request.jobTimeoutMs),
+					...pollIntervals(request.jobTimeoutMs, JOB_POLL_PACE),
 				}),
 		);
 		if (!polled.ok) throw jobError(context, request.itemIndex, polled.error);
