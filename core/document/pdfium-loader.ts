@@ -2,6 +2,8 @@ import { readFileSync } from 'node:fs';
 
 import { init } from '@embedpdf/pdfium';
 
+import { releaseMemory } from '../release-memory';
+
 /**
  * The parts of PDFium's C API the engine (and the tests' fixtures) call, as the WebAssembly build
  * exports them. Pointers and handles are plain numbers into the module's memory.
@@ -138,6 +140,11 @@ export async function loadPdfium(): Promise<Pdfium> {
 		PDFiumExt_Init(): void;
 	};
 	wrapped.PDFiumExt_Init();
+	// Compiled and instantiated: the file's bytes are not read again, but the module would keep them
+	// (4.6 MB) for as long as its worker lives.
+	if (wasmBinary.byteOffset === 0 && wasmBinary.byteLength === wasmBinary.buffer.byteLength) {
+		releaseMemory(wasmBinary.buffer as ArrayBuffer);
+	}
 	const runtime = wrapped.pdfium;
 	return Object.assign(wrapped, {
 		// The view is re-read on every use: it is replaced whenever the module's memory grows.

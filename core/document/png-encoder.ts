@@ -1,5 +1,7 @@
 import { crc32, deflateSync } from 'node:zlib';
 
+import { releaseMemory } from '../release-memory';
+
 const SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 
 /** Raw 8-bit grey or RGB rows, as a renderer hands them over, with their row stride. */
@@ -50,14 +52,17 @@ export function isPngOutput(buffer: ArrayBufferLike): boolean {
 
 /** Takes back a page image's memory (see spareOutputs); nothing else may use it afterwards. */
 export function reusePngOutput(buffer: ArrayBuffer): void {
-	if (buffer.byteLength > KEPT_ROWS_BYTES || spareOutputs.length >= MAX_SPARE_OUTPUTS) return;
+	if (buffer.byteLength > KEPT_ROWS_BYTES || spareOutputs.length >= MAX_SPARE_OUTPUTS) {
+		releaseMemory(buffer);
+		return;
+	}
 	outputs.add(buffer);
 	spareOutputs.push(buffer);
 }
 
-/** Lets go of the memory handed back: a closed document's, so an idle worker holds none of it. */
+/** Frees the memory handed back: a closed document's, so an idle worker holds none of it. */
 export function dropPngOutputs(): void {
-	spareOutputs.length = 0;
+	for (const buffer of spareOutputs.splice(0)) releaseMemory(buffer);
 }
 
 function outputBuffer(bytes: number): Buffer {
@@ -111,10 +116,8 @@ export function encodePng(size: PngSize, readRow: (y: number, row: Uint8Array) =
 	}
 	// Room for the whole stream in one piece (stored blocks add 5 bytes per 64 KB at worst), so zlib
 	// hands it over without joining pieces.
-	const compressed = deflateSync(rows, {
-		level: 1,
-		chunkSize: Math.max(64 * 1024, rows.length + (rows.length >> 10) + 1024),
-	});
+	const chunkSize = Math.max(64 * 1024, rows.length + (rows.length >> 10) + 1024);
+	const compressed = deflateSync(rows, { level: 1, chunkSize });
 	const header = Buffer.alloc(13);
 	header.writeUInt32BE(size.width, 0);
 	header.writeUInt32BE(size.height, 4);
@@ -125,6 +128,11 @@ export function encodePng(size: PngSize, readRow: (y: number, row: Uint8Array) =
 	let at = writeChunk(png, SIGNATURE.length, 'IHDR', header);
 	at = writeChunk(png, at, 'IDAT', compressed);
 	writeChunk(png, at, 'IEND', new Uint8Array(0));
+	// Copied into the file: zlib's output and a large image's own rows are freed now, page after page,
+	// not left for the worker's next collection (see releaseMemory). Both are memory of their own, never
+	// Node's shared pool: zlib's output fills a buffer of at least `chunkSize`.
+	if (compressed.buffer.byteLength >= chunkSize) releaseMemory(compressed.buffer as ArrayBuffer);
+	if (rows.buffer !== keptRows?.buffer) releaseMemory(rows.buffer as ArrayBuffer);
 	return png;
 }
 

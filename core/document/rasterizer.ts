@@ -1,5 +1,6 @@
 import { attemptAsync } from '../attempt';
 import { ExecutionCancelledError, throwIfCancelled } from '../cancellation';
+import { releaseMemory } from '../release-memory';
 import { DocumentError } from './document-error';
 import { DEFAULT_MAX_PIXELS, type PageImage, type PrepareRequest } from './engine';
 import type { FileType } from './file-type';
@@ -40,7 +41,8 @@ export interface OpenedDocument {
 	/**
 	 * Hands a rendered page's image back once nothing reads it any more: the next page is written into
 	 * its memory instead of new memory, so a long document leaves no page images for the garbage
-	 * collector. The Buffer must not be used afterwards (it is emptied when the next page is asked for).
+	 * collector. The Buffer must not be used afterwards (it is emptied when the next page is asked for,
+	 * or at once when enough are waiting).
 	 */
 	recycle?(data: Buffer): void;
 	/**
@@ -231,6 +233,7 @@ export async function openDocument(
 			if (buffer.byteLength === 0) return;
 			rendered.delete(buffer);
 			if (spares.length < MAX_SPARES) spares.push(buffer);
+			else releaseMemory(buffer);
 		},
 		extractPages:
 			fileType.kind === 'pdf'
@@ -248,6 +251,7 @@ export async function openDocument(
 			closed = true;
 			unclosed.unregister(document);
 			letGo();
+			for (const spare of spares.splice(0)) releaseMemory(spare);
 		},
 	};
 	// A document dropped without close() would pin its worker: the worker is ended instead.

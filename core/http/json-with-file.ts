@@ -22,8 +22,8 @@ class JsonFileBody extends StreamedBody {
 		this.length = head.length + (file ? Math.ceil(file.length / 3) * 4 : 0) + tail.length;
 	}
 
-	// Base64 text is written to the socket from each piece's string, so no buffer of the body's size (nor
-	// of a piece's) is left for the garbage collector, page after page.
+	// Each piece's text lives only while it is sent (n8n's HTTP client turns it into bytes on the way):
+	// no string or buffer of the body's size is made, page after page.
 	protected *parts(): Generator<Buffer | string> {
 		yield this.head;
 		const file = this.file;
