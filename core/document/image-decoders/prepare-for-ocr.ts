@@ -266,6 +266,162 @@ export function typicalGlyphHeight(image: GreyImage, maxPixels = 1_500_000): num
 	return heights[Math.floor(heights.length / 2)];
 }
 
+/** The ink of a page as runs of dark pixels, row by row, each labelled with its 8-connected piece. */
+interface InkRuns {
+	/** Per run: its row, first and last column (inclusive), and the run that stands for its piece. */
+	row: Int32Array;
+	from: Int32Array;
+	to: Int32Array;
+	piece: Int32Array;
+	count: number;
+}
+
+/**
+ * The runs of pixels at or below `threshold`, each labelled with its piece of ink, or null when there
+ * are more than `maxRuns` (speckled noise or a photograph rather than print): memory and time grow with
+ * the runs, bounded so.
+ */
+function inkRuns(image: GreyImage, threshold: number, maxRuns: number): InkRuns | null {
+	const { width, height, data } = image;
+	let capacity = 4096;
+	let row = new Int32Array(capacity);
+	let from = new Int32Array(capacity);
+	let to = new Int32Array(capacity);
+	let parent = new Int32Array(capacity);
+	let count = 0;
+	const find = (run: number): number => {
+		let root = run;
+		while (parent[root] !== root) root = parent[root];
+		while (parent[run] !== root) {
+			const next = parent[run];
+			parent[run] = root;
+			run = next;
+		}
+		return root;
+	};
+	const grow = (array: Int32Array) => {
+		const larger = new Int32Array(capacity);
+		larger.set(array);
+		return larger;
+	};
+	let previousStart = 0;
+	let previousEnd = 0;
+	for (let y = 0; y < height; y++) {
+		const start = count;
+		const offset = y * width;
+		let above = previousStart;
+		for (let x = 0; x < width; x++) {
+			if (data[offset + x] > threshold) continue;
+			let end = x;
+			while (end + 1 < width && data[offset + end + 1] <= threshold) end++;
+			if (count === maxRuns) return null;
+			if (count === capacity) {
+				capacity *= 2;
+				row = grow(row);
+				from = grow(from);
+				to = grow(to);
+				parent = grow(parent);
+			}
+			row[count] = y;
+			from[count] = x;
+			to[count] = end;
+			parent[count] = count;
+			// Runs of the row above touching this one (diagonals included) are of the same piece.
+			while (above < previousEnd && to[above] < x - 1) above++;
+			for (let other = above; other < previousEnd && from[other] <= end + 1; other++) {
+				const mine = find(count);
+				const theirs = find(other);
+				if (mine !== theirs) parent[Math.max(mine, theirs)] = Math.min(mine, theirs);
+			}
+			count++;
+			x = end;
+		}
+		previousStart = start;
+		previousEnd = count;
+	}
+	for (let run = 0; run < count; run++) parent[run] = find(run);
+	return { row, from, to, piece: parent, count };
+}
+
+/**
+ * The page with its horizontal rules made white: dashed, dotted and solid separator lines, which
+ * receipts print between their sections and which lead Tesseract's layout analysis to drop the lines of
+ * text between them. A rule is a row of ink pieces each thinner than a third of the glyph height, at
+ * least `minLength` glyph heights long, its pieces no further apart than a glyph height; a lone dash or
+ * dot, or the bar of a letter (joined to the letter's stem), is not one. A page whose ink breaks into
+ * more runs than one in eight of its pixels (noise, pictures) is left as it is.
+ */
+export function eraseRules(image: GreyImage, glyphHeight: number, minLength = 6): GreyImage {
+	const runs = inkRuns(
+		image,
+		otsuThreshold(image),
+		Math.max(100_000, Math.floor((image.width * image.height) / 8)),
+	);
+	if (!runs) return image;
+	const { count, piece } = runs;
+	// Each piece's box, kept at the index of the run that stands for it.
+	const left = new Int32Array(count).fill(image.width);
+	const right = new Int32Array(count).fill(-1);
+	const top = new Int32Array(count).fill(image.height);
+	const bottom = new Int32Array(count).fill(-1);
+	for (let run = 0; run < count; run++) {
+		const label = piece[run];
+		left[label] = Math.min(left[label], runs.from[run]);
+		right[label] = Math.max(right[label], runs.to[run]);
+		top[label] = Math.min(top[label], runs.row[run]);
+		bottom[label] = Math.max(bottom[label], runs.row[run]);
+	}
+	const maxThickness = Math.max(2, Math.round(glyphHeight / 3));
+	const thin: number[] = [];
+	for (let run = 0; run < count; run++)
+		if (piece[run] === run && bottom[run] - top[run] + 1 <= maxThickness) thin.push(run);
+	thin.sort((a, b) => left[a] - left[b]);
+	// Pieces are chained left to right: a piece joins the chain that ends at its height (within half
+	// the thickness allowed, so a rule tilted by a degree still chains) no further than a glyph away.
+	type Chain = { labels: number[]; x0: number; x1: number; middle: number };
+	const chains: Chain[] = [];
+	const openAt = new Map<number, Chain>();
+	const reach = Math.max(1, Math.floor(maxThickness / 2));
+	for (const label of thin) {
+		const middle = Math.round((top[label] + bottom[label]) / 2);
+		let chain: Chain | undefined;
+		for (let at = middle - reach; at <= middle + reach; at++) {
+			const candidate = openAt.get(at);
+			if (
+				candidate &&
+				left[label] - candidate.x1 <= glyphHeight &&
+				(!chain || candidate.x1 > chain.x1)
+			)
+				chain = candidate;
+		}
+		if (chain) {
+			openAt.delete(chain.middle);
+			chain.labels.push(label);
+			chain.x1 = Math.max(chain.x1, right[label]);
+			chain.middle = middle;
+		} else {
+			chain = { labels: [label], x0: left[label], x1: right[label], middle };
+			chains.push(chain);
+		}
+		openAt.set(chain.middle, chain);
+	}
+	const erase = chains
+		.filter((chain) => chain.x1 - chain.x0 + 1 >= minLength * glyphHeight)
+		.flatMap((chain) => chain.labels);
+	if (erase.length === 0) return image;
+	// The pieces' boxes go white with a margin: the grey fringe of a stroke lies outside its ink pixels.
+	const margin = Math.max(1, Math.round(glyphHeight / 8));
+	const out = new Uint8Array(image.data);
+	for (const label of erase) {
+		const x0 = Math.max(0, left[label] - margin);
+		const x1 = Math.min(image.width - 1, right[label] + margin);
+		const y1 = Math.min(image.height - 1, bottom[label] + margin);
+		for (let y = Math.max(0, top[label] - margin); y <= y1; y++)
+			out.fill(255, y * image.width + x0, y * image.width + x1 + 1);
+	}
+	return { ...image, data: out };
+}
+
 /** The image turned clockwise by `quarterTurns` × 90°. */
 export function rotateQuarter(image: GreyImage, quarterTurns: number): GreyImage {
 	const turns = ((quarterTurns % 4) + 4) % 4;
@@ -492,7 +648,8 @@ const INK_GAMMA = 1.5;
 /**
  * A page made ready for recognition: grey, contrast stretched, turned upright when its lines run down
  * the page (plus `extraTurns` more quarter turns the caller asks for, to try it upside down), straightened,
- * when its text is small enlarged within `maxPixels`, and its mid-tones darkened.
+ * its horizontal rules erased, when its text is small enlarged within `maxPixels`, and its mid-tones
+ * darkened.
  */
 export function prepareForRecognition(
 	image: RawImage,
@@ -510,6 +667,8 @@ export function prepareForRecognition(
 	const skewDegrees = Math.abs(skew) >= MIN_SKEW_DEGREES ? skew : 0;
 	grey = rotateSmall(grey, -skewDegrees);
 	const glyph = typicalGlyphHeight(grey);
+	// Separator rules out of the way, Tesseract finds the lines between them.
+	if (glyph !== null) grey = eraseRules(grey, glyph);
 	let scale =
 		(glyph !== null && glyph < SMALL_GLYPH_PX
 			? Math.min(MAX_UPSCALE, GLYPH_TARGET_PX / glyph)
