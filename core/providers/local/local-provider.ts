@@ -12,6 +12,7 @@ import type {
 	SessionContext,
 } from '../provider';
 import { parseLocalLanguages } from './language-data';
+import { colonsForLoneMarks } from './lone-marks';
 import { mapTesseractPage } from './map-tesseract-page';
 import { votedReading } from './second-reading';
 import { TesseractPool } from './tesseract-pool';
@@ -128,6 +129,7 @@ class LocalSession implements OcrSession {
 				}
 				data = votedReading(data, others);
 			}
+			data = colonsForLoneMarks(data);
 			const prepared = image.prepared;
 			const pageSize = { width: image.width, height: image.height };
 			const page = mapTesseractPage(
