@@ -10,6 +10,27 @@ export type GreyImage = RawImage & { channels: 1 };
 
 const clampByte = (value: number) => (value < 0 ? 0 : value > 255 ? 255 : Math.round(value));
 
+/**
+ * How many pixels have each grey level. Four partial counts, added at the end: runs of equal pixels
+ * (paper) then do not wait on the same counter, which makes the pass about twice as fast.
+ */
+function histogramOf(data: Uint8Array): Uint32Array {
+	const counts = new Uint32Array(1024);
+	const whole = data.length - (data.length % 4);
+	for (let pixel = 0; pixel < whole; pixel += 4) {
+		counts[data[pixel]]++;
+		counts[256 + data[pixel + 1]]++;
+		counts[512 + data[pixel + 2]]++;
+		counts[768 + data[pixel + 3]]++;
+	}
+	for (let pixel = whole; pixel < data.length; pixel++) counts[data[pixel]]++;
+	const histogram = new Uint32Array(256);
+	for (let value = 0; value < 256; value++)
+		histogram[value] =
+			counts[value] + counts[256 + value] + counts[512 + value] + counts[768 + value];
+	return histogram;
+}
+
 /** One channel of luminance (ITU-R BT.601 weights, in integers); alpha is composited onto white. */
 export function toGrey(image: RawImage): GreyImage {
 	const { width, height, channels, data } = image;
@@ -31,8 +52,7 @@ export function toGrey(image: RawImage): GreyImage {
  */
 export function stretchContrast(image: GreyImage, clip = 0.005): GreyImage {
 	const { data } = image;
-	const histogram = new Uint32Array(256);
-	for (let pixel = 0; pixel < data.length; pixel++) histogram[data[pixel]]++;
+	const histogram = histogramOf(data);
 	const cut = Math.floor(data.length * clip);
 	let low = 0;
 	for (let seen = 0; low < 255 && seen + histogram[low] <= cut; low++) seen += histogram[low];
@@ -99,9 +119,7 @@ export function resizeGrey(image: GreyImage, scale: number): GreyImage {
 
 /** Otsu's threshold of a grey image: the level that best splits ink from paper. */
 export function otsuThreshold(image: GreyImage): number {
-	const histogram = new Float64Array(256);
-	const { data } = image;
-	for (let pixel = 0; pixel < data.length; pixel++) histogram[data[pixel]]++;
+	const histogram = histogramOf(image.data);
 	const total = image.data.length;
 	let sumAll = 0;
 	for (let value = 0; value < 256; value++) sumAll += value * histogram[value];
@@ -133,9 +151,7 @@ export function otsuThreshold(image: GreyImage): number {
  */
 export function inkLevel(image: GreyImage): number {
 	const threshold = otsuThreshold(image);
-	const histogram = new Uint32Array(256);
-	const { data } = image;
-	for (let pixel = 0; pixel < data.length; pixel++) histogram[data[pixel]]++;
+	const histogram = histogramOf(image.data);
 	let inkPixels = 0;
 	for (let value = 0; value <= threshold; value++) inkPixels += histogram[value];
 	let seen = 0;
