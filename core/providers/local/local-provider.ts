@@ -14,7 +14,7 @@ import type {
 import { parseLocalLanguages } from './language-data';
 import { colonsForLoneMarks } from './lone-marks';
 import { mapTesseractPage } from './map-tesseract-page';
-import { votedReading } from './second-reading';
+import { type OtherReading, votedReading } from './second-reading';
 import { TesseractPool } from './tesseract-pool';
 
 export const LOCAL_MODEL_PREFIX = 'tesseract-lstm';
@@ -116,21 +116,17 @@ class LocalSession implements OcrSession {
 					extraTurns = 2;
 				}
 			}
-			const firstFrame = image.prepared;
-			if (firstFrame && data.confidence < SECOND_LOOK_CONFIDENCE) {
-				const others = [];
+			const prepared = image.prepared;
+			if (prepared && data.confidence < SECOND_LOOK_CONFIDENCE) {
+				const others: OtherReading[] = [];
 				for (const scale of OTHER_LOOK_SCALES) {
 					const other = await read(extraTurns, scale);
 					if (other.image.prepared)
-						others.push({
-							page: other.data,
-							factor: firstFrame.scale / other.image.prepared.scale,
-						});
+						others.push({ page: other.data, factor: prepared.scale / other.image.prepared.scale });
 				}
 				data = votedReading(data, others);
 			}
 			data = colonsForLoneMarks(data);
-			const prepared = image.prepared;
 			const pageSize = { width: image.width, height: image.height };
 			const page = mapTesseractPage(
 				data,
