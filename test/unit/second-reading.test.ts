@@ -159,6 +159,47 @@ describe('voting on the words of a page read at several scales', () => {
 		expect(texts(votedReading(first, [{ page: second, factor: 1 }]))).toEqual(['TOTAL 7.42 SR']);
 	});
 
+	it('follows a line that runs up the page, as Tesseract reads one turned, keeping its words in order', () => {
+		// Three words stacked from the bottom of the page to its top, each 20 wide and 50 high.
+		const upward = (words: Array<[string, number]>): Line =>
+			({
+				text: words.map(([text]) => text).join(' '),
+				confidence: 0,
+				bbox: bbox([0, 0, 20, 150]),
+				words: words.map(([text, confidence], index) => ({
+					text,
+					confidence,
+					bbox: bbox([0, 100 - index * 50, 20, 150 - index * 50]),
+				})),
+			}) as unknown as Line;
+		const first = page([
+			upward([
+				['LIM', 90],
+				['SENG', 40],
+				['TH0', 50],
+			]),
+		]);
+		const second = page([
+			upward([
+				['LIM', 90],
+				['5ENG', 60],
+				['THO', 80],
+			]),
+		]);
+		const third = page([
+			upward([
+				['LIM', 90],
+				['SENG', 70],
+				['THO', 60],
+			]),
+		]);
+		const voted = votedReading(first, [
+			{ page: second, factor: 1 },
+			{ page: third, factor: 1 },
+		]);
+		expect(texts(voted)).toEqual(['LIM SENG THO']);
+	});
+
 	it('leaves a line as it is where no other reading found it as one line', () => {
 		const first = page([line([10, 10, 210, 30], [['Total', 40]])]);
 		const split = page([

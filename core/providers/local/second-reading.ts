@@ -10,8 +10,8 @@ const overlap = (from: number, to: number, otherFrom: number, otherTo: number) =
 	Math.max(0, Math.min(to, otherTo) - Math.max(from, otherFrom));
 
 /**
- * Words of two readings stand for the same place on the line when their spans across it overlap by
- * more than this share of the narrower one.
+ * Words of two readings stand for the same place on the line when their spans along it overlap by
+ * more than this share of the shorter one.
  */
 const SAME_PLACE_SHARE = 0.3;
 
@@ -47,12 +47,28 @@ function covering(line: Line, others: Line[]): Line[] {
 const meanConfidence = (words: Word[]) =>
 	words.length ? words.reduce((sum, word) => sum + word.confidence, 0) / words.length : 0;
 
+/** The middle of a box. */
+const centre = (box: Bbox) => ({ x: (box.x0 + box.x1) / 2, y: (box.y0 + box.y1) / 2 });
+
 /**
  * One line read several times, words chosen place by place: the words of all readings are grouped where
- * their spans across the line overlap, and in each group the text most readings agree on is kept (a
- * reading with no word there votes for nothing); a tie goes to the more confident words.
+ * their spans along the line overlap, and in each group the text most readings agree on is kept (a
+ * reading with no word there votes for nothing); a tie goes to the more confident words. The line runs
+ * the way the first reading's words do: across, or down a page read turned.
  */
 function votedLine(readings: Line[]): Line {
+	const firstWords = wordsWithText(readings[0]);
+	const start = firstWords.length ? centre(firstWords[0].bbox) : { x: 0, y: 0 };
+	const end = firstWords.length ? centre(firstWords[firstWords.length - 1].bbox) : start;
+	const across = firstWords.length < 2 || Math.abs(end.x - start.x) >= Math.abs(end.y - start.y);
+	const direction = across
+		? { x: end.x >= start.x ? 1 : -1, y: 0 }
+		: { x: 0, y: end.y >= start.y ? 1 : -1 };
+	const span = (box: Bbox): [number, number] => (across ? [box.x0, box.x1] : [box.y0, box.y1]);
+	const along = (word: Word) => {
+		const middle = centre(word.bbox);
+		return middle.x * direction.x + middle.y * direction.y;
+	};
 	const entries = readings.flatMap((reading, index) =>
 		wordsWithText(reading).map((word) => ({ word, reading: index })),
 	);
@@ -64,10 +80,9 @@ function votedLine(readings: Line[]): Line {
 	for (let one = 0; one < entries.length; one++) {
 		for (let other = one + 1; other < entries.length; other++) {
 			if (entries[one].reading === entries[other].reading) continue;
-			const a = entries[one].word.bbox;
-			const b = entries[other].word.bbox;
-			const narrower = Math.min(a.x1 - a.x0, b.x1 - b.x0);
-			if (overlap(a.x0, a.x1, b.x0, b.x1) > SAME_PLACE_SHARE * narrower)
+			const [a0, a1] = span(entries[one].word.bbox);
+			const [b0, b1] = span(entries[other].word.bbox);
+			if (overlap(a0, a1, b0, b1) > SAME_PLACE_SHARE * Math.min(a1 - a0, b1 - b0))
 				parent[find(other)] = find(one);
 		}
 	}
@@ -84,7 +99,7 @@ function votedLine(readings: Line[]): Line {
 			const words = group
 				.filter((entry) => entry.reading === reading)
 				.map((entry) => entry.word)
-				.sort((a, b) => a.bbox.x0 - b.bbox.x0);
+				.sort((a, b) => along(a) - along(b));
 			const text = words.map((word) => word.text.trim()).join(' ');
 			const confidence = meanConfidence(words);
 			const option = options.get(text);
@@ -105,7 +120,7 @@ function votedLine(readings: Line[]): Line {
 		}
 		if (best) kept.push(...best.words);
 	}
-	kept.sort((a, b) => a.bbox.x0 - b.bbox.x0);
+	kept.sort((a, b) => along(a) - along(b));
 	return {
 		...readings[0],
 		text: kept.map((word) => word.text.trim()).join(' '),
