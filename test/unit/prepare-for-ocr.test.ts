@@ -3,6 +3,7 @@ import {
 	boxOnPage,
 	darkenMidtones,
 	darkShare,
+	eraseRules,
 	estimateLayout,
 	inkLevel,
 	otsuThreshold,
@@ -119,6 +120,47 @@ describe('preparing a page for recognition', () => {
 		expect(typicalGlyphHeight(textPage(400, 300, 9))).toBe(9);
 		expect(typicalGlyphHeight(textPage(400, 300, 14))).toBe(14);
 		expect(typicalGlyphHeight(grey(100, 100))).toBeNull();
+	});
+
+	it('erases dashed, dotted and solid horizontal rules, and leaves text, letters with bars and lone dashes', () => {
+		const glyph = 12;
+		const page = textPage(400, 200, glyph);
+		const paint = (x0: number, y0: number, x1: number, y1: number) => {
+			for (let y = y0; y < y1; y++) page.data.fill(0, y * page.width + x0, y * page.width + x1);
+		};
+		for (let y = 0; y < page.height; y++)
+			page.data.fill(255, y * page.width + 250, (y + 1) * page.width);
+		// A dashed rule (dashes 6 px long, 3 px high, 4 px apart), a dotted one and a solid one, on the right.
+		for (let x = 255; x < 395; x += 10) paint(x, 30, x + 6, 33);
+		for (let x = 255; x < 395; x += 6) paint(x, 60, x + 2, 62);
+		paint(255, 90, 395, 92);
+		// A hyphen alone, and an E whose bars are as thin as a dash but joined to its stem.
+		paint(260, 120, 266, 123);
+		paint(300, 120, 303, 120 + glyph);
+		for (const y of [120, 120 + glyph / 2, 120 + glyph - 2]) paint(303, y, 310, y + 2);
+		const before = Uint8Array.from(page.data);
+		const erased = eraseRules(page, glyph);
+		const changed = (x0: number, y0: number, x1: number, y1: number) => {
+			let count = 0;
+			for (let y = y0; y < y1; y++)
+				for (let x = x0; x < x1; x++)
+					if (erased.data[y * page.width + x] !== before[y * page.width + x]) count++;
+			return count;
+		};
+		// The rules are white now, with their fringes.
+		for (const y of [31, 60, 91]) expect(at(erased, 258, y)).toBe(255);
+		for (let x = 255; x < 395; x++) expect(erased.data[31 * page.width + x]).toBe(255);
+		// The text on the left, the hyphen and the E are untouched.
+		expect(changed(0, 0, 250, page.height)).toBe(0);
+		expect(changed(255, 110, 320, 140)).toBe(0);
+		// A page without rules comes back as it is.
+		const plain = textPage(400, 200, glyph);
+		expect(eraseRules(plain, glyph)).toBe(plain);
+		// Nor does speckled noise, though its specks line up: it breaks into too many pieces to look at.
+		const speckled = grey(1000, 1000);
+		for (let y = 0; y < 1000; y += 2)
+			for (let x = 0; x < 1000; x += 2) speckled.data[y * 1000 + x] = 0;
+		expect(eraseRules(speckled, glyph)).toBe(speckled);
 	});
 
 	it('turns by quarter turns, pixel for pixel', () => {

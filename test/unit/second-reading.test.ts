@@ -1,6 +1,6 @@
 import type { Line, Page } from 'tesseract.js';
 
-import { betterLines } from '../../core/providers/local/second-reading';
+import { votedReading } from '../../core/providers/local/second-reading';
 
 type Box = [number, number, number, number];
 
@@ -28,55 +28,186 @@ const texts = (read: Page) =>
 		block.paragraphs.flatMap((paragraph) => paragraph.lines.map((each) => each.text)),
 	);
 
-describe('keeping the more confident reading of each line', () => {
-	it('takes the second reading of a line it reads with more confidence, its boxes brought to the first reading', () => {
+describe('voting on the words of a page read at several scales', () => {
+	it('keeps, place by place, the words most readings agree on, boxes brought to the first reading', () => {
 		const first = page([
 			line(
 				[10, 10, 210, 30],
 				[
-					['T0TAL', 40],
-					['7,42', 50],
-				],
-			),
-			line(
-				[10, 50, 210, 70],
-				[
-					['CASH', 95],
-					['7.42', 95],
+					['T0TAL', 90],
+					['7.42', 50],
 				],
 			),
 		]);
-		// Read at 0.8 of the size: boxes are 0.8 times the first reading's.
-		const second = page([
+		// Read at 0.8 and at 1.25 of the size: boxes are 0.8 and 1.25 times the first reading's.
+		const smaller = page([
 			line(
 				[8, 8, 168, 24],
 				[
-					['TOTAL', 90],
-					['7.42', 88],
-				],
-			),
-			line(
-				[8, 40, 168, 56],
-				[
-					['CA5H', 60],
-					['7.42', 70],
+					['TOTAL', 60],
+					['7.42', 80],
 				],
 			),
 		]);
-		const merged = betterLines(first, second, 1 / 0.8);
-		expect(texts(merged)).toEqual(['TOTAL 7.42', 'CASH 7.42']);
-		const taken = merged.blocks?.[0].paragraphs[0].lines[0];
-		expect(taken?.bbox).toEqual(bbox([10, 10, 210, 30]));
-		expect(taken?.words[1].bbox).toEqual(bbox([110, 10, 210, 30]));
+		const larger = page([
+			line(
+				[12.5, 12.5, 262.5, 37.5],
+				[
+					['TOTAL', 70],
+					['7,42', 95],
+				],
+			),
+		]);
+		const voted = votedReading(first, [
+			{ page: smaller, factor: 1 / 0.8 },
+			{ page: larger, factor: 1 / 1.25 },
+		]);
+		// Two readings against one, however confident the one.
+		expect(texts(voted)).toEqual(['TOTAL 7.42']);
+		const words = voted.blocks?.[0].paragraphs[0].lines[0].words ?? [];
+		// Of the readings that agree, the more confident one's word, in the first reading's pixels.
+		expect(words.map((word) => [word.text, word.confidence])).toEqual([
+			['TOTAL', 70],
+			['7.42', 80],
+		]);
+		expect(words[0].bbox).toEqual(bbox([10, 10, 110, 30]));
+		expect(words[1].bbox).toEqual(bbox([110, 10, 210, 30]));
 	});
 
-	it('keeps the first reading where the second split or missed the line', () => {
+	it('drops a word only one of three readings saw, and adds one that two of them saw', () => {
+		const first = page([
+			line(
+				[0, 0, 300, 20],
+				[
+					['Total', 90],
+					['~', 30],
+					['7.42', 90],
+				],
+			),
+		]);
+		const second = page([
+			line(
+				[0, 0, 300, 20],
+				[
+					['Total', 90],
+					['', 0],
+					['7.42', 90],
+				],
+			),
+		]);
+		const third = page([
+			line(
+				[0, 0, 400, 20],
+				[
+					['Total', 90],
+					['', 0],
+					['7.42', 90],
+					['RM', 80],
+				],
+			),
+		]);
+		const fourth = page([
+			line(
+				[0, 0, 400, 20],
+				[
+					['Total', 90],
+					['', 0],
+					['7.42', 90],
+					['RM', 85],
+				],
+			),
+		]);
+		const factor = 1;
+		expect(
+			texts(
+				votedReading(first, [
+					{ page: second, factor },
+					{ page: third, factor },
+				]),
+			),
+		).toEqual(['Total 7.42']);
+		expect(
+			texts(
+				votedReading(first, [
+					{ page: third, factor },
+					{ page: fourth, factor },
+				]),
+			),
+		).toEqual(['Total 7.42 RM']);
+	});
+
+	it('with one other reading, keeps the more confident words of each place and what either saw alone', () => {
+		const first = page([
+			line(
+				[0, 0, 200, 20],
+				[
+					['T0TAL', 40],
+					['7.42', 90],
+				],
+			),
+		]);
+		const second = page([
+			line(
+				[0, 0, 300, 20],
+				[
+					['TOTAL', 80],
+					['7,42', 60],
+					['SR', 70],
+				],
+			),
+		]);
+		expect(texts(votedReading(first, [{ page: second, factor: 1 }]))).toEqual(['TOTAL 7.42 SR']);
+	});
+
+	it('follows a line that runs up the page, as Tesseract reads one turned, keeping its words in order', () => {
+		// Three words stacked from the bottom of the page to its top, each 20 wide and 50 high.
+		const upward = (words: Array<[string, number]>): Line =>
+			({
+				text: words.map(([text]) => text).join(' '),
+				confidence: 0,
+				bbox: bbox([0, 0, 20, 150]),
+				words: words.map(([text, confidence], index) => ({
+					text,
+					confidence,
+					bbox: bbox([0, 100 - index * 50, 20, 150 - index * 50]),
+				})),
+			}) as unknown as Line;
+		const first = page([
+			upward([
+				['LIM', 90],
+				['SENG', 40],
+				['TH0', 50],
+			]),
+		]);
+		const second = page([
+			upward([
+				['LIM', 90],
+				['5ENG', 60],
+				['THO', 80],
+			]),
+		]);
+		const third = page([
+			upward([
+				['LIM', 90],
+				['SENG', 70],
+				['THO', 60],
+			]),
+		]);
+		const voted = votedReading(first, [
+			{ page: second, factor: 1 },
+			{ page: third, factor: 1 },
+		]);
+		expect(texts(voted)).toEqual(['LIM SENG THO']);
+	});
+
+	it('leaves a line as it is where no other reading found it as one line', () => {
 		const first = page([line([10, 10, 210, 30], [['Total', 40]])]);
 		const split = page([
 			line([10, 10, 100, 30], [['Total', 90]]),
 			line([110, 10, 210, 30], [['7.42', 90]]),
 		]);
-		expect(texts(betterLines(first, split, 1))).toEqual(['Total']);
-		expect(texts(betterLines(first, page([]), 1))).toEqual(['Total']);
+		expect(texts(votedReading(first, [{ page: split, factor: 1 }]))).toEqual(['Total']);
+		expect(texts(votedReading(first, [{ page: page([]), factor: 1 }]))).toEqual(['Total']);
+		expect(texts(votedReading(first, []))).toEqual(['Total']);
 	});
 });

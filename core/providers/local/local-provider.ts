@@ -12,8 +12,9 @@ import type {
 	SessionContext,
 } from '../provider';
 import { parseLocalLanguages } from './language-data';
+import { colonsForLoneMarks } from './lone-marks';
 import { mapTesseractPage } from './map-tesseract-page';
-import { betterLines } from './second-reading';
+import { type OtherReading, votedReading } from './second-reading';
 import { TesseractPool } from './tesseract-pool';
 
 export const LOCAL_MODEL_PREFIX = 'tesseract-lstm';
@@ -33,12 +34,12 @@ const UPSIDE_DOWN_SUSPECT_CONFIDENCE = 60;
  */
 const FAINT_INK_LEVEL = 20;
 /**
- * A page read with a mean word confidence under this is read a second time at SECOND_LOOK_SCALE of its
- * size, and each line keeps the reading it was more confident of: scanned receipts read more words
- * right (bench P5); clean pages, read above it, cost nothing more.
+ * A page read with a mean word confidence under this is read again at each of OTHER_LOOK_SCALES of its
+ * size, and each line's words are voted on place by place among the three readings: scanned receipts
+ * read more words right (bench P5); clean pages, read above it, cost nothing more.
  */
 const SECOND_LOOK_CONFIDENCE = 85;
-const SECOND_LOOK_SCALE = 0.8;
+const OTHER_LOOK_SCALES = [0.8, 1.25];
 
 /**
  * Filling any other schema needs a model to read the document; the offline engine has none. The text
@@ -115,16 +116,17 @@ class LocalSession implements OcrSession {
 					extraTurns = 2;
 				}
 			}
-			if (image.prepared && data.confidence < SECOND_LOOK_CONFIDENCE) {
-				const smaller = await read(extraTurns, SECOND_LOOK_SCALE);
-				if (smaller.image.prepared)
-					data = betterLines(
-						data,
-						smaller.data,
-						image.prepared.scale / smaller.image.prepared.scale,
-					);
-			}
 			const prepared = image.prepared;
+			if (prepared && data.confidence < SECOND_LOOK_CONFIDENCE) {
+				const others: OtherReading[] = [];
+				for (const scale of OTHER_LOOK_SCALES) {
+					const other = await read(extraTurns, scale);
+					if (other.image.prepared)
+						others.push({ page: other.data, factor: prepared.scale / other.image.prepared.scale });
+				}
+				data = votedReading(data, others);
+			}
+			data = colonsForLoneMarks(data);
 			const pageSize = { width: image.width, height: image.height };
 			const page = mapTesseractPage(
 				data,

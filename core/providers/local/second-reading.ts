@@ -1,14 +1,21 @@
-import type { Bbox, Line, Page } from 'tesseract.js';
+import type { Bbox, Line, Page, Word } from 'tesseract.js';
 
-/** Mean confidence (0–100) of a line's words that hold text; -1 for a line without any. */
-function lineConfidence(line: Line): number {
-	const words = line.words.filter((word) => word.text.trim() !== '');
-	if (words.length === 0) return -1;
-	return words.reduce((sum, word) => sum + word.confidence, 0) / words.length;
+/** A reading of the same page at another scale, its boxes times `factor` in the first reading's pixels. */
+export interface OtherReading {
+	page: Page;
+	factor: number;
 }
 
 const overlap = (from: number, to: number, otherFrom: number, otherTo: number) =>
 	Math.max(0, Math.min(to, otherTo) - Math.max(from, otherFrom));
+
+/**
+ * Words of two readings stand for the same place on the line when their spans along it overlap by
+ * more than this share of the shorter one.
+ */
+const SAME_PLACE_SHARE = 0.3;
+
+const wordsWithText = (line: Line) => line.words.filter((word) => word.text.trim() !== '');
 
 /** The same line, its boxes and its words' boxes multiplied by `factor`. */
 function scaledLine(line: Line, factor: number): Line {
@@ -25,27 +32,121 @@ function scaledLine(line: Line, factor: number): Line {
 	};
 }
 
+/** The lines of `others` that cover most of `line` both across and down. */
+function covering(line: Line, others: Line[]): Line[] {
+	return others.filter((other) => {
+		const height = Math.min(line.bbox.y1 - line.bbox.y0, other.bbox.y1 - other.bbox.y0);
+		const width = Math.min(line.bbox.x1 - line.bbox.x0, other.bbox.x1 - other.bbox.x0);
+		return (
+			overlap(line.bbox.y0, line.bbox.y1, other.bbox.y0, other.bbox.y1) > height / 2 &&
+			overlap(line.bbox.x0, line.bbox.x1, other.bbox.x0, other.bbox.x1) > width / 2
+		);
+	});
+}
+
+const meanConfidence = (words: Word[]) =>
+	words.length ? words.reduce((sum, word) => sum + word.confidence, 0) / words.length : 0;
+
+/** The middle of a box. */
+const centre = (box: Bbox) => ({ x: (box.x0 + box.x1) / 2, y: (box.y0 + box.y1) / 2 });
+
 /**
- * The first reading of a page with each line replaced by the second reading's (made at another scale,
- * its boxes times `factor` in the first one's pixels) when exactly one line of the second covers most of
- * it and reads with a higher mean word confidence. Lines only one reading found are left as they are.
+ * One line read several times, words chosen place by place: the words of all readings are grouped where
+ * their spans along the line overlap, and in each group the text most readings agree on is kept (a
+ * reading with no word there votes for nothing); a tie goes to the more confident words. The line runs
+ * the way the first reading's words do: across, or down a page read turned.
  */
-export function betterLines(first: Page, second: Page, factor: number): Page {
-	const others = (second.blocks ?? [])
-		.flatMap((block) => block.paragraphs.flatMap((paragraph) => paragraph.lines))
-		.map((line) => scaledLine(line, factor));
-	const covering = (line: Line) =>
-		others.filter((other) => {
-			const height = Math.min(line.bbox.y1 - line.bbox.y0, other.bbox.y1 - other.bbox.y0);
-			const width = Math.min(line.bbox.x1 - line.bbox.x0, other.bbox.x1 - other.bbox.x0);
-			return (
-				overlap(line.bbox.y0, line.bbox.y1, other.bbox.y0, other.bbox.y1) > height / 2 &&
-				overlap(line.bbox.x0, line.bbox.x1, other.bbox.x0, other.bbox.x1) > width / 2
-			);
+function votedLine(readings: Line[]): Line {
+	const firstWords = wordsWithText(readings[0]);
+	const start = firstWords.length ? centre(firstWords[0].bbox) : { x: 0, y: 0 };
+	const end = firstWords.length ? centre(firstWords[firstWords.length - 1].bbox) : start;
+	const across = firstWords.length < 2 || Math.abs(end.x - start.x) >= Math.abs(end.y - start.y);
+	const direction = across
+		? { x: end.x >= start.x ? 1 : -1, y: 0 }
+		: { x: 0, y: end.y >= start.y ? 1 : -1 };
+	const span = (box: Bbox): [number, number] => (across ? [box.x0, box.x1] : [box.y0, box.y1]);
+	const along = (word: Word) => {
+		const middle = centre(word.bbox);
+		return middle.x * direction.x + middle.y * direction.y;
+	};
+	const entries = readings.flatMap((reading, index) =>
+		wordsWithText(reading).map((word) => ({ word, reading: index })),
+	);
+	const parent = entries.map((_, index) => index);
+	const find = (index: number): number => {
+		while (parent[index] !== index) index = parent[index] = parent[parent[index]];
+		return index;
+	};
+	for (let one = 0; one < entries.length; one++) {
+		for (let other = one + 1; other < entries.length; other++) {
+			if (entries[one].reading === entries[other].reading) continue;
+			const [a0, a1] = span(entries[one].word.bbox);
+			const [b0, b1] = span(entries[other].word.bbox);
+			if (overlap(a0, a1, b0, b1) > SAME_PLACE_SHARE * Math.min(a1 - a0, b1 - b0))
+				parent[find(other)] = find(one);
+		}
+	}
+	const groups = new Map<number, Array<(typeof entries)[number]>>();
+	entries.forEach((entry, index) => {
+		const group = groups.get(find(index)) ?? [];
+		group.push(entry);
+		groups.set(find(index), group);
+	});
+	const kept: Word[] = [];
+	for (const group of groups.values()) {
+		const options = new Map<string, { votes: number; confidence: number; words: Word[] }>();
+		readings.forEach((_, reading) => {
+			const words = group
+				.filter((entry) => entry.reading === reading)
+				.map((entry) => entry.word)
+				.sort((a, b) => along(a) - along(b));
+			const text = words.map((word) => word.text.trim()).join(' ');
+			const confidence = meanConfidence(words);
+			const option = options.get(text);
+			if (!option) options.set(text, { votes: 1, confidence, words });
+			else {
+				option.votes++;
+				if (confidence > option.confidence) Object.assign(option, { confidence, words });
+			}
 		});
-	const better = (line: Line): Line => {
-		const found = covering(line);
-		return found.length === 1 && lineConfidence(found[0]) > lineConfidence(line) ? found[0] : line;
+		let best: { votes: number; confidence: number; words: Word[] } | undefined;
+		for (const option of options.values()) {
+			if (
+				!best ||
+				option.votes > best.votes ||
+				(option.votes === best.votes && option.confidence > best.confidence)
+			)
+				best = option;
+		}
+		if (best) kept.push(...best.words);
+	}
+	kept.sort((a, b) => along(a) - along(b));
+	return {
+		...readings[0],
+		text: kept.map((word) => word.text.trim()).join(' '),
+		confidence: kept.length ? meanConfidence(kept) : readings[0].confidence,
+		words: kept,
+	};
+}
+
+/**
+ * The first reading of a page with each line voted on word by word with the same line in the other
+ * readings (made at other scales): where exactly one line of another reading covers most of it, that
+ * reading takes part. Lines no other reading found as one line are left as they are.
+ */
+export function votedReading(first: Page, others: OtherReading[]): Page {
+	const otherLines = others.map(({ page, factor }) =>
+		(page.blocks ?? [])
+			.flatMap((block) => block.paragraphs.flatMap((paragraph) => paragraph.lines))
+			.map((line) => scaledLine(line, factor)),
+	);
+	const voted = (line: Line): Line => {
+		const readings = [line];
+		for (const lines of otherLines) {
+			const found = covering(line, lines);
+			if (found.length === 1) readings.push(found[0]);
+		}
+		return readings.length === 1 ? line : votedLine(readings);
 	};
 	return {
 		...first,
@@ -53,7 +154,7 @@ export function betterLines(first: Page, second: Page, factor: number): Page {
 			...block,
 			paragraphs: block.paragraphs.map((paragraph) => ({
 				...paragraph,
-				lines: paragraph.lines.map(better),
+				lines: paragraph.lines.map(voted),
 			})),
 		})),
 	};
