@@ -210,4 +210,45 @@ describe('voting on the words of a page read at several scales', () => {
 		expect(texts(votedReading(first, [{ page: page([]), factor: 1 }]))).toEqual(['Total']);
 		expect(texts(votedReading(first, []))).toEqual(['Total']);
 	});
+
+	it('finds the same line in another reading whatever order its lines come in, a tall line too', () => {
+		const first = page([
+			line([10, 10, 210, 30], [['T0TAL', 40]]),
+			line([10, 40, 210, 60], [['CA5H', 40]]),
+			line([10, 70, 210, 400], [['LOGO', 40]]),
+		]);
+		const second = page([
+			line([10, 70, 210, 400], [['LOG0', 30]]),
+			line([10, 40, 210, 60], [['CASH', 90]]),
+			line([10, 10, 210, 30], [['TOTAL', 90]]),
+		]);
+		expect(texts(votedReading(first, [{ page: second, factor: 1 }]))).toEqual([
+			'TOTAL',
+			'CASH',
+			'LOGO',
+		]);
+	});
+
+	it('holds the thread no longer than a few hundred ms on pages no document prints', () => {
+		const words = (count: number, tag: string) =>
+			Array.from({ length: count }, (_, index): [string, number] => [`${tag}${index}`, 50]);
+		const wide = (tag: string) => page([line([0, 0, 40_000, 20], words(10_000, tag))]);
+		const tall = (tag: string) =>
+			page(
+				Array.from({ length: 10_000 }, (_, index) =>
+					line([0, index * 12, 100, index * 12 + 10], words(2, tag)),
+				),
+			);
+		for (const build of [wide, tall]) {
+			const first = build('a');
+			const started = performance.now();
+			const voted = votedReading(first, [
+				{ page: build('b'), factor: 1 },
+				{ page: build('c'), factor: 1 },
+			]);
+			expect(performance.now() - started).toBeLessThan(1_000);
+			// Past the bounds the first reading stands.
+			expect(texts(voted)).toEqual(texts(first));
+		}
+	});
 });

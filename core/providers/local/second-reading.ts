@@ -15,6 +15,14 @@ const overlap = (from: number, to: number, otherFrom: number, otherTo: number) =
  */
 const SAME_PLACE_SHARE = 0.3;
 
+/**
+ * Bounds of the vote, far past what a document prints (a receipt line holds a dozen words, a page a
+ * hundred lines): a line or page beyond them keeps its first reading, so a hostile page cannot hold the
+ * JavaScript thread.
+ */
+const MAX_VOTED_WORDS = 600;
+const MAX_VOTED_LINES = 2_000;
+
 const wordsWithText = (line: Line) => line.words.filter((word) => word.text.trim() !== '');
 
 /** The same line, its boxes and its words' boxes multiplied by `factor`. */
@@ -32,9 +40,40 @@ function scaledLine(line: Line, factor: number): Line {
 	};
 }
 
+/** Lines sorted by their top edge, with the tallest one's height: those that can meet a band are found by halving. */
+interface LinesByTop {
+	lines: Line[];
+	tops: number[];
+	tallest: number;
+}
+
+function byTop(lines: Line[]): LinesByTop {
+	const sorted = [...lines].sort((a, b) => a.bbox.y0 - b.bbox.y0);
+	return {
+		lines: sorted,
+		tops: sorted.map((line) => line.bbox.y0),
+		tallest: sorted.reduce((most, line) => Math.max(most, line.bbox.y1 - line.bbox.y0), 0),
+	};
+}
+
+/** The first index whose value is at least `value` in ascending `values`. */
+function firstAtLeast(values: number[], value: number): number {
+	let low = 0;
+	let high = values.length;
+	while (low < high) {
+		const middle = (low + high) >> 1;
+		if (values[middle] < value) low = middle + 1;
+		else high = middle;
+	}
+	return low;
+}
+
 /** The lines of `others` that cover most of `line` both across and down. */
-function covering(line: Line, others: Line[]): Line[] {
-	return others.filter((other) => {
+function covering(line: Line, others: LinesByTop): Line[] {
+	// Only a line starting less than the tallest height above this one, and above its bottom, can meet it.
+	const from = firstAtLeast(others.tops, line.bbox.y0 - others.tallest);
+	const to = firstAtLeast(others.tops, line.bbox.y1);
+	return others.lines.slice(from, to).filter((other) => {
 		const height = Math.min(line.bbox.y1 - line.bbox.y0, other.bbox.y1 - other.bbox.y0);
 		const width = Math.min(line.bbox.x1 - line.bbox.x0, other.bbox.x1 - other.bbox.x0);
 		return (
@@ -72,19 +111,26 @@ function votedLine(readings: Line[]): Line {
 	const entries = readings.flatMap((reading, index) =>
 		wordsWithText(reading).map((word) => ({ word, reading: index })),
 	);
+	if (entries.length > MAX_VOTED_WORDS) return readings[0];
 	const parent = entries.map((_, index) => index);
 	const find = (index: number): number => {
 		while (parent[index] !== index) index = parent[index] = parent[parent[index]];
 		return index;
 	};
-	for (let one = 0; one < entries.length; one++) {
-		for (let other = one + 1; other < entries.length; other++) {
+	// Swept in order along the line: a word meets only the words still open where it starts.
+	const spans = entries.map((entry) => span(entry.word.bbox));
+	const order = entries.map((_, index) => index).sort((a, b) => spans[a][0] - spans[b][0]);
+	let open: number[] = [];
+	for (const one of order) {
+		const [b0, b1] = spans[one];
+		open = open.filter((other) => spans[other][1] > b0);
+		for (const other of open) {
 			if (entries[one].reading === entries[other].reading) continue;
-			const [a0, a1] = span(entries[one].word.bbox);
-			const [b0, b1] = span(entries[other].word.bbox);
+			const [a0, a1] = spans[other];
 			if (overlap(a0, a1, b0, b1) > SAME_PLACE_SHARE * Math.min(a1 - a0, b1 - b0))
-				parent[find(other)] = find(one);
+				parent[find(one)] = find(other);
 		}
+		open.push(one);
 	}
 	const groups = new Map<number, Array<(typeof entries)[number]>>();
 	entries.forEach((entry, index) => {
@@ -135,11 +181,23 @@ function votedLine(readings: Line[]): Line {
  * reading takes part. Lines no other reading found as one line are left as they are.
  */
 export function votedReading(first: Page, others: OtherReading[]): Page {
-	const otherLines = others.map(({ page, factor }) =>
-		(page.blocks ?? [])
-			.flatMap((block) => block.paragraphs.flatMap((paragraph) => paragraph.lines))
-			.map((line) => scaledLine(line, factor)),
+	const otherLines = others
+		.map(({ page, factor }) =>
+			(page.blocks ?? [])
+				.flatMap((block) => block.paragraphs.flatMap((paragraph) => paragraph.lines))
+				.map((line) => scaledLine(line, factor)),
+		)
+		.map(byTop);
+	const firstLines = (first.blocks ?? []).reduce(
+		(sum, block) =>
+			sum + block.paragraphs.reduce((lines, paragraph) => lines + paragraph.lines.length, 0),
+		0,
 	);
+	if (
+		firstLines > MAX_VOTED_LINES ||
+		otherLines.some((lines) => lines.lines.length > MAX_VOTED_LINES)
+	)
+		return first;
 	const voted = (line: Line): Line => {
 		const readings = [line];
 		for (const lines of otherLines) {

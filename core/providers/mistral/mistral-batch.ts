@@ -1,7 +1,7 @@
 import { NodeApiError } from 'n8n-workflow';
 
 import { attempt, attemptAsync, reasonOf } from '../../attempt';
-import { cancelSignalOf, ExecutionCancelledError, withoutCancelSignal } from '../../cancellation';
+import { cancelSignalOf, ExecutionCancelledError } from '../../cancellation';
 import {
 	JobFailedError,
 	JobTimeoutError,
@@ -20,7 +20,7 @@ import type {
 } from '../mistral-compatible/mistral-compatible-provider';
 import type { BatchItem, SessionContext } from '../provider';
 
-import { DELETE_TIMEOUT_MS } from './mistral-files';
+import { cleanUpCall } from './mistral-files';
 
 /** A job's state as `GET /v1/batch/jobs/{id}` gives it; only the fields read here. */
 export interface BatchJob {
@@ -142,16 +142,10 @@ export const runMistralBatch: BatchRunner = async (session, context, items) => {
 			...(responseType === 'binary' ? { maxAnswerBytes: resultFileBytes } : {}),
 		});
 
-	// Clean-up runs even after a stop (a stopped run must not leave a paid job running, nor every
-	// document of the run in an uploaded file), each call within its own short deadline.
+	// Clean-up runs even after a stop: a stopped run must not leave a paid job running, nor every
+	// document of the run in an uploaded file.
 	const tidy = async (method: 'POST' | 'DELETE', path: string) =>
-		await providerRequest(withoutCancelSignal(functions), session.http, {
-			method,
-			path,
-			itemIndex: call.itemIndex,
-			timeoutMs: Math.min(call.timeoutMs, DELETE_TIMEOUT_MS),
-			maxRetries: Math.min(call.maxRetries, 1),
-		});
+		await cleanUpCall(functions, session.http, method, path, call);
 
 	const filesToDelete: string[] = [];
 	try {

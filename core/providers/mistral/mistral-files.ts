@@ -8,8 +8,8 @@ import type { OcrRequest } from '../provider';
 
 /** The signed address is read once, right away: an hour (the API's unit) is ample. */
 const SIGNED_URL_HOURS = 1;
-/** A delete is small: it need not wait out a long OCR Timeout, and one retry is enough. */
-export const DELETE_TIMEOUT_MS = 30_000;
+/** A clean-up call is small: it need not wait out a long OCR Timeout, and one retry is enough. */
+const CLEAN_UP_TIMEOUT_MS = 30_000;
 
 function readId(body: unknown, what: string): string {
 	const id = (body as { id?: unknown } | null)?.id;
@@ -24,6 +24,26 @@ function readUrl(body: unknown): string {
 	return url;
 }
 
+/**
+ * A clean-up call (deleting an upload, cancelling a job): made even after the execution was stopped,
+ * within its own short deadline.
+ */
+export async function cleanUpCall(
+	context: IExecuteFunctions,
+	http: HttpProvider,
+	method: 'POST' | 'DELETE',
+	path: string,
+	call: { itemIndex: number; timeoutMs: number; maxRetries: number },
+): Promise<void> {
+	await providerRequest(withoutCancelSignal(context), http, {
+		method,
+		path,
+		itemIndex: call.itemIndex,
+		timeoutMs: Math.min(call.timeoutMs, CLEAN_UP_TIMEOUT_MS),
+		maxRetries: Math.min(call.maxRetries, 1),
+	});
+}
+
 async function removeFile(
 	context: IExecuteFunctions,
 	http: HttpProvider,
@@ -32,13 +52,13 @@ async function removeFile(
 ): Promise<string | undefined> {
 	const deleted = await attemptAsync(
 		async () =>
-			await providerRequest(withoutCancelSignal(context), http, {
-				method: 'DELETE',
-				path: `/v1/files/${encodeURIComponent(fileId)}`,
-				itemIndex: request.itemIndex,
-				timeoutMs: Math.min(request.timeoutMs, DELETE_TIMEOUT_MS),
-				maxRetries: Math.min(request.maxRetries, 1),
-			}),
+			await cleanUpCall(
+				context,
+				http,
+				'DELETE',
+				`/v1/files/${encodeURIComponent(fileId)}`,
+				request,
+			),
 	);
 	if (deleted.ok) return undefined;
 	context.logger?.warn(
